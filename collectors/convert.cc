@@ -1,0 +1,1 @@
+#include "collectors/convert.h"

@@ -1,0 +1,34 @@
+#pragma once
+// Samples: what collectors produce and the snapshot carries to /metrics.
+//
+// A Family is one metric name with its help, type and series; a target's poll yields a list
+// of families, and the exposition merges same-named families of all targets (the text format
+// wants one group per name).
+//
+// Thread safety: plain values; immutable once inside a snapshot.
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace lw::collect {
+
+using Labels = std::vector<std::pair<std::string, std::string>>;
+
+enum class Kind : unsigned char { Gauge, Counter, Untyped };
+
+struct Series {
+  Labels labels;  // target and static labels first, then index and lookup labels
+  double value = 0;
+};
+
+struct Family {
+  std::string name;
+  std::string help;
+  Kind kind = Kind::Gauge;
+  std::vector<Series> series;
+};
+
+using Families = std::vector<Family>;
+
+}  // namespace lw::collect

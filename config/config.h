@@ -1,0 +1,186 @@
+#pragma once
+// linkwatch's configuration, as a validated value.
+//
+// load_config() reads a YAML file (and the files it includes), checks all of it and returns
+// either a complete Config or every problem found, each with file, line, column and the rule
+// broken. A Config that exists is valid: the daemon never checks it again, it only swaps a
+// new one in whole (reload) or keeps the old one.
+//
+// The YAML key names are the project's contract; see README.md ("Configuration") and
+// config/linkwatch.example.yml.
+//
+// Thread safety: a Config is immutable once loaded; share it as shared_ptr<const Config>.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "snmp/engine.h"
+#include "snmp/types.h"
+
+namespace lw::config {
+
+using Labels = std::vector<std::pair<std::string, std::string>>;  // sorted by name
+
+// A place in a config file, for messages.
+struct Mark {
+  std::string file;
+  int line = 0;    // 1-based
+  int column = 0;  // 1-based
+  std::string to_string() const;  // "file:line:col"
+};
+
+struct ConfigError {
+  Mark mark;
+  std::string message;  // the rule broken, e.g. "unknown auth \"ops\" (known: public_v2, ops_v3)"
+  std::string to_string() const { return mark.to_string() + ": " + message; }
+};
+
+struct Global {
+  std::chrono::milliseconds interval{60000};
+  std::chrono::milliseconds timeout{2000};
+  int retries = 1;
+  int max_repetitions = 25;
+  int max_in_flight = 512;
+  int max_rows = 100000;  // per walk
+  std::string listen_address = "127.0.0.1:9730";
+  std::string log_level = "info";
+  // Names device metrics by their MIB object (ifHCInOctets, as snmp_exporter does) or in
+  // Prometheus style (if_hc_in_octets_total), which promtool's linter accepts.
+  enum class MetricNames : uint8_t { Mib, Prometheus } metric_names = MetricNames::Mib;
+  // Sites behind a down parent are polled this much less often until it is back.
+  int unreachable_backoff = 4;
+  std::string trap_listen_address;      // empty: no trap receiver
+  std::vector<std::string> trap_auths;  // names in Config::auths
+};
+
+// How an index OID suffix becomes a label value (snmp_exporter's index types).
+enum class IndexType : uint8_t {
+  Integer,        // one sub-identifier
+  String,         // length-prefixed octets (DisplayString index)
+  FixedString,    // `fixed_size` octets, no length prefix
+  IpAddress,      // four sub-identifiers
+  PhysAddress,    // length-prefixed octets shown as aa:bb:..
+};
+
+struct Index {
+  std::string label;
+  IndexType type = IndexType::Integer;
+  int fixed_size = 0;
+};
+
+// A label taken from another column of the same table, indexed the same way (ifName for
+// ifIndex). Duplicate lookup values are fine: samples stay distinct by their index labels.
+struct Lookup {
+  std::vector<std::string> indexes;  // index labels the lookup is keyed by
+  std::string label;
+  snmp::Oid oid;                     // the column
+};
+
+enum class MetricType : uint8_t {
+  Gauge,        // Integer, Gauge32, Counter32 read as a level
+  Counter,      // Counter32/Counter64: monotonic, exposed as a counter
+  TimeTicks,    // hundredths of a second; scale 0.01 turns it into seconds
+  Enum,         // integer with value names: gauge of the number + `<name>_info`-free state label
+  String,       // OctetString as a label value on an info-style gauge at 1
+  IpAddress,    // as a label, dotted
+  PhysAddress,  // MAC as a label, aa:bb:cc:dd:ee:ff
+  Hex,          // any octets as a hex label
+};
+
+struct Metric {
+  std::string name;  // MIB object name, e.g. ifHCInOctets
+  std::string help;
+  snmp::Oid oid;     // column (tables) or object without the .0 (scalars)
+  MetricType type = MetricType::Gauge;
+  std::vector<Index> indexes;  // empty: a scalar, read with GET oid.0
+  std::vector<Lookup> lookups;
+  std::map<int64_t, std::string> enum_values;  // MetricType::Enum
+  double scale = 1.0;
+  Mark mark;
+};
+
+struct Module {
+  std::string name;
+  std::vector<Metric> metrics;
+  std::vector<snmp::Oid> walk;  // subtrees to walk; derived from table metrics + lookups
+  std::vector<snmp::Oid> get;   // scalar instances (oid.0) to GET
+  Mark mark;
+};
+
+struct Auth {
+  std::string name;
+  std::shared_ptr<const snmp::Credentials> credentials;
+  Mark mark;
+};
+
+// Where a site stands in the province; once per target on linkwatch_site_info.
+struct Site {
+  std::string district;       // official name, UTF-8 with diacritics
+  std::string district_slug;
+  std::string commune;
+  std::string role;           // province_core, district_gateway, wan_link, commune_site, bts_backhaul, ...
+  std::string terrain;
+  std::optional<double> latitude;
+  std::optional<double> longitude;
+  std::string uplink;         // fibre, microwave, vsat, copper, none
+  std::string power;          // grid, solar, battery, generator, none
+  enum class Lifecycle : uint8_t { Planned, Live, Retired } lifecycle = Lifecycle::Live;
+};
+
+// An interface that matters. Exactly one matcher is set; a string that starts and ends with
+// '/' is a regular expression (ECMAScript, whole match), otherwise an exact match.
+struct LinkRule {
+  enum class Field : uint8_t { IfName, IfAlias, IfDescr, IfIndex } field = Field::IfName;
+  std::string pattern;
+  std::string role;  // wan, uplink, backhaul, lan, ...
+};
+
+struct Target {
+  std::string name;
+  std::string address;  // as written: host, host:port, [v6]:port
+  std::string auth;     // name in Config::auths
+  std::vector<std::string> modules;
+  Labels labels;        // static labels, on every series of this target
+  std::optional<std::chrono::milliseconds> interval, timeout;
+  std::optional<int> retries;
+  std::string parent;   // upstream target name, empty for a root
+  std::optional<Site> site;
+  std::vector<LinkRule> links;  // empty: every admin-up, non-loopback interface
+  Mark mark;
+
+  bool polled() const { return !site || site->lifecycle == Site::Lifecycle::Live; }
+};
+
+struct Config {
+  std::string path;  // the top-level file, as given
+  Global global;
+  std::map<std::string, Auth> auths;
+  std::map<std::string, Module> modules;
+  std::vector<Target> targets;  // in file order; names unique
+
+  // The engine's view of a target (credentials resolved, per-target overrides applied).
+  snmp::Peer peer_for(const Target& t) const;
+  std::chrono::milliseconds interval_for(const Target& t) const {
+    return t.interval.value_or(global.interval);
+  }
+};
+
+struct LoadResult {
+  std::shared_ptr<const Config> config;  // null if errors is not empty
+  std::vector<ConfigError> errors;       // every error found, in file order
+  std::vector<ConfigError> warnings;     // e.g. an inline password in a world-readable file
+};
+
+// Reads, resolves includes (relative to the including file), reads secrets from files and
+// the environment, and validates. Never throws for bad input.
+LoadResult load_config(const std::string& path);
+
+// Parses "60s", "1m30s", "500ms", "2h". nullopt if malformed or not positive.
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
+
+}  // namespace lw::config

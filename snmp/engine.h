@@ -1,0 +1,105 @@
+#pragma once
+// The SNMP engine: the only seam between linkwatch and the SNMP wire.
+//
+// Callers describe a peer (address + credentials + timing) and ask for GETs and walks; the
+// engine answers each request exactly once through its callback, with the varbinds or an
+// Error whose `reason` is one of the kReason* values below. Walks keep what they read before
+// a failure (partial results), so one broken table never hides the rest of a device.
+//
+// The engine bounds the requests on the wire (`max_in_flight`) and queues the rest; a slow
+// or dead peer only occupies its own requests, never delays another's.
+//
+// Implementations: NetSnmpEngine (snmp/netsnmp_engine.h, the real one, one thread owning
+// every Net-SNMP call) and FakeEngine (snmp/fake_engine.h, an in-memory agent for tests).
+//
+// Thread safety: get(), walk(), forget() and stats() may be called from any thread.
+// Callbacks run on the engine's own thread: they must be short and must not block; they may
+// call get()/walk() again (the request is queued, not run re-entrantly).
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "snmp/types.h"
+
+namespace lw::snmp {
+
+// Error reasons an engine reports (label values of linkwatch_poll_errors_total).
+inline constexpr const char* kReasonTimeout = "timeout";          // no answer after retries
+inline constexpr const char* kReasonAuth = "auth";                // v3 USM failure / bad community report
+inline constexpr const char* kReasonAgentError = "agent_error";   // error-status in a response, or a broken walk
+inline constexpr const char* kReasonTooBig = "too_big";           // tooBig even with one repetition
+inline constexpr const char* kReasonOidNotIncreasing = "oid_not_increasing";  // walk loop guard
+inline constexpr const char* kReasonRowCap = "row_cap";           // walk stopped at the row cap
+inline constexpr const char* kReasonTransport = "transport";      // socket / address resolution
+inline constexpr const char* kReasonDecode = "decode";            // garbage from the peer
+
+struct Credentials {
+  enum class Version : uint8_t { V1 = 1, V2c = 2, V3 = 3 };
+  enum class Level : uint8_t { NoAuthNoPriv, AuthNoPriv, AuthPriv };
+  enum class AuthProto : uint8_t { None, MD5, SHA, SHA224, SHA256, SHA384, SHA512 };
+  enum class PrivProto : uint8_t { None, DES, AES, AES192, AES256 };
+
+  Version version = Version::V2c;
+  std::string community;  // v1 / v2c
+  std::string username;   // v3
+  Level level = Level::NoAuthNoPriv;
+  AuthProto auth = AuthProto::None;
+  std::string auth_password;  // secret: never logged
+  PrivProto priv = PrivProto::None;
+  std::string priv_password;  // secret: never logged
+  std::string context;
+
+  bool operator==(const Credentials&) const = default;
+};
+
+// Everything the engine needs to talk to one peer. `key` names the peer (the target name):
+// the engine may keep a session per key across requests (v3 engine-ID discovery is costly)
+// and re-creates it when the rest of the Peer changes.
+struct Peer {
+  std::string key;
+  std::string address;  // "127.0.0.1", "127.0.0.1:1161", "[::1]:161", "router.example"
+  std::shared_ptr<const Credentials> credentials;
+  std::chrono::milliseconds timeout{2000};
+  int retries = 1;
+  int max_repetitions = 25;  // GETBULK; ignored for v1 (GETNEXT)
+  int max_rows = 100000;     // walk row cap (huge tables, looping agents)
+};
+
+struct WalkResult {
+  VarBinds varbinds;         // in agent order, each inside the walked subtree
+  std::optional<Error> error;  // set if the walk ended early; varbinds keeps what was read
+};
+
+struct EngineStats {
+  int64_t in_flight = 0;       // requests on the wire now
+  int64_t queued = 0;          // waiting for a slot
+  uint64_t pdus_sent = 0;
+  uint64_t pdus_received = 0;
+};
+
+class Engine {
+ public:
+  using GetCallback = std::function<void(Result<VarBinds>)>;
+  using WalkCallback = std::function<void(WalkResult)>;
+
+  virtual ~Engine() = default;
+
+  // GET of the given OIDs (split into several PDUs if large). The result holds one varbind
+  // per requested OID, in order; a missing instance is a varbind with an exception value.
+  virtual void get(const Peer& peer, std::vector<Oid> oids, GetCallback done) = 0;
+
+  // Walk the subtree under `root` with GETBULK (v2c/v3) or GETNEXT (v1).
+  virtual void walk(const Peer& peer, Oid root, WalkCallback done) = 0;
+
+  // Drop any session kept for `key` (target removed from the config).
+  virtual void forget(const std::string& key) = 0;
+
+  virtual EngineStats stats() const = 0;
+};
+
+}  // namespace lw::snmp

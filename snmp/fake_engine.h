@@ -1,0 +1,51 @@
+#pragma once
+// FakeEngine: an in-memory SNMP agent behind the Engine interface, for unit tests.
+//
+// Each peer key maps to a FakeAgent: a sorted table of varbinds plus optional misbehaviour
+// (timeouts, auth failure, tooBig above a size, a hook that rewrites responses to simulate
+// loops and garbage). Walks run through the same WalkCursor as the real engine, so walk
+// termination is tested here without a network. Stands in for: a real agent (snmpd and the
+// simulator are used in the integration tests instead).
+//
+// Thread safety: add()/agent() before use; get()/walk() may be called from any thread.
+// Callbacks run synchronously on the caller's thread unless `async` is set, in which case
+// they run on a worker thread, as with the real engine.
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "snmp/engine.h"
+
+namespace lw::snmp {
+
+struct FakeAgent {
+  std::map<Oid, Value> mib;
+  std::optional<Error> fail_with;        // every request fails with this (e.g. timeout, auth)
+  size_t too_big_above = 0;              // answer tooBig when a response would hold more varbinds
+  // Rewrites a GETNEXT/GETBULK response before the cursor sees it (loops, garbage).
+  std::function<void(VarBinds&)> mangle;
+  int requests = 0;                      // counted, for assertions
+};
+
+class FakeEngine final : public Engine {
+ public:
+  FakeEngine() = default;
+
+  FakeAgent& agent(const std::string& key);  // created on first use
+
+  void get(const Peer& peer, std::vector<Oid> oids, GetCallback done) override;
+  void walk(const Peer& peer, Oid root, WalkCallback done) override;
+  void forget(const std::string& key) override;
+  EngineStats stats() const override;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, FakeAgent> agents_;
+  EngineStats stats_;
+};
+
+}  // namespace lw::snmp
