@@ -7,6 +7,28 @@
 // scale applied. What it cannot read (a missing column, a value of the wrong type) it skips
 // and counts; it never fails the whole module.
 //
+// The rules, per metric of the module, in module order (one Family each; none if no rows):
+// - Scalar (no indexes): the value at oid.0, from `scalars` (or `walked` if a module walks
+//   the group instead). Not answered: no series, nothing counted.
+// - Table: every walked varbind strictly under the column OID; the suffix decodes into the
+//   index labels (collectors/index.h). A suffix that does not decode is skipped and counted.
+// - Lookup: the lookup column at the sub-ids of the lookup's index labels (same row) gives
+//   the label's text. Missing there (or an exception): the label is omitted, as
+//   snmp_exporter does. Duplicate lookup values are fine: index labels keep series apart.
+// - Labels in each series: target labels, then index labels, then lookup labels, then (for
+//   label-typed metrics) the value label. A name already present keeps its first value; the
+//   later label is dropped.
+// - Gauge, Enum, TimeTicks → gauge of the number times `scale` (the shipped modules use
+//   scale 0.01 for TimeTicks in seconds). Enum stays numeric, as with snmp_exporter
+//   (`ifOperStatus == 1`); its value names live in the module for dashboards' value maps.
+// - Counter → counter; a negative reading is skipped and counted.
+// - String, IpAddress, PhysAddress, Hex → gauge at 1 with the text as a label named after
+//   the metric (`sysDescr{sysDescr="..."} 1`).
+// - `skipped` counts varbinds of a metric's column or scalar that became no sample: an
+//   undecodable index, an exception or NULL, a value that is not a number.
+// The walked varbinds are sorted once per call: lookups are binary searches, so 100k
+// varbinds cost O(n log n), not a scan per row.
+//
 // Thread safety: pure functions; call from any thread.
 
 #include "collectors/sample.h"

@@ -5,9 +5,17 @@
 // - Counter64 is unsigned: exact as a double up to 2^53, never negative.
 // - Counter32 and Gauge32 are unsigned 32-bit.
 // - TimeTicks are hundredths of a second; a metric with scale 0.01 reads seconds.
-// - OctetString labels are valid UTF-8: text is kept byte for byte (Vietnamese included),
-//   invalid bytes become U+FFFD, binary strings (PhysAddress, Hex) become aa:bb:cc.
-// - Exceptions (noSuchObject/noSuchInstance/endOfMibView) and NULL are not values.
+// - An OctetString holding a decimal number ("1234", "12.5") reads as that number; an
+//   Opaque holding Net-SNMP's float or double encoding reads as the float.
+// - OctetString labels are valid UTF-8: trailing NULs are dropped; text is kept byte for
+//   byte (Vietnamese included); text with a few non-UTF-8 bytes (a legacy code page) gets
+//   U+FFFD for them; binary data (control characters, or mostly non-UTF-8 with little
+//   ASCII) becomes upper-case hex "0x0A1B", as snmp_exporter shows it.
+// - As PhysAddress, octets are "aa:bb:cc:dd:ee:ff"; as Hex, "0x0A1B" (empty stays empty);
+//   as IpAddress (or any IpAddress value), 4 bytes are dotted and 16 bytes IPv6 text.
+// - Numbers become decimal text, an ObjectId dotted text.
+// - Exceptions (noSuchObject/noSuchInstance/endOfMibView) and NULL are not values: no
+//   number, and the empty label.
 //
 // Thread safety: pure functions.
 

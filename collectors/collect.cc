@@ -1,0 +1,164 @@
+#include "collectors/collect.h"
+
+#include <algorithm>
+#include <span>
+
+#include "collectors/convert.h"
+#include "collectors/index.h"
+
+namespace lw::collect {
+namespace {
+
+// The varbinds sorted by OID, once per collect() call, so that a table column is one
+// contiguous range and a lookup is a binary search: O(n log n) in all, never a scan per row.
+// When walks overlap and an OID appears twice, the first one read wins.
+class OidIndex {
+ public:
+  explicit OidIndex(const snmp::VarBinds& vbs) {
+    sorted_.reserve(vbs.size());
+    for (const snmp::VarBind& vb : vbs) sorted_.push_back(&vb);
+    std::stable_sort(sorted_.begin(), sorted_.end(), [](const auto* a, const auto* b) {
+      return a->oid < b->oid;
+    });
+    sorted_.erase(std::unique(sorted_.begin(), sorted_.end(),
+                              [](const auto* a, const auto* b) { return a->oid == b->oid; }),
+                  sorted_.end());
+  }
+
+  const snmp::Value* find(const snmp::Oid& oid) const {
+    auto it = lower_bound(oid);
+    if (it == sorted_.end() || (*it)->oid != oid) return nullptr;
+    return &(*it)->value;
+  }
+
+  // Every varbind at or under `root`, in OID order.
+  std::span<const snmp::VarBind* const> subtree(const snmp::Oid& root) const {
+    auto first = lower_bound(root);
+    auto last = first;
+    while (last != sorted_.end() && snmp::in_subtree(root, (*last)->oid)) ++last;
+    return {first, last};
+  }
+
+ private:
+  std::vector<const snmp::VarBind*>::const_iterator lower_bound(const snmp::Oid& oid) const {
+    return std::lower_bound(sorted_.begin(), sorted_.end(), oid,
+                            [](const auto* vb, const snmp::Oid& o) { return vb->oid < o; });
+  }
+
+  std::vector<const snmp::VarBind*> sorted_;
+};
+
+// First wins: a label name appears once per series (target labels, then index labels, then
+// lookups), so a lookup or value label named like an earlier one is dropped, not doubled.
+void add_label(Labels& labels, const std::string& name, std::string value) {
+  for (const auto& [n, v] : labels)
+    if (n == name) return;
+  labels.emplace_back(name, std::move(value));
+}
+
+bool is_label_type(config::MetricType t) {
+  return t == config::MetricType::String || t == config::MetricType::IpAddress ||
+         t == config::MetricType::PhysAddress || t == config::MetricType::Hex;
+}
+
+bool has_value(const snmp::Value& v) { return !v.is_exception() && v.type != snmp::Type::Null; }
+
+// Turns one value into a series with `labels` (already holding target, index and lookup
+// labels). nullopt if the value cannot be read as the metric's type.
+std::optional<Series> make_series(const config::Metric& m, const snmp::Value& v, Labels labels) {
+  if (!has_value(v)) return std::nullopt;
+  if (is_label_type(m.type)) {
+    add_label(labels, m.name, to_label(v, m.type));
+    return Series{std::move(labels), 1.0};
+  }
+  auto n = to_number(v, m.scale);
+  if (!n) return std::nullopt;
+  if (m.type == config::MetricType::Counter && *n < 0) return std::nullopt;  // not a counter
+  return Series{std::move(labels), *n};
+}
+
+std::string help_for(const config::Metric& m) {
+  if (!m.help.empty()) return m.help;
+  return "MIB object " + m.name + " (" + snmp::to_string(m.oid) + ")";
+}
+
+// The lookup's label for one row: the lookup column at the sub-ids of the lookup's index
+// labels, in the lookup's order. nullopt when an index label is unknown or the column has
+// no value there.
+std::optional<std::string> lookup_value(const config::Lookup& lookup,
+                                        const std::vector<DecodedIndex>& row,
+                                        const OidIndex& walked) {
+  snmp::Oid oid = lookup.oid;
+  for (const std::string& label : lookup.indexes) {
+    auto it = std::find_if(row.begin(), row.end(),
+                           [&](const DecodedIndex& d) { return d.label == label; });
+    if (it == row.end()) return std::nullopt;
+    oid.insert(oid.end(), it->sub_ids.begin(), it->sub_ids.end());
+  }
+  const snmp::Value* v = walked.find(oid);
+  if (!v || !has_value(*v)) return std::nullopt;
+  return to_label(*v, config::MetricType::String);
+}
+
+void collect_scalar(const config::Metric& m, const OidIndex& scalars, const OidIndex& walked,
+                    const CollectOptions& options, Family& family, size_t& skipped) {
+  snmp::Oid instance = m.oid;
+  instance.push_back(0);
+  const snmp::Value* v = scalars.find(instance);
+  if (!v) v = walked.find(instance);  // a module may walk a group instead of GETting it
+  if (!v) return;                     // not answered: nothing to count
+  if (auto s = make_series(m, *v, options.target_labels)) {
+    family.series.push_back(std::move(*s));
+  } else {
+    ++skipped;
+  }
+}
+
+void collect_table(const config::Metric& m, const OidIndex& walked,
+                   const CollectOptions& options, Family& family, size_t& skipped) {
+  for (const snmp::VarBind* vb : walked.subtree(m.oid)) {
+    const std::span<const uint32_t> suffix(vb->oid.begin() + static_cast<std::ptrdiff_t>(m.oid.size()),
+                                           vb->oid.end());
+    auto row = decode_index(m.indexes, suffix);
+    if (suffix.empty() || !row) {
+      ++skipped;
+      continue;
+    }
+    Labels labels = options.target_labels;
+    labels.reserve(labels.size() + row->size() + m.lookups.size() + 1);
+    for (DecodedIndex& d : *row) add_label(labels, d.label, d.value);
+    for (const config::Lookup& lookup : m.lookups) {
+      if (auto value = lookup_value(lookup, *row, walked))
+        add_label(labels, lookup.label, std::move(*value));
+    }
+    if (auto s = make_series(m, vb->value, std::move(labels))) {
+      family.series.push_back(std::move(*s));
+    } else {
+      ++skipped;
+    }
+  }
+}
+
+}  // namespace
+
+CollectOutput collect(const config::Module& module, const ModuleInput& input,
+                      const CollectOptions& options) {
+  CollectOutput out;
+  const OidIndex scalars(input.scalars);
+  const OidIndex walked(input.walked);
+  for (const config::Metric& m : module.metrics) {
+    Family family;
+    family.name = m.name;
+    family.help = help_for(m);
+    family.kind = m.type == config::MetricType::Counter ? Kind::Counter : Kind::Gauge;
+    if (m.indexes.empty()) {
+      collect_scalar(m, scalars, walked, options, family, out.skipped);
+    } else {
+      collect_table(m, walked, options, family, out.skipped);
+    }
+    if (!family.series.empty()) out.families.push_back(std::move(family));
+  }
+  return out;
+}
+
+}  // namespace lw::collect
