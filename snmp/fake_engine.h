@@ -11,12 +11,15 @@
 // Callbacks run synchronously on the caller's thread unless `async` is set, in which case
 // they run on a worker thread, as with the real engine.
 
+#include <condition_variable>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "snmp/engine.h"
 
@@ -33,7 +36,11 @@ struct FakeAgent {
 
 class FakeEngine final : public Engine {
  public:
-  FakeEngine() = default;
+  // `async`: run callbacks on one worker thread (in request order) instead of the caller's.
+  explicit FakeEngine(bool async = false);
+  ~FakeEngine() override;  // async: runs the callbacks still queued, then joins
+  FakeEngine(const FakeEngine&) = delete;
+  FakeEngine& operator=(const FakeEngine&) = delete;
 
   FakeAgent& agent(const std::string& key);  // created on first use
 
@@ -43,9 +50,20 @@ class FakeEngine final : public Engine {
   EngineStats stats() const override;
 
  private:
+  void deliver(std::function<void()> call);
+  VarBinds bulk_response(FakeAgent& agent, const Oid& start, int repetitions);
+
   mutable std::mutex mu_;
   std::map<std::string, FakeAgent> agents_;
   EngineStats stats_;
+
+  // async mode only
+  bool async_;
+  std::mutex qmu_;
+  std::condition_variable qcv_;
+  std::deque<std::function<void()>> queue_;
+  bool stopping_ = false;
+  std::thread worker_;
 };
 
 }  // namespace lw::snmp

@@ -1,0 +1,145 @@
+#include "snmp/fake_engine.h"
+
+#include <utility>
+
+#include "snmp/walk.h"
+
+namespace lw::snmp {
+
+FakeEngine::FakeEngine(bool async) : async_(async) {
+  if (!async_) return;
+  worker_ = std::thread([this] {
+    std::unique_lock lock(qmu_);
+    while (true) {
+      qcv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      auto call = std::move(queue_.front());
+      queue_.pop_front();
+      lock.unlock();
+      call();
+      lock.lock();
+    }
+  });
+}
+
+FakeEngine::~FakeEngine() {
+  if (!worker_.joinable()) return;
+  {
+    std::lock_guard lock(qmu_);
+    stopping_ = true;
+  }
+  qcv_.notify_all();
+  worker_.join();
+}
+
+void FakeEngine::deliver(std::function<void()> call) {
+  if (!async_) {
+    call();
+    return;
+  }
+  {
+    std::lock_guard lock(qmu_);
+    queue_.push_back(std::move(call));
+  }
+  qcv_.notify_one();
+}
+
+FakeAgent& FakeEngine::agent(const std::string& key) {
+  std::lock_guard lock(mu_);
+  return agents_[key];
+}
+
+void FakeEngine::forget(const std::string& key) {
+  // Agents are the fake's ground truth, not a session cache: nothing to drop.
+  (void)key;
+}
+
+EngineStats FakeEngine::stats() const {
+  std::lock_guard lock(mu_);
+  return stats_;
+}
+
+void FakeEngine::get(const Peer& peer, std::vector<Oid> oids, GetCallback done) {
+  std::optional<Result<VarBinds>> result;
+  {
+    std::lock_guard lock(mu_);
+    FakeAgent& agent = agents_[peer.key];
+    ++agent.requests;
+    ++stats_.pdus_sent;
+    if (agent.fail_with) {
+      result.emplace(*agent.fail_with);
+    } else if (agent.too_big_above != 0 && oids.size() > agent.too_big_above) {
+      ++stats_.pdus_received;
+      result.emplace(Error{kReasonTooBig, peer.key + ": GET of " + std::to_string(oids.size()) +
+                                              " OIDs answered tooBig"});
+    } else {
+      ++stats_.pdus_received;
+      VarBinds out;
+      out.reserve(oids.size());
+      for (Oid& oid : oids) {
+        Value value = Value::Exception(Type::NoSuchObject);
+        if (auto it = agent.mib.find(oid); it != agent.mib.end()) {
+          value = it->second;
+        } else if (oid.size() > 1) {
+          // The object exists if anything lives under the OID without its last arc.
+          Oid object(oid.begin(), oid.end() - 1);
+          auto below = agent.mib.lower_bound(object);
+          if (below != agent.mib.end() && in_subtree(object, below->first))
+            value = Value::Exception(Type::NoSuchInstance);
+        }
+        out.push_back(VarBind{std::move(oid), std::move(value)});
+      }
+      result.emplace(std::move(out));
+    }
+  }
+  deliver([done = std::move(done), r = std::move(*result)]() mutable { done(std::move(r)); });
+}
+
+VarBinds FakeEngine::bulk_response(FakeAgent& agent, const Oid& start, int repetitions) {
+  VarBinds out;
+  auto it = agent.mib.upper_bound(start);
+  Oid last = start;
+  for (int i = 0; i < repetitions; ++i) {
+    if (it == agent.mib.end()) {  // as an agent does: endOfMibView past the last object
+      out.push_back(VarBind{last, Value::Exception(Type::EndOfMibView)});
+      break;
+    }
+    out.push_back(VarBind{it->first, it->second});
+    last = it->first;
+    ++it;
+  }
+  return out;
+}
+
+void FakeEngine::walk(const Peer& peer, Oid root, WalkCallback done) {
+  WalkResult result;
+  {
+    std::lock_guard lock(mu_);
+    FakeAgent& agent = agents_[peer.key];
+    const bool bulk = peer.credentials == nullptr ||
+                      peer.credentials->version != Credentials::Version::V1;
+    WalkCursor cursor(std::move(root), bulk, peer.max_repetitions, peer.max_rows);
+    while (auto request = cursor.next()) {
+      ++agent.requests;
+      ++stats_.pdus_sent;
+      if (agent.fail_with) {
+        cursor.fail(*agent.fail_with);
+        break;
+      }
+      ++stats_.pdus_received;
+      if (agent.too_big_above != 0 &&
+          static_cast<size_t>(request->max_repetitions) > agent.too_big_above) {
+        cursor.too_big();
+        continue;
+      }
+      VarBinds response = bulk_response(agent, request->start, request->max_repetitions);
+      if (agent.mangle) agent.mangle(response);
+      cursor.feed(response);
+    }
+    result.varbinds = std::move(cursor.rows());
+    result.error = cursor.error();
+  }
+  deliver([done = std::move(done), r = std::move(result)]() mutable { done(std::move(r)); });
+}
+
+}  // namespace lw::snmp

@@ -1,0 +1,306 @@
+#include "snmp/netsnmp_convert.h"
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace lw::snmp::detail {
+namespace {
+
+Error transport_error(std::string detail) { return Error{kReasonTransport, std::move(detail)}; }
+
+bool valid_port(std::string_view p) {
+  if (p.empty() || p.size() > 5) return false;
+  unsigned v = 0;
+  auto [ptr, ec] = std::from_chars(p.data(), p.data() + p.size(), v);
+  return ec == std::errc() && ptr == p.data() + p.size() && v >= 1 && v <= 65535;
+}
+
+}  // namespace
+
+Result<std::string> to_peername(std::string_view address) {
+  if (address.empty()) return transport_error("empty address");
+  for (char c : address)
+    if (c <= ' ' || c == '/' || c == '\x7f')
+      return transport_error("bad character in address '" + std::string(address) + "'");
+  std::string host;
+  std::string port = "161";
+  bool v6 = false;
+  if (address.front() == '[') {
+    const size_t close = address.find(']');
+    if (close == std::string_view::npos || close == 1)
+      return transport_error("bad IPv6 address '" + std::string(address) + "'");
+    host = std::string(address.substr(1, close - 1));
+    std::string_view rest = address.substr(close + 1);
+    if (!rest.empty()) {
+      if (rest.front() != ':' || !valid_port(rest.substr(1)))
+        return transport_error("bad port in '" + std::string(address) + "'");
+      port = std::string(rest.substr(1));
+    }
+    v6 = true;
+  } else if (address.find(':') != address.rfind(':')) {  // bare IPv6 literal, no port
+    host = std::string(address);
+    v6 = true;
+  } else if (const size_t colon = address.find(':'); colon != std::string_view::npos) {
+    host = std::string(address.substr(0, colon));
+    if (host.empty() || !valid_port(address.substr(colon + 1)))
+      return transport_error("bad host:port '" + std::string(address) + "'");
+    port = std::string(address.substr(colon + 1));
+  } else {
+    host = std::string(address);
+  }
+  if (v6) {
+    for (char c : host)
+      if (!(std::isxdigit(static_cast<unsigned char>(c)) || c == ':' || c == '.' || c == '%'))
+        return transport_error("bad IPv6 address '" + std::string(address) + "'");
+    return "udp6:[" + host + "]:" + port;
+  }
+  return "udp:" + host + ":" + port;
+}
+
+Result<Value> to_value(const variable_list& var) {
+  auto oid_arcs = [](const oid* arcs, size_t n) -> std::optional<Oid> {
+    Oid out;
+    out.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      if (arcs[i] > 0xFFFFFFFFul) return std::nullopt;
+      out.push_back(static_cast<uint32_t>(arcs[i]));
+    }
+    return out;
+  };
+  auto bytes = [&var]() {
+    return var.val.string && var.val_len
+               ? std::string(reinterpret_cast<const char*>(var.val.string), var.val_len)
+               : std::string();
+  };
+  auto u32 = [&var]() -> uint64_t {
+    return var.val.integer ? static_cast<uint64_t>(*var.val.integer) & 0xFFFFFFFFull : 0;
+  };
+  auto c64 = [&var]() -> uint64_t {
+    if (!var.val.counter64) return 0;
+    return (static_cast<uint64_t>(var.val.counter64->high & 0xFFFFFFFFul) << 32) |
+           (var.val.counter64->low & 0xFFFFFFFFul);
+  };
+  Value v;
+  switch (var.type) {
+    case ASN_INTEGER:
+      v = Value::Int(var.val.integer ? static_cast<int64_t>(*var.val.integer) : 0);
+      return v;
+    case ASN_OCTET_STR:
+    case ASN_NSAP:
+      return Value::Str(bytes());
+    case ASN_NULL:
+      return Value{};
+    case ASN_OBJECT_ID: {
+      auto arcs = oid_arcs(var.val.objid, var.val.objid ? var.val_len / sizeof(oid) : 0);
+      if (!arcs) return Error{kReasonDecode, "OBJECT IDENTIFIER value with an arc above 2^32-1"};
+      v.type = Type::ObjectId;
+      v.oid = std::move(*arcs);
+      return v;
+    }
+    case ASN_IPADDRESS:
+      v.type = Type::IpAddress;
+      v.bytes = bytes();
+      return v;
+    case ASN_COUNTER:
+      return Value::Unsigned(Type::Counter32, u32());
+    case ASN_GAUGE:  // == ASN_UNSIGNED
+    case ASN_UINTEGER:
+      return Value::Unsigned(Type::Gauge32, u32());
+    case ASN_TIMETICKS:
+      return Value::Unsigned(Type::TimeTicks, u32());
+    case ASN_OPAQUE:
+      v.type = Type::Opaque;
+      v.bytes = bytes();
+      return v;
+    case ASN_COUNTER64:
+#ifdef NETSNMP_WITH_OPAQUE_SPECIAL_TYPES
+    case ASN_OPAQUE_COUNTER64:
+    case ASN_OPAQUE_U64:
+#endif
+      return Value::Unsigned(Type::Counter64, c64());
+#ifdef NETSNMP_WITH_OPAQUE_SPECIAL_TYPES
+    case ASN_OPAQUE_I64:
+      return Value::Int(static_cast<int64_t>(c64()));
+    case ASN_OPAQUE_FLOAT:
+    case ASN_OPAQUE_DOUBLE: {
+      // Net-SNMP unwraps these Opaque encodings; linkwatch has no float type, so the value
+      // travels as an Opaque holding its decimal text.
+      const double d = var.type == ASN_OPAQUE_FLOAT
+                           ? (var.val.floatVal ? static_cast<double>(*var.val.floatVal) : 0.0)
+                           : (var.val.doubleVal ? *var.val.doubleVal : 0.0);
+      char buf[64];
+      auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
+      v.type = Type::Opaque;
+      v.bytes = ec == std::errc() ? std::string(buf, end) : std::string();
+      return v;
+    }
+#endif
+    case SNMP_NOSUCHOBJECT:
+      return Value::Exception(Type::NoSuchObject);
+    case SNMP_NOSUCHINSTANCE:
+      return Value::Exception(Type::NoSuchInstance);
+    case SNMP_ENDOFMIBVIEW:
+      return Value::Exception(Type::EndOfMibView);
+    default:
+      break;
+  }
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "0x%02x", static_cast<unsigned>(var.type));
+  return Error{kReasonDecode, std::string("unknown ASN.1 type ") + hex};
+}
+
+Result<VarBinds> to_varbinds(const snmp_pdu& pdu) {
+  VarBinds out;
+  size_t n = 0;
+  for (const variable_list* var = pdu.variables; var; var = var->next_variable) {
+    if (++n > 100000) return Error{kReasonDecode, "absurd number of varbinds"};
+    VarBind vb;
+    vb.oid.reserve(var->name_length);
+    for (size_t i = 0; i < var->name_length && var->name; ++i) {
+      if (var->name[i] > 0xFFFFFFFFul) return Error{kReasonDecode, "varbind OID arc above 2^32-1"};
+      vb.oid.push_back(static_cast<uint32_t>(var->name[i]));
+    }
+    auto value = to_value(*var);
+    if (!value) return Error{value.error().reason, value.error().detail + " at " + to_string(vb.oid)};
+    vb.value = std::move(*value);
+    out.push_back(std::move(vb));
+  }
+  return out;
+}
+
+std::string error_status_name(long status) {
+  static const char* const names[] = {
+      "noError", "tooBig", "noSuchName", "badValue", "readOnly", "genErr", "noAccess",
+      "wrongType", "wrongLength", "wrongEncoding", "wrongValue", "noCreation",
+      "inconsistentValue", "resourceUnavailable", "commitFailed", "undoFailed",
+      "authorizationError", "notWritable", "inconsistentName"};
+  const char* name = status >= 0 && status < static_cast<long>(std::size(names)) ? names[status]
+                                                                                  : "unknown";
+  return std::string(name) + "(" + std::to_string(status) + ")";
+}
+
+namespace {
+
+struct ProtoOid {
+  const oid* arcs;
+  size_t len;
+};
+
+std::optional<ProtoOid> auth_oid(Credentials::AuthProto p) {
+  switch (p) {
+    case Credentials::AuthProto::MD5: return ProtoOid{usmHMACMD5AuthProtocol, OID_LENGTH(usmHMACMD5AuthProtocol)};
+    case Credentials::AuthProto::SHA: return ProtoOid{usmHMACSHA1AuthProtocol, OID_LENGTH(usmHMACSHA1AuthProtocol)};
+    case Credentials::AuthProto::SHA224: return ProtoOid{usmHMAC128SHA224AuthProtocol, OID_LENGTH(usmHMAC128SHA224AuthProtocol)};
+    case Credentials::AuthProto::SHA256: return ProtoOid{usmHMAC192SHA256AuthProtocol, OID_LENGTH(usmHMAC192SHA256AuthProtocol)};
+    case Credentials::AuthProto::SHA384: return ProtoOid{usmHMAC256SHA384AuthProtocol, OID_LENGTH(usmHMAC256SHA384AuthProtocol)};
+    case Credentials::AuthProto::SHA512: return ProtoOid{usmHMAC384SHA512AuthProtocol, OID_LENGTH(usmHMAC384SHA512AuthProtocol)};
+    case Credentials::AuthProto::None: break;
+  }
+  return std::nullopt;
+}
+
+std::optional<ProtoOid> priv_oid(Credentials::PrivProto p) {
+  switch (p) {
+#ifndef NETSNMP_DISABLE_DES
+    case Credentials::PrivProto::DES: return ProtoOid{usmDESPrivProtocol, OID_LENGTH(usmDESPrivProtocol)};
+#endif
+    case Credentials::PrivProto::AES: return ProtoOid{usmAESPrivProtocol, OID_LENGTH(usmAESPrivProtocol)};
+#ifdef NETSNMP_DRAFT_BLUMENTHAL_AES_04
+    case Credentials::PrivProto::AES192: return ProtoOid{usmAES192PrivProtocol, OID_LENGTH(usmAES192PrivProtocol)};
+    case Credentials::PrivProto::AES256: return ProtoOid{usmAES256PrivProtocol, OID_LENGTH(usmAES256PrivProtocol)};
+#endif
+    default: break;
+  }
+  return std::nullopt;
+}
+
+Error auth_error(const Peer& peer, const std::string& what) {
+  return Error{kReasonAuth, peer.key + ": " + what};
+}
+
+}  // namespace
+
+Result<void*> open_session(const Peer& peer) {
+  if (!peer.credentials) return Error{kReasonAuth, peer.key + ": no credentials"};
+  const Credentials& c = *peer.credentials;
+  auto peername = to_peername(peer.address);
+  if (!peername) return Error{kReasonTransport, peer.key + ": " + peername.error().detail};
+
+  netsnmp_session s;
+  snmp_sess_init(&s);
+  s.peername = peername->data();  // snmp_sess_open copies every string it is given
+  s.timeout = static_cast<long>(std::max<int64_t>(1, peer.timeout.count())) * 1000L;
+  s.retries = std::max(0, peer.retries);
+  s.flags |= SNMP_FLAGS_DONT_PROBE;
+  std::string community = c.community;
+  std::string user = c.username;
+  std::string context = c.context;
+  switch (c.version) {
+    case Credentials::Version::V1: s.version = SNMP_VERSION_1; break;
+    case Credentials::Version::V2c: s.version = SNMP_VERSION_2c; break;
+    case Credentials::Version::V3: s.version = SNMP_VERSION_3; break;
+  }
+  if (c.version != Credentials::Version::V3) {
+    s.community = reinterpret_cast<u_char*>(community.data());
+    s.community_len = community.size();
+  } else {
+    if (user.empty()) return auth_error(peer, "SNMPv3 without a user name");
+    s.securityModel = SNMP_SEC_MODEL_USM;
+    s.securityName = user.data();
+    s.securityNameLen = user.size();
+    s.contextName = context.data();
+    s.contextNameLen = context.size();
+    s.securityLevel = SNMP_SEC_LEVEL_NOAUTH;
+    if (c.level != Credentials::Level::NoAuthNoPriv) {
+      auto a = auth_oid(c.auth);
+      if (!a) return auth_error(peer, "authentication level without an auth protocol");
+      s.securityLevel = SNMP_SEC_LEVEL_AUTHNOPRIV;
+      s.securityAuthProto = const_cast<oid*>(a->arcs);  // copied by snmp_sess_open
+      s.securityAuthProtoLen = a->len;
+      s.securityAuthKeyLen = USM_AUTH_KU_LEN;
+      if (generate_Ku(a->arcs, static_cast<u_int>(a->len),
+                      reinterpret_cast<const u_char*>(c.auth_password.data()),
+                      c.auth_password.size(), s.securityAuthKey,
+                      &s.securityAuthKeyLen) != SNMPERR_SUCCESS)
+        return auth_error(peer, "cannot derive the auth key (password shorter than 8?)");
+      if (c.level == Credentials::Level::AuthPriv) {
+        auto p = priv_oid(c.priv);
+        if (!p) return auth_error(peer, "privacy protocol not supported by this Net-SNMP");
+        s.securityLevel = SNMP_SEC_LEVEL_AUTHPRIV;
+        s.securityPrivProto = const_cast<oid*>(p->arcs);
+        s.securityPrivProtoLen = p->len;
+        s.securityPrivKeyLen = USM_PRIV_KU_LEN;
+        if (generate_Ku(a->arcs, static_cast<u_int>(a->len),
+                        reinterpret_cast<const u_char*>(c.priv_password.data()),
+                        c.priv_password.size(), s.securityPrivKey,
+                        &s.securityPrivKeyLen) != SNMPERR_SUCCESS)
+          return auth_error(peer, "cannot derive the privacy key (password shorter than 8?)");
+      }
+    }
+  }
+  void* sp = snmp_sess_open(&s);
+  // Wipe key material from the stack copy; the session keeps its own.
+  std::memset(s.securityAuthKey, 0, sizeof s.securityAuthKey);
+  std::memset(s.securityPrivKey, 0, sizeof s.securityPrivKey);
+  if (!sp) {
+    int liberr = 0, syserr = 0;
+    char* msg = nullptr;
+    snmp_error(&s, &liberr, &syserr, &msg);
+    std::string detail = peer.key + ": cannot open session to " + *peername;
+    if (msg) {
+      detail += std::string(": ") + msg;
+      free(msg);
+    }
+    return Error{kReasonTransport, detail};
+  }
+  return sp;
+}
+
+}  // namespace lw::snmp::detail

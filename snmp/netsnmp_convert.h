@@ -1,0 +1,40 @@
+#pragma once
+// Net-SNMP <-> linkwatch conversions, private to the Net-SNMP engine (netsnmp_engine.cc).
+//
+// Turns Credentials and an address into an open Net-SNMP single session, and response PDUs
+// into VarBinds. Nothing here keeps state; every call must happen on the engine thread
+// (Net-SNMP is not thread-safe) after init_snmp.
+//
+// Thread safety: engine thread only.
+
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "snmp/engine.h"
+#include "snmp/types.h"
+
+struct variable_list;
+struct snmp_pdu;
+
+namespace lw::snmp::detail {
+
+// "host", "host:port", "[v6]", "[v6]:port", "v6-literal", DNS name -> "udp:host:port" or
+// "udp6:[addr]:port". Default port 161. Error (reason transport) if malformed.
+Result<std::string> to_peername(std::string_view address);
+
+// One varbind value, exactly as the agent typed it. Error (reason decode) for a type linkwatch
+// cannot represent or an OID arc above 2^32-1.
+Result<Value> to_value(const variable_list& var);
+
+// Every varbind of a PDU, in order.
+Result<VarBinds> to_varbinds(const snmp_pdu& pdu);
+
+// Opens a single session for `peer` (SNMP_FLAGS_DONT_PROBE: v3 engine-ID discovery is done
+// by the engine asynchronously). Returns the opaque session pointer (snmp_sess_open's).
+Result<void*> open_session(const Peer& peer);
+
+// Name of an SNMP error-status ("tooBig(1)").
+std::string error_status_name(long status);
+
+}  // namespace lw::snmp::detail

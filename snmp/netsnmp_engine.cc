@@ -1,0 +1,778 @@
+// NetSnmpEngine: see netsnmp_engine.h for the contract.
+//
+// Shape of the engine thread's loop:
+//   take commands (new GETs/walks, forgets) -> handle the replies Net-SNMP callbacks recorded
+//   -> send queued PDUs while in-flight < max -> run finished callbacks (Net-SNMP lock
+//   released) -> poll(wake fd + sockets of sessions with requests out) -> read / timeouts.
+// Net-SNMP callbacks only record a Reply; all follow-up work happens in the loop, so no session
+// is ever re-entered while it is being read.
+
+#include "snmp/netsnmp_engine.h"
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/library/large_fd_set.h>
+// Net-SNMP #defines these two PDU fields as aliases; they would rename Peer::max_repetitions.
+#undef non_repeaters
+#undef max_repetitions
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "snmp/netsnmp_convert.h"
+#include "snmp/walk.h"
+
+namespace lw::snmp {
+namespace {
+
+constexpr size_t kGetChunk = 32;       // OIDs per GET PDU (split further on tooBig)
+constexpr int kMaxTimeResends = 2;     // notInTimeWindow reports answered by a resend
+constexpr int kMaxPollMs = 200;        // upper bound on one poll, so the loop stays lively
+constexpr int kReadsPerWake = 64;      // datagrams read from one socket per loop turn
+
+// Net-SNMP keeps global state (USM users, transports, MIB tree): every call into it, from any
+// engine in the process, happens under this lock.
+std::mutex& netsnmp_lock() {
+  static std::mutex m;
+  return m;
+}
+
+void init_netsnmp_once(const std::string& app_name) {
+  static std::once_flag once;
+  std::call_once(once, [&app_name] {
+    std::lock_guard g(netsnmp_lock());
+    snmp_disable_log();  // Net-SNMP's own messages would go to stderr
+    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
+    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
+    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
+    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
+    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_LOAD_HOST_FILES, 1);
+    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_NO_TOKEN_WARNINGS, 1);
+    // No MIB files are needed (OIDs are numeric) and none should be searched for.
+    netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_MIBDIRS, "/nonexistent-linkwatch");
+    init_snmp(app_name.c_str());
+  });
+}
+
+struct Session {
+  Peer config;  // what it was opened with (compared on reuse)
+  void* sp = nullptr;
+  int fd = -1;
+  bool v3 = false;
+  bool discovered = true;  // v3: the agent's engine ID is known and the USM user exists
+  bool probing = false;
+  std::vector<uint64_t> waiting;  // ops waiting for discovery
+  int outstanding = 0;            // PDUs on the wire
+
+  Session() = default;
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+  ~Session() {
+    if (sp) snmp_sess_close(sp);
+  }
+};
+
+bool same_session_config(const Peer& a, const Peer& b) {
+  const bool creds = (a.credentials && b.credentials) ? *a.credentials == *b.credentials
+                                                      : a.credentials == b.credentials;
+  return creds && a.address == b.address && a.timeout == b.timeout && a.retries == b.retries;
+}
+
+struct Op {
+  uint64_t id = 0;
+  Peer peer;
+  std::shared_ptr<Session> session;
+  bool is_walk = false;
+  // GET
+  std::vector<VarBind> get_result;          // one per requested OID
+  std::deque<std::vector<size_t>> chunks;   // indices into get_result still to ask
+  std::vector<size_t> current;              // the chunk on the wire
+  Engine::GetCallback get_done;
+  // walk
+  std::optional<WalkCursor> cursor;
+  Engine::WalkCallback walk_done;
+  int time_resends = 0;
+};
+
+struct Sent {  // one PDU on the wire
+  uint64_t op_id = 0;  // 0: an engine-ID discovery probe
+  std::shared_ptr<Session> session;
+};
+
+struct Reply {  // what a Net-SNMP callback saw, copied out of its PDU
+  uint64_t token = 0;
+  int op = 0;  // NETSNMP_CALLBACK_OP_*
+  int command = 0;
+  long errstat = 0;
+  long errindex = 0;
+  int report = 0;  // snmpv3_get_report_type() of a REPORT
+  std::optional<Result<VarBinds>> varbinds;
+  std::string engine_id;
+};
+
+std::string report_text(int report) {
+  switch (report) {
+    case SNMPERR_UNKNOWN_USER_NAME: return "usmStatsUnknownUserNames (unknown user)";
+    case SNMPERR_AUTHENTICATION_FAILURE: return "usmStatsWrongDigests (wrong auth password or protocol)";
+    case SNMPERR_DECRYPTION_ERR: return "usmStatsDecryptionErrors (wrong privacy password or protocol)";
+    case SNMPERR_UNSUPPORTED_SEC_LEVEL: return "usmStatsUnsupportedSecLevels (security level not allowed)";
+    case SNMPERR_UNKNOWN_ENG_ID: return "usmStatsUnknownEngineIDs";
+    case SNMPERR_NOT_IN_TIME_WINDOW: return "usmStatsNotInTimeWindows";
+    default: return "report PDU (" + std::to_string(report) + ")";
+  }
+}
+
+class NetSnmpEngine;
+thread_local NetSnmpEngine* t_engine = nullptr;  // the engine whose thread this is
+
+class NetSnmpEngine final : public Engine {
+ public:
+  explicit NetSnmpEngine(NetSnmpOptions options) : options_(std::move(options)) {
+    if (options_.max_in_flight < 1) options_.max_in_flight = 1;
+    wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    thread_ = std::thread([this] { run(); });
+  }
+
+  ~NetSnmpEngine() override {
+    {
+      std::lock_guard g(mu_);
+      stop_ = true;
+    }
+    wake();
+    thread_.join();
+    if (wake_fd_ >= 0) close(wake_fd_);
+  }
+
+  NetSnmpEngine(const NetSnmpEngine&) = delete;
+  NetSnmpEngine& operator=(const NetSnmpEngine&) = delete;
+
+  void get(const Peer& peer, std::vector<Oid> oids, GetCallback done) override {
+    Command c;
+    c.kind = Command::Get;
+    c.peer = peer;
+    c.oids = std::move(oids);
+    c.get_done = std::move(done);
+    enqueue(std::move(c));
+  }
+
+  void walk(const Peer& peer, Oid root, WalkCallback done) override {
+    Command c;
+    c.kind = Command::Walk;
+    c.peer = peer;
+    c.root = std::move(root);
+    c.walk_done = std::move(done);
+    enqueue(std::move(c));
+  }
+
+  void forget(const std::string& key) override {
+    Command c;
+    c.kind = Command::Forget;
+    c.peer.key = key;
+    enqueue(std::move(c));
+  }
+
+  EngineStats stats() const override {
+    EngineStats s;
+    s.in_flight = in_flight_.load();
+    s.queued = incoming_n_.load() + ready_n_.load();
+    s.pdus_sent = sent_.load();
+    s.pdus_received = received_.load();
+    return s;
+  }
+
+  // Net-SNMP's callback: record, never act (we are inside snmp_sess_read2/timeout).
+  static int on_netsnmp(int op, netsnmp_session* /*session*/, int /*reqid*/, netsnmp_pdu* pdu,
+                        void* magic) {
+    NetSnmpEngine* self = t_engine;
+    if (!self) return 1;
+    const auto token = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(magic));
+    if (op == NETSNMP_CALLBACK_OP_RESEND || op == NETSNMP_CALLBACK_OP_CONNECT) return 1;
+    if (!self->wire_.count(token)) return 1;
+    Reply r;
+    r.token = token;
+    r.op = op;
+    if (op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE && pdu) {
+      r.command = pdu->command;
+      r.errstat = pdu->errstat;
+      r.errindex = pdu->errindex;
+      if (pdu->command == SNMP_MSG_REPORT) {
+        r.report = snmpv3_get_report_type(pdu);
+        if (pdu->securityEngineID && pdu->securityEngineIDLen > 0 &&
+            pdu->securityEngineIDLen <= 64)
+          r.engine_id.assign(reinterpret_cast<const char*>(pdu->securityEngineID),
+                             pdu->securityEngineIDLen);
+      } else {
+        r.varbinds = detail::to_varbinds(*pdu);
+      }
+    }
+    self->replies_.push_back(std::move(r));
+    return 1;
+  }
+
+ private:
+  struct Command {
+    enum Kind { Get, Walk, Forget } kind = Get;
+    Peer peer;
+    std::vector<Oid> oids;
+    Oid root;
+    GetCallback get_done;
+    WalkCallback walk_done;
+  };
+  using Calls = std::vector<std::function<void()>>;
+
+  void wake() {
+    if (wake_fd_ < 0) return;
+    const uint64_t one = 1;
+    [[maybe_unused]] ssize_t n = write(wake_fd_, &one, sizeof one);
+  }
+
+  void enqueue(Command c) {
+    {
+      std::lock_guard g(mu_);
+      incoming_.push_back(std::move(c));
+      incoming_n_.store(static_cast<int64_t>(incoming_.size()));
+    }
+    wake();
+  }
+
+  // ---- engine thread from here on ----
+
+  void run() {
+    t_engine = this;
+    init_netsnmp_once(options_.app_name);
+    std::vector<pollfd> pfds;
+    std::vector<std::shared_ptr<Session>> active;
+    while (true) {
+      Calls calls;
+      bool stopping = false;
+      int timeout_ms = kMaxPollMs;
+      {
+        std::lock_guard g(netsnmp_lock());
+        stopping = take_commands(calls);
+        if (!stopping) {
+          handle_replies(calls);
+          pump(calls);
+          // A callback may have queued work while we were busy; replies may have come in.
+          handle_replies(calls);
+          pump(calls);
+          timeout_ms = build_poll_set(pfds, active);
+        }
+      }
+      for (auto& call : calls) call();
+      if (stopping) break;
+      if (!calls.empty()) timeout_ms = 0;  // callbacks may have queued work
+      const int n = poll(pfds.data(), pfds.size(), timeout_ms);
+      if (n < 0 && errno != EINTR) timeout_ms = 10;  // should not happen; do not spin
+      if (!pfds.empty() && (pfds[0].revents & POLLIN)) {
+        uint64_t v;
+        [[maybe_unused]] ssize_t r = read(wake_fd_, &v, sizeof v);
+      }
+      std::lock_guard g(netsnmp_lock());
+      for (size_t i = 1; i < pfds.size(); ++i) {
+        if (pfds[i].revents & (POLLIN | POLLERR | POLLHUP)) read_session(*active[i - 1]);
+      }
+      for (auto& s : active)
+        if (s->outstanding > 0) snmp_sess_timeout(s->sp);
+      active.clear();
+    }
+    shutdown();
+    t_engine = nullptr;
+  }
+
+  // Moves new commands into ops. Returns true if the engine is stopping.
+  bool take_commands(Calls& calls) {
+    std::deque<Command> batch;
+    bool stopping;
+    {
+      std::lock_guard g(mu_);
+      batch.swap(incoming_);
+      incoming_n_.store(0);
+      stopping = stop_;
+    }
+    if (stopping) {
+      for (auto& c : batch) answer_stopped(c, calls);
+      return true;
+    }
+    for (auto& c : batch) start(std::move(c), calls);
+    return false;
+  }
+
+  void answer_stopped(Command& c, Calls& calls) {
+    Error e{kReasonTransport, c.peer.key + ": engine stopped"};
+    if (c.kind == Command::Get && c.get_done)
+      calls.push_back([d = std::move(c.get_done), e] { d(e); });
+    if (c.kind == Command::Walk && c.walk_done)
+      calls.push_back([d = std::move(c.walk_done), e] { d(WalkResult{{}, e}); });
+  }
+
+  void start(Command c, Calls& calls) {
+    if (c.kind == Command::Forget) {
+      sessions_.erase(c.peer.key);  // closed once the last op using it is done
+      return;
+    }
+    auto op = std::make_unique<Op>();
+    op->id = next_op_++;
+    op->peer = std::move(c.peer);
+    op->is_walk = c.kind == Command::Walk;
+    if (op->is_walk) {
+      const bool bulk = !op->peer.credentials ||
+                        op->peer.credentials->version != Credentials::Version::V1;
+      op->cursor.emplace(std::move(c.root), bulk, op->peer.max_repetitions, op->peer.max_rows);
+      op->walk_done = std::move(c.walk_done);
+    } else {
+      op->get_done = std::move(c.get_done);
+      op->get_result.reserve(c.oids.size());
+      for (auto& oid : c.oids) op->get_result.push_back(VarBind{std::move(oid), Value{}});
+      for (size_t i = 0; i < op->get_result.size(); i += kGetChunk) {
+        std::vector<size_t> chunk;
+        for (size_t j = i; j < std::min(i + kGetChunk, op->get_result.size()); ++j)
+          chunk.push_back(j);
+        op->chunks.push_back(std::move(chunk));
+      }
+    }
+    auto session = session_for(op->peer);
+    if (!session) {
+      Op& ref = *op;
+      ops_.emplace(ref.id, std::move(op));
+      finish(ref, session.error(), calls);
+      return;
+    }
+    op->session = std::move(*session);
+    if (!op->is_walk && op->chunks.empty()) {  // GET of nothing
+      Op& ref = *op;
+      ops_.emplace(ref.id, std::move(op));
+      finish(ref, std::nullopt, calls);
+      return;
+    }
+    ready_.push_back(op->id);
+    ops_.emplace(op->id, std::move(op));
+    ready_n_.store(static_cast<int64_t>(ready_.size()));
+  }
+
+  Result<std::shared_ptr<Session>> session_for(const Peer& peer) {
+    auto it = sessions_.find(peer.key);
+    if (it != sessions_.end() && same_session_config(it->second->config, peer)) return it->second;
+    auto sp = detail::open_session(peer);
+    if (!sp) {
+      if (it != sessions_.end()) sessions_.erase(it);
+      return sp.error();
+    }
+    auto s = std::make_shared<Session>();
+    s->config = peer;
+    s->config.credentials = peer.credentials;
+    s->sp = *sp;
+    netsnmp_transport* t = snmp_sess_transport(s->sp);
+    s->fd = t ? t->sock : -1;
+    s->v3 = peer.credentials && peer.credentials->version == Credentials::Version::V3;
+    s->discovered = !s->v3;
+    sessions_[peer.key] = s;  // a replaced session lives on until its ops finish
+    return s;
+  }
+
+  void pump(Calls& calls) {
+    while (in_flight_.load() < options_.max_in_flight && !ready_.empty()) {
+      const uint64_t id = ready_.front();
+      ready_.pop_front();
+      auto it = ops_.find(id);
+      if (it != ops_.end()) send(*it->second, calls);
+    }
+    ready_n_.store(static_cast<int64_t>(ready_.size()));
+  }
+
+  static void add_oid(netsnmp_pdu* pdu, const Oid& o) {
+    std::vector<oid> arcs(o.begin(), o.end());
+    if (arcs.size() < 2) arcs.resize(2, 0);  // a walk of "everything" starts at 0.0
+    snmp_add_null_var(pdu, arcs.data(), arcs.size());
+  }
+
+  bool transmit(Session& s, netsnmp_pdu* pdu, uint64_t op_id, std::shared_ptr<Session> keep,
+                std::string& error) {
+    const uint64_t token = next_token_++;
+    wire_[token] = Sent{op_id, std::move(keep)};
+    void* magic = reinterpret_cast<void*>(static_cast<uintptr_t>(token));
+    if (snmp_sess_async_send(s.sp, pdu, &NetSnmpEngine::on_netsnmp, magic) == 0) {
+      wire_.erase(token);
+      snmp_free_pdu(pdu);
+      int liberr = 0, syserr = 0;
+      char* msg = nullptr;
+      snmp_sess_error(s.sp, &liberr, &syserr, &msg);
+      error = msg ? msg : "send failed";
+      free(msg);
+      return false;
+    }
+    ++s.outstanding;
+    in_flight_.fetch_add(1);
+    sent_.fetch_add(1);
+    return true;
+  }
+
+  void send(Op& op, Calls& calls) {
+    Session& s = *op.session;
+    if (s.v3 && !s.discovered) {
+      s.waiting.push_back(op.id);
+      if (!s.probing) probe(op.session, calls);
+      return;
+    }
+    netsnmp_pdu* pdu = nullptr;
+    if (op.is_walk) {
+      auto req = op.cursor->next();
+      if (!req) {  // cannot happen: done walks are finished, not queued
+        finish(op, std::nullopt, calls);
+        return;
+      }
+      const bool bulk = !op.peer.credentials ||
+                        op.peer.credentials->version != Credentials::Version::V1;
+      pdu = snmp_pdu_create(bulk ? SNMP_MSG_GETBULK : SNMP_MSG_GETNEXT);
+      if (bulk) {
+        pdu->errstat = 0;                     // non-repeaters
+        pdu->errindex = req->max_repetitions;  // max-repetitions
+      }
+      add_oid(pdu, req->start);
+    } else {
+      op.current = std::move(op.chunks.front());
+      op.chunks.pop_front();
+      pdu = snmp_pdu_create(SNMP_MSG_GET);
+      for (size_t i : op.current) add_oid(pdu, op.get_result[i].oid);
+    }
+    std::string error;
+    if (!transmit(s, pdu, op.id, op.session, error))
+      finish(op, Error{kReasonTransport, op.peer.key + ": " + error}, calls);
+  }
+
+  // v3: learn the agent's engine ID with an unauthenticated empty GET (RFC 3414 4), without
+  // blocking the loop as Net-SNMP's own synchronous probe in snmp_sess_open would.
+  void probe(const std::shared_ptr<Session>& session, Calls& calls) {
+    netsnmp_pdu* pdu = snmp_pdu_create(SNMP_MSG_GET);
+    pdu->version = SNMP_VERSION_3;
+    pdu->securityModel = SNMP_SEC_MODEL_USM;
+    pdu->securityLevel = SNMP_SEC_LEVEL_NOAUTH;
+    pdu->securityName = strdup("");
+    pdu->securityNameLen = 0;
+    std::string error;
+    session->probing = true;
+    if (!transmit(*session, pdu, 0, session, error)) {
+      session->probing = false;
+      fail_waiting(*session, Error{kReasonTransport, session->config.key + ": " + error}, calls);
+    }
+  }
+
+  void fail_waiting(Session& s, const Error& e, Calls& calls) {
+    auto waiting = std::move(s.waiting);
+    s.waiting.clear();
+    for (uint64_t id : waiting)
+      if (auto it = ops_.find(id); it != ops_.end()) finish(*it->second, e, calls);
+  }
+
+  void probe_done(const std::shared_ptr<Session>& session, const Reply& r, Calls& calls) {
+    Session& s = *session;
+    s.probing = false;
+    const std::string& key = s.config.key;
+    if (r.op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE && r.command == SNMP_MSG_REPORT &&
+        !r.engine_id.empty()) {
+      netsnmp_session* ss = snmp_sess_session(s.sp);
+      if (ss) {
+        if (ss->securityEngineIDLen == 0) {
+          ss->securityEngineID = static_cast<u_char*>(netsnmp_memdup(r.engine_id.data(), r.engine_id.size()));
+          ss->securityEngineIDLen = r.engine_id.size();
+        }
+        // USM keeps one user per (engine ID, name); a new session (new passwords) replaces it.
+        if (usmUser* old = usm_get_user(ss->securityEngineID, ss->securityEngineIDLen,
+                                        ss->securityName)) {
+          usm_remove_user(old);
+          usm_free_user(old);
+        }
+        ss->flags &= ~SNMP_FLAGS_USER_CREATED;
+        if (usm_create_user_from_session(ss) != SNMPERR_SUCCESS) {
+          fail_waiting(s, Error{kReasonAuth, key + ": cannot set up the USM user"}, calls);
+          return;
+        }
+      }
+      s.discovered = true;
+      // Waiting ops go first: they already waited for a slot once.
+      for (auto it = s.waiting.rbegin(); it != s.waiting.rend(); ++it) ready_.push_front(*it);
+      s.waiting.clear();
+      return;
+    }
+    Error e;
+    if (r.op == NETSNMP_CALLBACK_OP_TIMED_OUT)
+      e = Error{kReasonTimeout, key + ": no answer to SNMPv3 engine-ID discovery from " +
+                                    s.config.address};
+    else if (r.op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE)
+      e = Error{kReasonAuth, key + ": SNMPv3 engine-ID discovery got no usable report"};
+    else
+      e = Error{kReasonTransport, key + ": SNMPv3 engine-ID discovery failed"};
+    fail_waiting(s, e, calls);
+  }
+
+  void read_session(Session& s) {
+    for (int i = 0; i < kReadsPerWake && s.outstanding > 0; ++i) {
+      netsnmp_large_fd_set fds;
+      netsnmp_large_fd_set_init(&fds, s.fd + 1);
+      NETSNMP_LARGE_FD_SET(s.fd, &fds);
+      snmp_sess_read2(s.sp, &fds);
+      netsnmp_large_fd_set_cleanup(&fds);
+      pollfd more{s.fd, POLLIN, 0};
+      if (poll(&more, 1, 0) <= 0 || !(more.revents & POLLIN)) break;
+    }
+  }
+
+  int build_poll_set(std::vector<pollfd>& pfds, std::vector<std::shared_ptr<Session>>& active) {
+    pfds.clear();
+    active.clear();
+    pfds.push_back(pollfd{wake_fd_, POLLIN, 0});
+    timeval best{kMaxPollMs / 1000, (kMaxPollMs % 1000) * 1000};
+    std::vector<Session*> seen;
+    for (auto& [id, sent] : wire_) {
+      Session* s = sent.session.get();
+      if (!s || s->fd < 0 || std::find(seen.begin(), seen.end(), s) != seen.end()) continue;
+      seen.push_back(s);
+      active.push_back(sent.session);
+      pfds.push_back(pollfd{s->fd, POLLIN, 0});
+      netsnmp_large_fd_set fds;
+      netsnmp_large_fd_set_init(&fds, s->fd + 1);
+      int numfds = 0, block = 1;
+      timeval tv{0, 0};
+      snmp_sess_select_info2(s->sp, &numfds, &fds, &tv, &block);
+      netsnmp_large_fd_set_cleanup(&fds);
+      if (!block && timercmp(&tv, &best, <)) best = tv;
+    }
+    const long ms = best.tv_sec * 1000L + (best.tv_usec + 999) / 1000;
+    return static_cast<int>(std::clamp(ms, 0L, static_cast<long>(kMaxPollMs)));
+  }
+
+  void handle_replies(Calls& calls) {
+    while (!replies_.empty()) {
+      auto batch = std::move(replies_);
+      replies_.clear();
+      for (auto& r : batch) handle(r, calls);
+    }
+  }
+
+  void handle(Reply& r, Calls& calls) {
+    auto it = wire_.find(r.token);
+    if (it == wire_.end()) return;
+    Sent sent = std::move(it->second);
+    wire_.erase(it);
+    --sent.session->outstanding;
+    in_flight_.fetch_sub(1);
+    if (r.op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE) received_.fetch_add(1);
+    if (sent.op_id == 0) {
+      probe_done(sent.session, r, calls);
+      return;
+    }
+    auto oit = ops_.find(sent.op_id);
+    if (oit == ops_.end()) return;
+    Op& op = *oit->second;
+    const std::string& key = op.peer.key;
+
+    std::optional<Error> failure;
+    switch (r.op) {
+      case NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE: break;
+      case NETSNMP_CALLBACK_OP_TIMED_OUT:
+        failure = Error{kReasonTimeout, key + ": no answer from " + op.peer.address + " after " +
+                                            std::to_string(op.peer.retries + 1) + " tries of " +
+                                            std::to_string(op.peer.timeout.count()) + " ms"};
+        break;
+      case NETSNMP_CALLBACK_OP_SEC_ERROR:
+        failure = Error{kReasonAuth, key + ": SNMPv3 security error in the response"};
+        break;
+      default:
+        failure = Error{kReasonTransport, key + ": send failed or session closed"};
+        break;
+    }
+    if (!failure && r.command == SNMP_MSG_REPORT) {
+      if (r.report == SNMPERR_NOT_IN_TIME_WINDOW && op.time_resends < kMaxTimeResends) {
+        ++op.time_resends;  // Net-SNMP learnt the agent's time from the report: ask again
+        if (!op.is_walk) op.chunks.push_front(std::move(op.current));
+        ready_.push_front(op.id);
+        return;
+      }
+      failure = Error{kReasonAuth, key + ": " + report_text(r.report)};
+    }
+    if (!failure && r.command != SNMP_MSG_RESPONSE)
+      failure = Error{kReasonDecode, key + ": unexpected PDU type " + std::to_string(r.command)};
+    if (!failure && (!r.varbinds || !r.varbinds->ok()))
+      failure = r.varbinds ? Error{kReasonDecode, key + ": " + r.varbinds->error().detail}
+                           : Error{kReasonDecode, key + ": response without varbinds"};
+    if (failure) {
+      finish(op, failure, calls);
+      return;
+    }
+    VarBinds& vbs = r.varbinds->value();
+    if (op.is_walk)
+      walk_response(op, r, vbs, calls);
+    else
+      get_response(op, r, vbs, calls);
+  }
+
+  bool is_v1(const Op& op) const {
+    return op.peer.credentials && op.peer.credentials->version == Credentials::Version::V1;
+  }
+
+  void get_response(Op& op, const Reply& r, VarBinds& vbs, Calls& calls) {
+    const std::string& key = op.peer.key;
+    if (r.errstat == SNMP_ERR_NOERROR) {
+      if (vbs.size() != op.current.size()) {
+        finish(op, Error{kReasonDecode, key + ": GET of " + std::to_string(op.current.size()) +
+                                            " OIDs answered with " + std::to_string(vbs.size())},
+               calls);
+        return;
+      }
+      for (size_t i = 0; i < vbs.size(); ++i)
+        op.get_result[op.current[i]].value = std::move(vbs[i].value);
+    } else if (r.errstat == SNMP_ERR_TOOBIG) {
+      if (op.current.size() == 1) {
+        finish(op, Error{kReasonTooBig, key + ": GET " + to_string(op.get_result[op.current[0]].oid) +
+                                            " answered tooBig"},
+               calls);
+        return;
+      }
+      const size_t half = op.current.size() / 2;
+      op.chunks.push_front(std::vector<size_t>(op.current.begin() + static_cast<long>(half), op.current.end()));
+      op.chunks.push_front(std::vector<size_t>(op.current.begin(), op.current.begin() + static_cast<long>(half)));
+    } else if (r.errstat == SNMP_ERR_NOSUCHNAME && is_v1(op) && r.errindex >= 1 &&
+               static_cast<size_t>(r.errindex) <= op.current.size()) {
+      // SNMPv1 fails the whole PDU for one missing OID: mark it and ask for the rest.
+      const size_t bad = static_cast<size_t>(r.errindex) - 1;
+      op.get_result[op.current[bad]].value = Value::Exception(Type::NoSuchInstance);
+      op.current.erase(op.current.begin() + static_cast<long>(bad));
+      if (!op.current.empty()) op.chunks.push_front(std::move(op.current));
+    } else {
+      std::string where;
+      if (r.errindex >= 1 && static_cast<size_t>(r.errindex) <= op.current.size())
+        where = " at " + to_string(op.get_result[op.current[static_cast<size_t>(r.errindex) - 1]].oid);
+      finish(op, Error{kReasonAgentError, key + ": GET answered " +
+                                              detail::error_status_name(r.errstat) + where},
+             calls);
+      return;
+    }
+    op.current.clear();
+    if (op.chunks.empty()) {
+      finish(op, std::nullopt, calls);
+      return;
+    }
+    ready_.push_back(op.id);
+  }
+
+  void walk_response(Op& op, const Reply& r, VarBinds& vbs, Calls& calls) {
+    WalkCursor& cursor = *op.cursor;
+    const Oid start = cursor.next() ? cursor.next()->start : cursor.root();
+    if (r.errstat == SNMP_ERR_NOERROR) {
+      cursor.feed(vbs);
+    } else if (r.errstat == SNMP_ERR_TOOBIG) {
+      cursor.too_big();
+    } else if (r.errstat == SNMP_ERR_NOSUCHNAME && is_v1(op)) {
+      cursor.feed(VarBinds{VarBind{start, Value::Exception(Type::EndOfMibView)}});  // v1 end of MIB
+    } else {
+      cursor.fail(Error{kReasonAgentError, op.peer.key + ": walk " + to_string(cursor.root()) +
+                                               " answered " + detail::error_status_name(r.errstat) +
+                                               " after " + to_string(start)});
+    }
+    if (cursor.done()) {
+      finish(op, std::nullopt, calls);
+      return;
+    }
+    ready_.push_back(op.id);
+  }
+
+  // Ends an op: queues its callback and forgets it.
+  void finish(Op& op, std::optional<Error> error, Calls& calls) {
+    if (op.is_walk) {
+      if (error) op.cursor->fail(std::move(*error));
+      WalkResult result;
+      result.varbinds = std::move(op.cursor->rows());
+      result.error = op.cursor->error();
+      if (op.walk_done)
+        calls.push_back([d = std::move(op.walk_done), res = std::move(result)]() mutable {
+          d(std::move(res));
+        });
+    } else if (op.get_done) {
+      if (error)
+        calls.push_back([d = std::move(op.get_done), e = std::move(*error)] { d(e); });
+      else
+        calls.push_back([d = std::move(op.get_done), v = std::move(op.get_result)]() mutable {
+          d(std::move(v));
+        });
+    }
+    ops_.erase(op.id);  // destroys op (and may close a replaced session)
+  }
+
+  void shutdown() {
+    Calls calls;
+    {
+      std::lock_guard g(netsnmp_lock());
+      std::vector<uint64_t> ids;
+      for (auto& [id, op] : ops_) ids.push_back(id);
+      for (uint64_t id : ids)
+        if (auto it = ops_.find(id); it != ops_.end())
+          finish(*it->second, Error{kReasonTransport, it->second->peer.key + ": engine stopped"},
+                 calls);
+      ready_.clear();
+      // Closing a session may call on_netsnmp for its requests: let it find nothing.
+      auto wire = std::move(wire_);
+      wire_.clear();
+      auto sessions = std::move(sessions_);
+      sessions_.clear();
+      wire.clear();
+      sessions.clear();  // closes every session (their ops are gone)
+      replies_.clear();
+      in_flight_.store(0);
+      ready_n_.store(0);
+    }
+    for (auto& call : calls) call();
+    // Callbacks may have asked for more; answer those too, a bounded number of rounds.
+    for (int round = 0; round < 100; ++round) {
+      std::deque<Command> batch;
+      {
+        std::lock_guard g(mu_);
+        batch.swap(incoming_);
+        incoming_n_.store(0);
+      }
+      if (batch.empty()) break;
+      Calls more;
+      for (auto& c : batch) answer_stopped(c, more);
+      for (auto& call : more) call();
+    }
+  }
+
+  NetSnmpOptions options_;
+  int wake_fd_ = -1;
+  std::thread thread_;
+
+  std::mutex mu_;
+  std::deque<Command> incoming_;  // guarded by mu_
+  bool stop_ = false;             // guarded by mu_
+
+  std::atomic<int64_t> in_flight_{0};
+  std::atomic<int64_t> incoming_n_{0};
+  std::atomic<int64_t> ready_n_{0};
+  std::atomic<uint64_t> sent_{0};
+  std::atomic<uint64_t> received_{0};
+
+  // Engine thread only.
+  std::unordered_map<std::string, std::shared_ptr<Session>> sessions_;
+  std::unordered_map<uint64_t, std::unique_ptr<Op>> ops_;
+  std::deque<uint64_t> ready_;                 // ops waiting for a slot, FIFO
+  std::unordered_map<uint64_t, Sent> wire_;    // token -> PDU on the wire
+  std::vector<Reply> replies_;                 // filled by on_netsnmp
+  uint64_t next_op_ = 1;
+  uint64_t next_token_ = 1;
+};
+
+}  // namespace
+
+std::unique_ptr<Engine> make_netsnmp_engine(const NetSnmpOptions& options) {
+  return std::make_unique<NetSnmpEngine>(options);
+}
+
+}  // namespace lw::snmp

@@ -1,0 +1,73 @@
+#include "snmp/walk.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "snmp/engine.h"
+
+namespace lw::snmp {
+
+WalkCursor::WalkCursor(Oid root, bool bulk, int max_repetitions, int max_rows)
+    : root_(std::move(root)),
+      last_(root_),
+      bulk_(bulk),
+      repetitions_(bulk ? std::max(1, max_repetitions) : 1),
+      max_rows_(std::max(1, max_rows)) {}
+
+std::optional<WalkCursor::Request> WalkCursor::next() const {
+  if (done_) return std::nullopt;
+  return Request{last_, bulk_ ? repetitions_ : 1};
+}
+
+bool WalkCursor::feed(const VarBinds& response) {
+  if (done_) return !error_;
+  ++requests_;
+  if (response.empty()) {
+    // A response with no varbinds cannot move the walk forward; asking again would loop.
+    fail(Error{kReasonAgentError, "walk " + to_string(root_) + ": empty response after " +
+                                      to_string(last_)});
+    return false;
+  }
+  for (const VarBind& vb : response) {
+    if (vb.value.is_exception()) {  // endOfMibView, or noSuch* from a confused v1 proxy
+      done_ = true;
+      return true;
+    }
+    if (!in_subtree(root_, vb.oid)) {  // the first varbind past the subtree ends the walk
+      done_ = true;
+      return true;
+    }
+    if (vb.oid <= last_) {  // lexicographic: a looping or broken agent
+      fail(Error{kReasonOidNotIncreasing, "walk " + to_string(root_) + ": agent returned " +
+                                              to_string(vb.oid) + " after " + to_string(last_)});
+      return false;
+    }
+    if (rows_.size() >= static_cast<size_t>(max_rows_)) {
+      fail(Error{kReasonRowCap, "walk " + to_string(root_) + ": stopped at " +
+                                    std::to_string(max_rows_) + " rows, next " + to_string(vb.oid)});
+      return false;
+    }
+    rows_.push_back(vb);
+    last_ = vb.oid;
+  }
+  return true;
+}
+
+void WalkCursor::too_big() {
+  if (done_) return;
+  ++requests_;
+  if (repetitions_ <= 1) {
+    fail(Error{kReasonTooBig, "walk " + to_string(root_) + ": tooBig with one repetition after " +
+                                  to_string(last_)});
+    return;
+  }
+  repetitions_ /= 2;
+}
+
+void WalkCursor::fail(Error error) {
+  if (done_) return;
+  error_ = std::move(error);
+  done_ = true;
+}
+
+}  // namespace lw::snmp
