@@ -49,6 +49,17 @@ FakeAgent& FakeEngine::agent(const std::string& key) {
   return agents_[key];
 }
 
+void FakeEngine::set_failure(const std::string& key, std::optional<Error> e) {
+  std::lock_guard lock(mu_);
+  agents_[key].fail_with = std::move(e);
+}
+
+int FakeEngine::agent_requests(const std::string& key) const {
+  std::lock_guard lock(mu_);
+  const auto it = agents_.find(key);
+  return it == agents_.end() ? 0 : it->second.requests;
+}
+
 void FakeEngine::forget(const std::string& key) {
   // Agents are the fake's ground truth, not a session cache: nothing to drop.
   (void)key;

@@ -44,6 +44,11 @@ class FakeEngine final : public Engine {
 
   FakeAgent& agent(const std::string& key);  // created on first use
 
+  // While the engine is in use (another thread polling): make every request of `key` fail
+  // with `e` (nullopt restores), and read how many requests it got. Locked, unlike agent().
+  void set_failure(const std::string& key, std::optional<Error> e);
+  int agent_requests(const std::string& key) const;
+
   void get(const Peer& peer, std::vector<Oid> oids, GetCallback done) override;
   void walk(const Peer& peer, Oid root, WalkCallback done) override;
   void forget(const std::string& key) override;
