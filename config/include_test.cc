@@ -1,0 +1,1 @@
+#include "config/test_util.h"

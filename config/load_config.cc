@@ -1,0 +1,50 @@
+// load_config: files in, one validated Config (or every error) out.
+#include <algorithm>
+#include <unordered_map>
+
+#include "config/sections.h"
+#include "config/sources.h"
+
+namespace lw::config {
+
+LoadResult load_config(const std::string& path) {
+  detail::State st;
+  st.config.path = path;
+  const std::vector<detail::Source> sources = detail::read_sources(path, st.diag);
+
+  for (const detail::Source& src : sources) {
+    detail::Reader r(src, st.diag);
+    if (src.root.IsNull()) continue;  // an empty file
+    const auto fields =
+        src.top ? r.map(src.root, "the top level", {"global", "include", "auths", "modules", "targets"})
+                : r.map(src.root, "an included file", {"include", "auths", "modules", "targets"});
+    if (!fields) continue;
+    for (const detail::Field& f : fields->all()) {
+      if (f.key == "global") detail::read_global(r, f, st);
+      if (f.key == "auths") detail::read_auths(r, f, st);
+      if (f.key == "modules") detail::read_modules(r, f, st);
+      if (f.key == "targets") detail::read_targets(r, f, st);
+    }
+  }
+  if (!sources.empty()) detail::check_references(st);
+
+  // Errors in file order: by the order files were read, then by position.
+  std::unordered_map<std::string, size_t> order;
+  for (size_t i = 0; i < sources.size(); ++i) order.emplace(sources[i].file, i);
+  const auto by_place = [&](const ConfigError& a, const ConfigError& b) {
+    const auto oa = order.find(a.mark.file), ob = order.find(b.mark.file);
+    const size_t fa = oa == order.end() ? sources.size() : oa->second;
+    const size_t fb = ob == order.end() ? sources.size() : ob->second;
+    return std::tie(fa, a.mark.line, a.mark.column) < std::tie(fb, b.mark.line, b.mark.column);
+  };
+  std::stable_sort(st.diag.errors.begin(), st.diag.errors.end(), by_place);
+  std::stable_sort(st.diag.warnings.begin(), st.diag.warnings.end(), by_place);
+
+  LoadResult out;
+  out.errors = std::move(st.diag.errors);
+  out.warnings = std::move(st.diag.warnings);
+  if (out.errors.empty()) out.config = std::make_shared<const Config>(std::move(st.config));
+  return out;
+}
+
+}  // namespace lw::config

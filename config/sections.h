@@ -1,0 +1,45 @@
+#pragma once
+// Internal to the config loader: the sections of a config file, read into one Config.
+//
+// load_config() reads every file (sources.h), then hands each top-level section to the
+// reader below. Names (auths, modules, targets) may come from several files; a second
+// definition is an error naming both places. References between sections (a target's auth,
+// modules and parent; trap_auths) are checked once all files are read: check_references().
+//
+// Thread safety: none; one load runs on one thread.
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "config/reader.h"
+
+namespace lw::config::detail {
+
+// Where a target's references were written, to point at them if they dangle.
+struct TargetRefs {
+  Mark auth;
+  std::vector<Mark> modules;  // parallel to Target::modules
+  Mark parent;
+  Mark timeout;  // of the timeout or interval override, for timeout >= interval
+};
+
+struct State {
+  Config config;
+  Diag diag;
+  std::unordered_map<std::string, size_t> target_index;  // name -> position in targets
+  std::vector<TargetRefs> target_refs;                   // parallel to config.targets
+  std::vector<Mark> trap_auth_marks;                     // parallel to global.trap_auths
+  Mark global_timeout;                                   // of timeout (or interval) in global
+};
+
+// True if `s` is non-empty and made of [A-Za-z0-9_.-] and any of `extra`.
+bool valid_name(std::string_view s, std::string_view extra = "");
+
+void read_global(Reader& r, const Field& f, State& st);
+void read_auths(Reader& r, const Field& f, State& st);
+void read_modules(Reader& r, const Field& f, State& st);
+void read_targets(Reader& r, const Field& f, State& st);
+void check_references(State& st);
+
+}  // namespace lw::config::detail
