@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""Feeds alerts to a real Alertmanager running dashboards/alertmanager/alertmanager.yml.
+
+Starts Debian's Alertmanager on a free loopback port (storage in a temp dir, clustering off),
+posts a DistrictLinkDown and SiteDown/BackhaulDegraded alerts for the same district and
+SiteDown for another district through API v2, then reads back /api/v2/alerts and
+/api/v2/alerts/groups: the same district's site alerts must be inhibited by the district cut,
+the other district's must not, and the cut must be one group. Alertmanager is always stopped.
+
+Usage: alertmanager_inhibit_test.py <alertmanager.yml> [alertmanager binary]
+Standard library only. Exit 0 on success, 1 on a failed check, 2 on a setup error.
+"""
+import datetime
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+KY_SON = "Huyện Kỳ Sơn"
+NGHI_LOC = "Huyện Nghi Lộc"
+DEADLINE_S = 60
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http(method, url, body=None):
+    data = None if body is None else json.dumps(body).encode("utf-8")
+    req = urllib.request.Request(url, data=data, method=method,
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        raw = resp.read().decode("utf-8")
+        if resp.headers.get_content_type() == "application/json":
+            return resp.status, json.loads(raw)
+        return resp.status, raw
+
+
+def alert(name, severity, district, role, target):
+    now = datetime.datetime.now(datetime.timezone.utc)
+    return {
+        "labels": {"alertname": name, "severity": severity, "district": district,
+                   "role": role, "target": target},
+        "annotations": {"summary": f"{district}: {name} {target}"},
+        "startsAt": now.isoformat(),
+        "endsAt": (now + datetime.timedelta(hours=1)).isoformat(),
+    }
+
+
+def wait_until(what, fn):
+    """Polls fn() until it returns a truthy value or the deadline passes."""
+    deadline = time.monotonic() + DEADLINE_S
+    last_err = None
+    while time.monotonic() < deadline:
+        try:
+            value = fn()
+            if value:
+                return value
+        except (urllib.error.URLError, ConnectionError, OSError) as e:
+            last_err = e
+        time.sleep(0.25)
+    raise TimeoutError(f"timed out waiting for {what} (last error: {last_err})")
+
+
+def ready(proc, base):
+    if proc.poll() is not None:
+        raise RuntimeError(f"alertmanager exited with {proc.returncode}")
+    return http("GET", base + "/-/ready")[0] == 200
+
+
+def stop(proc):
+    """Stops the Alertmanager we started: TERM, then KILL after a grace period."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def main():
+    if len(sys.argv) < 2:
+        print(__doc__)
+        return 2
+    config = os.path.abspath(sys.argv[1])
+    binary = sys.argv[2] if len(sys.argv) > 2 else "/usr/bin/prometheus-alertmanager"
+    failures = []
+
+    def check(cond, msg):
+        print(("ok   " if cond else "FAIL ") + msg)
+        if not cond:
+            failures.append(msg)
+
+    with tempfile.TemporaryDirectory(prefix="lw-am-") as tmp:
+        proc = None
+        log_path = os.path.join(tmp, "alertmanager.log")
+        log = open(log_path, "w")
+        # A port can be taken between bind(0) and Alertmanager's listen: retry a few times.
+        for attempt in range(5):
+            port = free_port()
+            base = f"http://127.0.0.1:{port}"
+            proc = subprocess.Popen(
+                [binary, f"--config.file={config}", f"--storage.path={tmp}/data",
+                 "--cluster.listen-address=", f"--web.listen-address=127.0.0.1:{port}",
+                 "--log.level=warn"],
+                stdout=log, stderr=subprocess.STDOUT)
+            try:
+                wait_until("Alertmanager ready", lambda: ready(proc, base))
+                break
+            except Exception as e:  # noqa: BLE001 -- any failure: stop it, retry
+                stop(proc)
+                proc = None
+                print(f"attempt {attempt + 1}: {e}")
+        if proc is None:
+            log.close()
+            print(open(log_path).read())
+            return 2
+        try:
+            alerts = [
+                alert("DistrictLinkDown", "critical", KY_SON, "district_gateway", "ky-son-gw"),
+                alert("SiteDown", "warning", KY_SON, "commune_site", "ky-son-01"),
+                alert("SiteDown", "warning", KY_SON, "commune_site", "ky-son-02"),
+                alert("BackhaulDegraded", "warning", KY_SON, "bts_backhaul", "ky-son-02-bts"),
+                alert("SiteDown", "warning", NGHI_LOC, "commune_site", "nghi-loc-01"),
+            ]
+            status, _ = http("POST", base + "/api/v2/alerts", alerts)
+            check(status == 200, f"POST /api/v2/alerts accepted ({status})")
+
+            def all_alerts():
+                _, got = http("GET", base + "/api/v2/alerts")
+                by_target = {a["labels"]["target"]: a for a in got}
+                if len(by_target) < len(alerts):
+                    return None
+                # Inhibition is decided as alerts arrive; wait until every state settled.
+                if any(a["status"]["state"] == "unprocessed" for a in got):
+                    return None
+                return by_target
+            got = wait_until("all alerts listed", all_alerts)
+
+            for target in ("ky-son-01", "ky-son-02", "ky-son-02-bts"):
+                st = got[target]["status"]
+                check(bool(st["inhibitedBy"]) and st["state"] == "suppressed",
+                      f"{target} ({KY_SON}) inhibited by the district cut: {st}")
+                check(got[target]["labels"]["district"] == KY_SON,
+                      f"{target} district label kept its diacritics")
+            for target in ("ky-son-gw", "nghi-loc-01"):
+                st = got[target]["status"]
+                check(not st["inhibitedBy"] and st["state"] == "active",
+                      f"{target} not inhibited: {st}")
+
+            _, groups = http("GET", base + "/api/v2/alerts/groups")
+            cut = [g for g in groups
+                   if g["labels"] == {"alertname": "DistrictLinkDown", "district": KY_SON}]
+            # One group per receiver it routes to (critical, then on to the district's team),
+            # each holding the one alert: one notification per receiver for the whole cut.
+            receivers = sorted(g["receiver"]["name"] for g in cut)
+            check(receivers == ["highland-field-team", "province-noc-critical"],
+                  f"the cut routes to the critical and the highland receivers: {receivers}")
+            check(all(len(g["alerts"]) == 1 for g in cut),
+                  "each receiver gets the district cut as one group with one alert")
+            _, active_groups = http("GET", base + "/api/v2/alerts/groups?inhibited=false")
+            ky_son = [g for g in active_groups if g["labels"].get("district") == KY_SON]
+            check(len(ky_son) >= 1 and all(g["labels"]["alertname"] == "DistrictLinkDown"
+                                          for g in ky_son),
+                  f"only the cut notifies for {KY_SON}: {[g['labels'] for g in ky_son]}")
+            nghi = [g for g in active_groups
+                    if g["labels"] == {"alertname": "SiteDown", "district": NGHI_LOC}]
+            check(len(nghi) == 1 and len(nghi[0]["alerts"]) == 1,
+                  f"{NGHI_LOC}'s SiteDown is its own active group")
+        except Exception as e:  # noqa: BLE001 -- report, then always stop it
+            check(False, f"talking to Alertmanager: {e!r}")
+        finally:
+            stop(proc)
+            log.close()
+        if failures:
+            print("--- alertmanager log ---")
+            print(open(log_path).read())
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
