@@ -52,6 +52,7 @@ void init_netsnmp_once(const std::string& app_name) {
   std::call_once(once, [&app_name] {
     std::lock_guard g(netsnmp_lock());
     snmp_disable_log();  // Net-SNMP's own messages would go to stderr
+    netsnmp_register_loghandler(NETSNMP_LOGHANDLER_NONE, LOG_DEBUG);
     netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
     netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
     netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
@@ -61,6 +62,8 @@ void init_netsnmp_once(const std::string& app_name) {
     // No MIB files are needed (OIDs are numeric) and none should be searched for.
     netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_MIBDIRS, "/nonexistent-linkwatch");
     init_snmp(app_name.c_str());
+    // With no handler at all Net-SNMP writes to stderr; this one swallows everything.
+    netsnmp_register_loghandler(NETSNMP_LOGHANDLER_NONE, LOG_DEBUG);
   });
 }
 
@@ -201,7 +204,9 @@ class NetSnmpEngine final : public Engine {
     Reply r;
     r.token = token;
     r.op = op;
-    if (op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE && pdu) {
+    // Net-SNMP 5.9 hands some REPORTs over as SEC_ERROR; their content matters just the same.
+    if ((op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE || op == NETSNMP_CALLBACK_OP_SEC_ERROR) &&
+        pdu) {
       r.command = pdu->command;
       r.errstat = pdu->errstat;
       r.errindex = pdu->errindex;
@@ -477,8 +482,8 @@ class NetSnmpEngine final : public Engine {
     Session& s = *session;
     s.probing = false;
     const std::string& key = s.config.key;
-    if (r.op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE && r.command == SNMP_MSG_REPORT &&
-        !r.engine_id.empty()) {
+    if ((r.op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE || r.op == NETSNMP_CALLBACK_OP_SEC_ERROR) &&
+        r.command == SNMP_MSG_REPORT && !r.engine_id.empty()) {
       netsnmp_session* ss = snmp_sess_session(s.sp);
       if (ss) {
         if (ss->securityEngineIDLen == 0) {
@@ -510,7 +515,8 @@ class NetSnmpEngine final : public Engine {
     else if (r.op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE)
       e = Error{kReasonAuth, key + ": SNMPv3 engine-ID discovery got no usable report"};
     else
-      e = Error{kReasonTransport, key + ": SNMPv3 engine-ID discovery failed"};
+      e = Error{kReasonTransport, key + ": SNMPv3 engine-ID discovery failed (" +
+                                      std::to_string(r.op) + ")"};
     fail_waiting(s, e, calls);
   }
 
@@ -565,7 +571,7 @@ class NetSnmpEngine final : public Engine {
     wire_.erase(it);
     --sent.session->outstanding;
     in_flight_.fetch_sub(1);
-    if (r.op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE) received_.fetch_add(1);
+    if (r.op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE || r.command != 0) received_.fetch_add(1);
     if (sent.op_id == 0) {
       probe_done(sent.session, r, calls);
       return;
@@ -584,7 +590,8 @@ class NetSnmpEngine final : public Engine {
                                             std::to_string(op.peer.timeout.count()) + " ms"};
         break;
       case NETSNMP_CALLBACK_OP_SEC_ERROR:
-        failure = Error{kReasonAuth, key + ": SNMPv3 security error in the response"};
+        if (r.command != SNMP_MSG_REPORT)
+          failure = Error{kReasonAuth, key + ": SNMPv3 security error in the response"};
         break;
       default:
         failure = Error{kReasonTransport, key + ": send failed or session closed"};
