@@ -1,0 +1,189 @@
+#include "sim/control.h"
+
+#include <civetweb.h>
+
+#include <cstring>
+#include <sstream>
+
+namespace lw::sim {
+namespace {
+
+std::string json_str(const std::string& s) {
+  std::string o = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"': o += "\\\""; break;
+      case '\\': o += "\\\\"; break;
+      case '\n': o += "\\n"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char b[8];
+          std::snprintf(b, sizeof b, "\\u%04x", c);
+          o += b;
+        } else {
+          o += c;
+        }
+    }
+  }
+  return o + "\"";
+}
+
+void reply(mg_connection* c, int status, const std::string& body) {
+  const char* text = status == 200 ? "OK" : status == 400 ? "Bad Request" : status == 404 ? "Not Found" : "Method Not Allowed";
+  mg_printf(c, "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
+            status, text, body.size());
+  mg_write(c, body.data(), body.size());
+}
+
+int error(mg_connection* c, int status, const std::string& msg) {
+  reply(c, status, "{\"error\": " + json_str(msg) + "}\n");
+  return status;
+}
+
+std::string arg(mg_connection* c, const char* name) {
+  const mg_request_info* ri = mg_get_request_info(c);
+  if (!ri->query_string) return "";
+  char buf[256];
+  int n = mg_get_var(ri->query_string, std::strlen(ri->query_string), name, buf, sizeof buf);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
+}
+
+}  // namespace
+
+std::string state_json(const World& w, int dev, double t) {
+  std::ostringstream o;
+  auto one = [&](size_t i) {
+    const auto& d = w.province().devices[i];
+    const auto& s = w.states()[i];
+    const auto& ds = w.province().districts;
+    o << "{\"name\": " << json_str(d.name) << ", \"address\": \"" << ip_string(d.address)
+      << "\", \"role\": \"" << role_of(d.kind) << "\", \"district\": "
+      << json_str(d.district >= 0 && static_cast<size_t>(d.district) < ds.size() ? ds[static_cast<size_t>(d.district)].slug : "")
+      << ", \"commune\": " << json_str(d.commune) << ", \"terrain\": " << json_str(d.terrain)
+      << ", \"parent\": " << json_str(d.parent >= 0 ? w.province().devices[static_cast<size_t>(d.parent)].name : "")
+      << ", \"lifecycle\": \"" << (d.live ? "live" : "planned") << "\"";
+    if (d.live) {
+      const int idx = static_cast<int>(i);
+      o << ", \"answers\": " << (w.answers(idx, t) ? "true" : "false")
+        << ", \"state\": \"" << (w.answers(idx, t) ? "up" : !w.alive(idx) ? "down" : "unreachable") << "\""
+        << ", \"cut\": " << (s.cut ? "true" : "false") << ", \"failed\": " << (s.failed ? "true" : "false")
+        << ", \"powered_off\": " << (s.powered_off ? "true" : "false") << ", \"dead\": " << (s.dead ? "true" : "false")
+        << ", \"uplink_oper\": " << w.uplink_oper(idx, t)
+        << ", \"uptime_s\": " << static_cast<long>(t - s.boot)
+        << ", \"no_ifxtable\": " << (d.no_ifx ? "true" : "false")
+        << ", \"power\": " << json_str(d.power);
+      if (d.has_ups)
+        o << ", \"battery_percent\": " << static_cast<int>(s.battery)
+          << ", \"on_battery\": " << (w.on_battery(idx, t) ? "true" : "false");
+      if (!d.recording.empty()) o << ", \"recording\": " << json_str(d.recording);
+    }
+    o << "}";
+  };
+  if (dev >= 0) {
+    one(static_cast<size_t>(dev));
+    o << "\n";
+    return o.str();
+  }
+  o << "{\"sim_time\": " << static_cast<long long>(t) << ", \"speed\": " << w.options().speed
+    << ", \"seed\": " << w.options().seed << ", \"random_failures\": " << (w.options().random_failures ? "true" : "false")
+    << ", \"devices\": [\n";
+  for (size_t i = 0; i < w.province().devices.size(); ++i) {
+    if (i) o << ",\n";
+    one(i);
+  }
+  o << "\n]}\n";
+  return o.str();
+}
+
+struct ControlServer::Impl {
+  World& world;
+  mg_context* ctx = nullptr;
+  explicit Impl(World& w) : world(w) {}
+
+  static int handle(mg_connection* c, void* self) { return static_cast<Impl*>(self)->route(c); }
+
+  int route(mg_connection* c) {
+    const mg_request_info* ri = mg_get_request_info(c);
+    const std::string uri = ri->local_uri ? ri->local_uri : "";
+    const std::string method = ri->request_method ? ri->request_method : "";
+    std::lock_guard lock(world.mutex);
+    const double t = world.now();
+    world.advance(t);
+    if (uri == "/state") {
+      if (method != "GET") return error(c, 405, "use GET");
+      std::string target = arg(c, "target");
+      int dev = -1;
+      if (!target.empty() && (dev = world.province().find(target)) < 0) return error(c, 404, "unknown target " + target);
+      reply(c, 200, state_json(world, dev, t));
+      return 200;
+    }
+    if (method != "POST") return error(c, 405, "use POST");
+    const std::string target = arg(c, "target");
+    auto need_target = [&]() -> int {
+      if (target.empty()) return error(c, 400, "missing ?target=NAME");
+      return 0;
+    };
+    bool ok = false;
+    if (uri == "/cut") {
+      std::string district = arg(c, "district");
+      if (!district.empty()) {
+        if (!world.cut_district(district, t)) return error(c, 404, "unknown district " + district);
+        reply(c, 200, "{\"cut\": " + json_str(district + "-wan") + "}\n");
+        return 200;
+      }
+      if (int r = need_target()) return r;
+      ok = world.cut_target(target, t);
+    } else if (uri == "/flap") {
+      if (int r = need_target()) return r;
+      std::string cs = arg(c, "count");
+      int count = 1;
+      if (!cs.empty()) {
+        try { count = std::stoi(cs); } catch (const std::exception&) { count = -1; }
+        if (count < 1 || count > 100) return error(c, 400, "count must be 1..100");
+      }
+      ok = world.flap(target, count, t);
+    } else if (uri == "/power-off") {
+      if (int r = need_target()) return r;
+      ok = world.power_off(target, t);
+    } else if (uri == "/reboot") {
+      if (int r = need_target()) return r;
+      ok = world.reboot(target, t);
+    } else if (uri == "/restore") {
+      world.restore(t);
+      reply(c, 200, "{\"restored\": true}\n");
+      return 200;
+    } else if (uri == "/speed") {
+      double x = 0;
+      try { x = std::stod(arg(c, "x")); } catch (const std::exception&) { x = 0; }
+      if (!(x > 0 && x <= 1e6)) return error(c, 400, "x must be a number in (0, 1e6]");
+      world.set_speed(x);
+      reply(c, 200, "{\"speed\": " + std::to_string(x) + "}\n");
+      return 200;
+    } else {
+      return error(c, 404, "unknown path " + uri);
+    }
+    if (!ok) return error(c, 404, "unknown or planned target " + target);
+    reply(c, 200, "{\"ok\": true, \"target\": " + json_str(target) + "}\n");
+    return 200;
+  }
+};
+
+ControlServer::ControlServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ControlServer::~ControlServer() {
+  if (impl_->ctx) mg_stop(impl_->ctx);
+}
+
+Result<std::unique_ptr<ControlServer>> ControlServer::start(World& world, int port) {
+  static bool inited = (mg_init_library(0), true);
+  (void)inited;
+  auto impl = std::make_unique<Impl>(world);
+  std::string ports = "127.0.0.1:" + std::to_string(port);
+  const char* options[] = {"listening_ports", ports.c_str(), "num_threads", "4", nullptr};
+  mg_callbacks cb{};
+  impl->ctx = mg_start(&cb, nullptr, options);
+  if (!impl->ctx) return Error{"bind", "cannot listen on " + ports + " (port in use?)"};
+  mg_set_request_handler(impl->ctx, "/", &Impl::handle, impl.get());
+  return std::unique_ptr<ControlServer>(new ControlServer(std::move(impl)));
+}
+
+}  // namespace lw::sim
