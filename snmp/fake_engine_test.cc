@@ -1,0 +1,195 @@
+#include "snmp/fake_engine.h"
+
+#include <atomic>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+namespace lw::snmp {
+namespace {
+
+const Oid kIfDescr{1, 3, 6, 1, 2, 1, 2, 2, 1, 2};
+const Oid kIfTable{1, 3, 6, 1, 2, 1, 2, 2};
+
+Oid col(uint32_t column, uint32_t index) { return Oid{1, 3, 6, 1, 2, 1, 2, 2, 1, column, index}; }
+
+Peer peer(const std::string& key, Credentials::Version v = Credentials::Version::V2c) {
+  auto c = std::make_shared<Credentials>();
+  c->version = v;
+  c->community = "public";
+  Peer p;
+  p.key = key;
+  p.address = "127.0.0.1";
+  p.credentials = c;
+  return p;
+}
+
+class FakeEngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto& a = engine.agent("r1");
+    a.mib[Oid{1, 3, 6, 1, 2, 1, 1, 3, 0}] = Value::Unsigned(Type::TimeTicks, 4200);
+    for (uint32_t i = 1; i <= 4; ++i) {
+      a.mib[col(1, i)] = Value::Int(i);
+      a.mib[col(2, i)] = Value::Str("eth" + std::to_string(i));
+      a.mib[col(10, i)] = Value::Unsigned(Type::Counter32, 1000 * i);
+    }
+    a.mib[Oid{1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 1, 1}] = Value::Str("after the table");
+  }
+
+  WalkResult walk(const Peer& p, const Oid& root) {
+    WalkResult out;
+    bool called = false;
+    engine.walk(p, root, [&](WalkResult r) {
+      out = std::move(r);
+      called = true;
+    });
+    EXPECT_TRUE(called) << "sync fake answers before returning";
+    return out;
+  }
+
+  FakeEngine engine;
+};
+
+TEST_F(FakeEngineTest, GetAnswersInOrderWithExceptionsForMissingOids) {
+  std::optional<Result<VarBinds>> got;
+  engine.get(peer("r1"),
+             {col(2, 3), col(2, 9), Oid{1, 3, 6, 1, 4, 1, 1, 0}, Oid{1, 3, 6, 1, 2, 1, 1, 3, 0}},
+             [&](Result<VarBinds> r) { got = std::move(r); });
+  ASSERT_TRUE(got && got->ok());
+  const VarBinds& v = got->value();
+  ASSERT_EQ(v.size(), 4u);
+  EXPECT_EQ(v[0], (VarBind{col(2, 3), Value::Str("eth3")}));
+  EXPECT_EQ(v[1].oid, col(2, 9));
+  EXPECT_EQ(v[1].value.type, Type::NoSuchInstance);  // column exists, row does not
+  EXPECT_EQ(v[2].value.type, Type::NoSuchObject);    // nothing there at all
+  EXPECT_EQ(v[3].value, Value::Unsigned(Type::TimeTicks, 4200));
+}
+
+TEST_F(FakeEngineTest, WalkReturnsTheSubtreeInOrder) {
+  auto w = walk(peer("r1"), kIfDescr);
+  EXPECT_FALSE(w.error);
+  ASSERT_EQ(w.varbinds.size(), 4u);
+  for (uint32_t i = 0; i < 4; ++i) EXPECT_EQ(w.varbinds[i].oid, col(2, i + 1));
+}
+
+TEST_F(FakeEngineTest, WalkOfTheWholeTableStopsAtItsEnd) {
+  Peer p = peer("r1");
+  p.max_repetitions = 5;
+  auto w = walk(p, kIfTable);
+  EXPECT_FALSE(w.error);
+  EXPECT_EQ(w.varbinds.size(), 12u);
+  EXPECT_EQ(engine.agent("r1").requests, 3);  // 5 + 5 + (2 and one past the end)
+}
+
+TEST_F(FakeEngineTest, WalkPastTheLastObjectEndsAtEndOfMibView) {
+  auto w = walk(peer("r1"), Oid{1, 3, 6, 1, 2, 1, 31});
+  EXPECT_FALSE(w.error);
+  ASSERT_EQ(w.varbinds.size(), 1u);
+  EXPECT_EQ(w.varbinds[0].value, Value::Str("after the table"));
+}
+
+TEST_F(FakeEngineTest, V1WalksWithGetNext) {
+  auto w = walk(peer("r1", Credentials::Version::V1), kIfDescr);
+  EXPECT_FALSE(w.error);
+  EXPECT_EQ(w.varbinds.size(), 4u);
+  EXPECT_EQ(engine.agent("r1").requests, 5);  // one per row and one past the end
+}
+
+TEST_F(FakeEngineTest, FailWithFailsGetsAndWalks) {
+  engine.agent("r1").fail_with = Error{kReasonAuth, "wrong digest"};
+  std::optional<Result<VarBinds>> got;
+  engine.get(peer("r1"), {col(1, 1)}, [&](Result<VarBinds> r) { got = std::move(r); });
+  ASSERT_TRUE(got && !got->ok());
+  EXPECT_EQ(got->error().reason, kReasonAuth);
+  auto w = walk(peer("r1"), kIfTable);
+  ASSERT_TRUE(w.error);
+  EXPECT_EQ(w.error->reason, kReasonAuth);
+  EXPECT_TRUE(w.varbinds.empty());
+}
+
+TEST_F(FakeEngineTest, TooBigHalvesUntilItFits) {
+  engine.agent("r1").too_big_above = 3;
+  Peer p = peer("r1");
+  p.max_repetitions = 16;
+  auto w = walk(p, kIfTable);
+  EXPECT_FALSE(w.error);
+  EXPECT_EQ(w.varbinds.size(), 12u);
+}
+
+// (tooBig even at one repetition is a WalkCursor case: walk_test.cc TooBigHalvesThenFails.)
+TEST_F(FakeEngineTest, GetAboveTheSizeLimitIsTooBig) {
+  engine.agent("r1").too_big_above = 2;
+  std::optional<Result<VarBinds>> got;
+  engine.get(peer("r1"), {col(1, 1), col(1, 2), col(1, 3)},
+             [&](Result<VarBinds> r) { got = std::move(r); });
+  ASSERT_TRUE(got && !got->ok());
+  EXPECT_EQ(got->error().reason, kReasonTooBig);
+  engine.get(peer("r1"), {col(1, 1), col(1, 2)}, [&](Result<VarBinds> r) { got = std::move(r); });
+  ASSERT_TRUE(got && got->ok());
+}
+
+TEST_F(FakeEngineTest, LoopingAgentIsCaught) {
+  // An agent that always answers with the first row: a classic broken walk.
+  engine.agent("r1").mangle = [](VarBinds& v) {
+    for (auto& vb : v) vb.oid = col(1, 1);
+  };
+  auto w = walk(peer("r1"), kIfTable);
+  ASSERT_TRUE(w.error);
+  EXPECT_EQ(w.error->reason, kReasonOidNotIncreasing);
+  EXPECT_EQ(w.varbinds.size(), 1u);
+  EXPECT_LE(engine.agent("r1").requests, 2);
+}
+
+TEST_F(FakeEngineTest, EndlessIncreasingAgentHitsTheRowCap) {
+  auto counter = std::make_shared<uint32_t>(0);
+  engine.agent("r1").mangle = [counter](VarBinds& v) {
+    for (auto& vb : v) vb = VarBind{col(1, ++*counter), Value::Int(1)};
+  };
+  Peer p = peer("r1");
+  p.max_rows = 50;
+  auto w = walk(p, kIfTable);
+  ASSERT_TRUE(w.error);
+  EXPECT_EQ(w.error->reason, kReasonRowCap);
+  EXPECT_EQ(w.varbinds.size(), 50u);
+}
+
+TEST_F(FakeEngineTest, GarbageVarbindsEndTheWalkSafely) {
+  engine.agent("r1").mangle = [](VarBinds& v) { v.clear(); };
+  auto w = walk(peer("r1"), kIfTable);
+  ASSERT_TRUE(w.error);
+  EXPECT_EQ(w.error->reason, kReasonAgentError);
+}
+
+TEST_F(FakeEngineTest, StatsCountPdus) {
+  walk(peer("r1"), kIfDescr);
+  auto s = engine.stats();
+  EXPECT_GT(s.pdus_sent, 0u);
+  EXPECT_EQ(s.pdus_sent, s.pdus_received);
+  EXPECT_EQ(s.in_flight, 0);
+}
+
+TEST(FakeEngineAsync, CallbacksRunOnAnotherThreadAndMayReenter) {
+  FakeEngine engine(/*async=*/true);
+  engine.agent("r1").mib[Oid{1, 3, 6, 1, 2, 1, 1, 5, 0}] = Value::Str("r1");
+  const auto caller = std::this_thread::get_id();
+  std::atomic<int> done{0};
+  std::atomic<bool> other_thread{false};
+  engine.get(peer("r1"), {Oid{1, 3, 6, 1, 2, 1, 1, 5, 0}}, [&](Result<VarBinds> r) {
+    other_thread = std::this_thread::get_id() != caller;
+    EXPECT_TRUE(r.ok());
+    // A callback may ask again; the answer is queued, not run re-entrantly.
+    engine.walk(peer("r1"), Oid{1, 3, 6, 1, 2, 1, 1}, [&](WalkResult w) {
+      EXPECT_EQ(w.varbinds.size(), 1u);
+      ++done;
+    });
+    ++done;
+  });
+  for (int i = 0; i < 500 && done.load() < 2; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(done.load(), 2);
+  EXPECT_TRUE(other_thread.load());
+}
+
+}  // namespace
+}  // namespace lw::snmp
