@@ -144,6 +144,10 @@ std::optional<Lookup> read_lookup(Reader& r, const YAML::Node& node, const std::
 std::optional<Metric> read_metric(Reader& r, const YAML::Node& node, const std::string& module,
                                   size_t position) {
   std::string where = "module " + quote(module) + " metric #" + std::to_string(position + 1);
+  if (const auto name = peek_scalar(node, "name"); name && valid_metric_name(*name)) {
+    where = "module " + quote(module) + " metric " + quote(*name);
+  }
+
   const auto f = r.map(node, where,
                        {"name", "oid", "type", "help", "indexes", "lookups", "enum_values",
                         "scale"});
@@ -157,10 +161,7 @@ std::optional<Metric> read_metric(Reader& r, const YAML::Node& node, const std::
       r.error(r.mark(*n), where, "name: " + quote(*v) + " is not a valid Prometheus metric name");
     }
     ok = ok && v && valid_metric_name(*v);
-    if (v) {
-      m.name = *v;
-      where = "module " + quote(module) + " metric " + quote(*v);
-    }
+    if (v) m.name = *v;
   } else {
     ok = false;
   }

@@ -155,7 +155,7 @@ TEST(Modules, EveryMetricError) {
   EXPECT_TRUE(has_error(r, 14, 59, "missing required key \"type\""));
   EXPECT_TRUE(has_error(r, 14, 92, "labels: \"ifIndex\" is not an index label (indexes: "));
   EXPECT_TRUE(has_error(r, 15, 58, "lookups need indexes"));
-  EXPECT_TRUE(has_error(r, 16, 49, "unknown key \"helpp\" in module \"m\" metric #13 (known: name, oid, type, help, indexes, lookups, enum_values, scale)"));
+  EXPECT_TRUE(has_error(r, 16, 49, "unknown key \"helpp\" in module \"m\" metric \"b\" (known: name, oid, type, help, indexes, lookups, enum_values, scale)"));
   EXPECT_TRUE(has_error(r, 17, 67, "label: \"if-index\" is not a valid label name"));
   EXPECT_TRUE(has_error(r, 18, 86, "index label \"a\" repeated"));
   EXPECT_TRUE(has_error(r, 20, 9, "metric \"p\" defined twice"));

@@ -44,6 +44,15 @@ const Field* Fields::get(std::string_view key) const {
   return nullptr;
 }
 
+std::optional<std::string> peek_scalar(const YAML::Node& map, std::string_view key) {
+  if (!map.IsMap()) return std::nullopt;
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    const YAML::Node k = it->first, v = it->second;
+    if (k.IsScalar() && k.Scalar() == key && v.IsScalar()) return v.Scalar();
+  }
+  return std::nullopt;
+}
+
 std::string join(const std::vector<std::string>& names, size_t limit) {
   std::string out;
   for (size_t i = 0; i < names.size(); ++i) {

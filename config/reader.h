@@ -55,6 +55,10 @@ class Fields {
   std::vector<Field> fields_;
 };
 
+// The scalar value of `key` in `map`, if `map` is a map holding one (for naming things in
+// messages before the map is checked). yaml-cpp's operator[] throws on a missing key.
+std::optional<std::string> peek_scalar(const YAML::Node& map, std::string_view key);
+
 // "a", "b", "c" as `a, b, c`; at most `limit` names, then ", ...".
 std::string join(const std::vector<std::string>& names, size_t limit = 20);
 // A value quoted for a message, control characters escaped, long values cut.

@@ -149,6 +149,11 @@ std::optional<LinkRule> read_link(Reader& r, const YAML::Node& node, const std::
 
 void read_target(Reader& r, const YAML::Node& node, size_t position, State& st) {
   std::string where = "target #" + std::to_string(position + 1);
+  // Name the target in every message about it, unknown keys included.
+  if (const auto name = peek_scalar(node, "name"); name && valid_name(*name, ":")) {
+    where = "target " + quote(*name);
+  }
+
   const auto f = r.map(node, where,
                        {"name", "address", "auth", "modules", "labels", "interval", "timeout",
                         "retries", "parent", "site", "links"});
@@ -165,7 +170,6 @@ void read_target(Reader& r, const YAML::Node& node, size_t position, State& st) 
       } else {
         t.name = *v;
         named = true;
-        where = "target " + quote(*v);
       }
     }
   }
