@@ -59,8 +59,12 @@ void init_netsnmp_once(const std::string& app_name) {
     netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
     netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_LOAD_HOST_FILES, 1);
     netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_NO_TOKEN_WARNINGS, 1);
+    // Persistent state (USM boots, TLS cert indexes) has no place here: point Net-SNMP at a
+    // path that can never be created (below /dev/null), so it reads and writes nothing.
+    netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_PERSISTENT_DIR,
+                          "/dev/null/linkwatch-netsnmp");
     // No MIB files are needed (OIDs are numeric) and none should be searched for.
-    netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_MIBDIRS, "/nonexistent-linkwatch");
+    netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_MIBDIRS, "/dev/null/linkwatch-no-mibs");
     init_snmp(app_name.c_str());
     // With no handler at all Net-SNMP writes to stderr; this one swallows everything.
     netsnmp_register_loghandler(NETSNMP_LOGHANDLER_NONE, LOG_DEBUG);

@@ -311,6 +311,22 @@ TEST_F(EngineTest, WrongV3PasswordsAreAuthErrors) {
   ASSERT_FALSE(r2.ok());
   EXPECT_EQ(r2.error().reason, kReasonAuth) << r2.error().to_string();
 
+  auto wrong_priv = test::Snmpd::user("strong");
+  wrong_priv.priv_pass = "not-the-privacy-password";
+  Peer wp = v3_peer(agent_->address(), wrong_priv);
+  wp.timeout = 300ms;
+  wp.retries = 0;
+  auto r4 = get_sync(*engine_, wp, {kSysDescr});
+  ASSERT_FALSE(r4.ok());
+  // snmpd cannot decrypt the request and drops it silently (snmpget sees a timeout too).
+  EXPECT_EQ(r4.error().reason, kReasonTimeout) << r4.error().to_string();
+
+  auto short_pass = test::Snmpd::user("authnopriv");
+  short_pass.auth_pass = "short";
+  auto r5 = get_sync(*engine_, v3_peer(agent_->address(), short_pass), {kSysDescr});
+  ASSERT_FALSE(r5.ok());
+  EXPECT_EQ(r5.error().reason, kReasonAuth) << r5.error().to_string();
+
   // The same target with the right password, after the wrong one, works (session re-created).
   auto good = v3_peer(agent_->address(), test::Snmpd::user("authpriv"));
   auto r3 = get_sync(*engine_, good, {kSysDescr});

@@ -13,6 +13,8 @@ const std::vector<SnmpdUser>& Snmpd::users() {
       {"authnopriv", "SHA", "authnopriv-authpass", "", ""},
       {"strong", "SHA-512", "strong-authpass", "AES-256", "strong-privpass"},
       {"legacy", "MD5", "legacy-authpass", "DES", "legacy-privpass"},
+      {"mid", "SHA-384", "mid-authpass", "AES-192", "mid-privpass"},
+      {"small", "SHA-224", "small-authpass", "", ""},
       {"noauth", "", "", "", ""},
   };
   return list;

@@ -12,6 +12,8 @@
 //   v3 "authnopriv" SHA-1               authNoPriv   (kAuthNoPriv*)
 //   v3 "strong"     SHA-512 / AES-256   authPriv
 //   v3 "legacy"     MD5 / DES           authPriv
+//   v3 "mid"        SHA-384 / AES-192   authPriv
+//   v3 "small"      SHA-224             authNoPriv
 //   v3 "noauth"                          noAuthNoPriv
 //
 // Thread safety: none; one test owns it. `tool_env()` is what Net-SNMP command-line tools
