@@ -1,0 +1,178 @@
+#include "daemon/app.h"
+
+#include <csignal>
+#include <ctime>
+#include <iostream>
+
+#include <spdlog/spdlog.h>
+#include <systemd/sd-daemon.h>
+
+#include "daemon/http/exposition.h"
+#include "daemon/http/server.h"
+#include "daemon/logging.h"
+#include "daemon/poll/poller.h"
+#include "daemon/snapshot.h"
+#include "linkwatch/version.h"
+#include "snmp/netsnmp_engine.h"
+
+namespace lw {
+namespace {
+
+double unix_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+void log_result(const config::LoadResult& r) {
+  for (const auto& w : r.warnings) spdlog::warn("config: {}", w.to_string());
+  for (const auto& e : r.errors) spdlog::error("config: {}", e.to_string());
+}
+
+Error load_error(const config::LoadResult& r) {
+  std::string detail;
+  for (const auto& e : r.errors) detail += "\n  " + e.to_string();
+  return Error{"config", std::to_string(r.errors.size()) + " error(s):" + detail};
+}
+
+}  // namespace
+
+void block_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGHUP);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+bool check_config(const std::string& path, bool quiet) {
+  const auto r = config::load_config(path);
+  for (const auto& w : r.warnings) std::cerr << "warning: " << w.to_string() << '\n';
+  for (const auto& e : r.errors) std::cerr << e.to_string() << '\n';
+  if (!r.config) {
+    std::cerr << path << ": " << r.errors.size() << " error(s); nothing is polled with this config\n";
+    return false;
+  }
+  if (!quiet) {
+    size_t polled = 0;
+    for (const auto& t : r.config->targets) polled += t.polled() ? 1 : 0;
+    std::cout << path << ": OK (" << r.config->targets.size() << " targets, " << polled << " polled, "
+              << r.config->modules.size() << " modules, " << r.config->auths.size() << " auths)\n";
+  }
+  return true;
+}
+
+struct Daemon::Parts {
+  SnapshotBox box;
+  std::unique_ptr<snmp::Engine> engine;
+  std::unique_ptr<poll::Poller> poller;
+  std::unique_ptr<http::SnapshotCollectable> collectable;
+  std::unique_ptr<http::Server> server;
+};
+
+Daemon::Daemon(std::string config_path, Overrides overrides)
+    : config_path_(std::move(config_path)), overrides_(std::move(overrides)), parts_(std::make_unique<Parts>()) {}
+
+Daemon::~Daemon() {
+  // Order matters: nothing may call into the poller once it is gone, and the engine's last
+  // callbacks land in the (stopped) poller's inbox.
+  parts_->server.reset();
+  if (parts_->poller) parts_->poller->stop();
+  parts_->engine.reset();
+  parts_->poller.reset();
+}
+
+Status Daemon::reload() {
+  std::lock_guard lock(reload_mu_);
+  sd_notify(0, "RELOADING=1");
+  spdlog::info("reloading config from {}", config_path_);
+  const auto r = config::load_config(config_path_);
+  log_result(r);
+  if (!r.config) {
+    spdlog::error("reload failed; the running config stays in use");
+    parts_->poller->note_reload(false, unix_now());
+    sd_notify(0, "READY=1\nSTATUS=reload failed; running the previous config");
+    return load_error(r);
+  }
+  const auto& old = config_->global;
+  const auto& neu = r.config->global;
+  if (overrides_.listen_address.empty() && old.listen_address != neu.listen_address)
+    spdlog::warn("global.listen_address changed ({} -> {}): takes effect at restart", old.listen_address,
+                 neu.listen_address);
+  if (old.max_in_flight != neu.max_in_flight)
+    spdlog::warn("global.max_in_flight changed ({} -> {}): takes effect at restart", old.max_in_flight,
+                 neu.max_in_flight);
+  if (old.trap_listen_address != neu.trap_listen_address)
+    spdlog::warn("global.trap_listen_address changed: takes effect at restart");
+  if (overrides_.log_level.empty()) set_log_level(neu.log_level);
+  parts_->collectable->set_naming(neu.metric_names);
+  config_ = r.config;
+  parts_->poller->apply(r.config);
+  parts_->poller->note_reload(true, unix_now());
+  spdlog::info("config reloaded: {} targets", r.config->targets.size());
+  sd_notify(0, "READY=1\nSTATUS=polling");
+  return std::nullopt;
+}
+
+int Daemon::run() {
+  const auto r = config::load_config(config_path_);
+  log_result(r);
+  if (!r.config) {
+    spdlog::critical("{}: {} error(s) in the config; not starting", config_path_, r.errors.size());
+    return 1;
+  }
+  config_ = r.config;
+  if (overrides_.log_level.empty()) set_log_level(config_->global.log_level);
+  const std::string listen =
+      overrides_.listen_address.empty() ? config_->global.listen_address : overrides_.listen_address;
+
+  snmp::NetSnmpOptions eo;
+  eo.max_in_flight = config_->global.max_in_flight;
+  parts_->engine = snmp::make_netsnmp_engine(eo);
+  parts_->poller = std::make_unique<poll::Poller>(*parts_->engine, parts_->box);
+  parts_->collectable = std::make_unique<http::SnapshotCollectable>(parts_->box);
+  parts_->collectable->set_naming(config_->global.metric_names);
+
+  poll::Poller* poller = parts_->poller.get();
+  http::Hooks hooks;
+  hooks.healthy = [poller] { return std::chrono::steady_clock::now() - poller->heartbeat() < std::chrono::seconds(30); };
+  hooks.ready = [poller] { return poller->ready(); };
+  hooks.reload = [this] { return reload(); };
+  parts_->server = std::make_unique<http::Server>(parts_->box, *parts_->collectable, hooks);
+  if (const Status s = parts_->server->start(listen)) {
+    spdlog::critical("{}", s->to_string());
+    return 1;
+  }
+  parts_->poller->apply(config_);
+  parts_->poller->note_reload(true, unix_now());
+  parts_->poller->start();
+  size_t polled = 0;
+  for (const auto& t : config_->targets) polled += t.polled() ? 1 : 0;
+  spdlog::info("linkwatchd {} polling {} targets; metrics on http://{}/metrics", kVersion, polled, listen);
+  sd_notify(0, "READY=1\nSTATUS=polling");
+
+  uint64_t watchdog_usec = 0;
+  const bool watchdog = sd_watchdog_enabled(0, &watchdog_usec) > 0;
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGHUP);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  while (true) {
+    timespec wait{0, 250 * 1000 * 1000};
+    const int sig = sigtimedwait(&set, nullptr, &wait);
+    if (sig == SIGTERM || sig == SIGINT) {
+      spdlog::info("received {}, stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+      sd_notify(0, "STOPPING=1");
+      break;
+    }
+    if (sig == SIGHUP) (void)reload();
+    if (watchdog) {
+      // Ping only while the poller is alive, so systemd restarts a stuck daemon.
+      const auto age = std::chrono::steady_clock::now() - poller->heartbeat();
+      if (age < std::chrono::microseconds(watchdog_usec)) sd_notify(0, "WATCHDOG=1");
+    }
+  }
+  return 0;
+}
+
+}  // namespace lw

@@ -1,0 +1,50 @@
+#pragma once
+// The daemon as a whole: config, engine, poller, HTTP, and the lifecycle around them.
+//
+// Daemon::run() loads the config (refusing to start on any error), starts the engine, the
+// poller and the HTTP server, tells systemd it is ready, and then serves signals until
+// SIGTERM/SIGINT: SIGHUP (like POST /-/reload) loads the config again and swaps it in only
+// if it is entirely valid; otherwise the running config stays and the errors are logged.
+// It pings systemd's watchdog while the poller's heartbeat is fresh.
+//
+// Thread safety: run() on the main thread, which must have blocked SIGHUP, SIGINT and
+// SIGTERM before any other thread started (block_signals()). reload() may be called from
+// any thread.
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "common/result.h"
+#include "config/config.h"
+
+namespace lw {
+
+struct Overrides {
+  std::string log_level;       // empty: the config's
+  std::string listen_address;  // empty: the config's
+};
+
+void block_signals();
+
+class Daemon {
+ public:
+  Daemon(std::string config_path, Overrides overrides);
+  ~Daemon();
+
+  int run();  // the process exit code
+  Status reload();
+
+ private:
+  struct Parts;
+  std::string config_path_;
+  Overrides overrides_;
+  std::mutex reload_mu_;
+  std::shared_ptr<const config::Config> config_;
+  std::unique_ptr<Parts> parts_;
+};
+
+// Prints every error of `path` (file:line:col: message) to stderr; returns true if valid.
+bool check_config(const std::string& path, bool quiet = false);
+
+}  // namespace lw

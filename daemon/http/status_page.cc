@@ -1,0 +1,74 @@
+// The status page: what a person opening linkwatchd in a browser wants first: how many
+// sites are in each state, then the ones that are not up, then everything.
+#include <algorithm>
+#include <ctime>
+#include <map>
+
+#include "daemon/http/server.h"
+#include "linkwatch/version.h"
+
+namespace lw::http {
+namespace {
+
+std::string escape(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (const char c : s) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string when(double unix_time) {
+  if (unix_time <= 0) return "never";
+  const std::time_t t = static_cast<std::time_t>(unix_time);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  return buf;
+}
+
+void row(std::string& out, const TargetStatus& t) {
+  out += "<tr class=\"" + escape(t.state) + "\"><td>" + escape(t.name) + "</td><td>" + escape(t.address) +
+         "</td><td>" + escape(t.district) + "</td><td>" + escape(t.role) + "</td><td>" + escape(t.state) +
+         "</td><td>" + escape(t.reason) + "</td><td>" + escape(t.root) + "</td><td>" +
+         std::to_string(t.last_poll_seconds).substr(0, 5) + "</td><td>" + when(t.last_success_unix) + "</td></tr>\n";
+}
+
+}  // namespace
+
+std::string status_page(const Snapshot& snap) {
+  std::map<std::string, size_t> counts;
+  for (const auto& t : snap.status) counts[t.state]++;
+
+  std::string out =
+      "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>linkwatchd</title><style>"
+      "body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}td,th{padding:2px 8px;"
+      "border-bottom:1px solid #ddd;text-align:left}.down{background:#fdd}.unreachable{background:#ffe9c7}"
+      ".up{background:#efe}.planned,.retired{color:#777}</style></head><body>\n";
+  out += "<h1>linkwatchd " + std::string(kVersion) + "</h1>\n<p>Snapshot of " + when(snap.published_unix) +
+         (snap.ready ? "" : " (not ready yet)") + ". <a href=\"/metrics\">/metrics</a></p>\n<p>";
+  for (const auto& [state, n] : counts) out += escape(state) + ": <b>" + std::to_string(n) + "</b> &nbsp; ";
+  out += "</p>\n";
+  const char* header =
+      "<table><tr><th>target</th><th>address</th><th>district</th><th>role</th><th>state</th><th>reason</th>"
+      "<th>root cause</th><th>poll s</th><th>last success</th></tr>\n";
+  out += "<h2>Not up</h2>\n";
+  out += header;
+  for (const auto& t : snap.status)
+    if (t.state == "down" || t.state == "unreachable" || t.state == "unknown") row(out, t);
+  out += "</table>\n<h2>All sites</h2>\n";
+  out += header;
+  for (const auto& t : snap.status) row(out, t);
+  out += "</table></body></html>\n";
+  return out;
+}
+
+}  // namespace lw::http

@@ -1,0 +1,39 @@
+// linkwatchd: the command line. Everything else lives in Daemon (daemon/app.h).
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "daemon/app.h"
+#include "daemon/logging.h"
+#include "linkwatch/version.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"linkwatchd: polls SNMP devices concurrently and serves what they say to Prometheus."};
+  std::string config_path, check_path;
+  lw::Overrides overrides;
+  bool version = false;
+  app.add_option("-c,--config", config_path, "Run with this config file (YAML)");
+  app.add_option("--check-config", check_path, "Only validate this config file: print OK or every error, then exit");
+  app.add_option("--log-level", overrides.log_level, "trace, debug, info, warn, error, critical or off (overrides the config)");
+  app.add_option("--listen-address", overrides.listen_address, "host:port for HTTP (overrides the config; default 127.0.0.1:9730)");
+  app.add_flag("-V,--version", version, "Print the version and exit");
+  CLI11_PARSE(app, argc, argv);
+
+  if (version) {
+    std::cout << "linkwatchd " << lw::kVersion << '\n';
+    return 0;
+  }
+  if (!check_path.empty()) return lw::check_config(check_path) ? 0 : 1;
+  if (config_path.empty()) {
+    std::cerr << "linkwatchd: --config FILE is required (or --check-config FILE); see --help\n";
+    return 2;
+  }
+  lw::block_signals();  // before any thread starts, so sigtimedwait sees them all
+  lw::setup_logging(overrides.log_level.empty() ? "info" : overrides.log_level);
+  if (!overrides.log_level.empty() && !lw::set_log_level(overrides.log_level)) {
+    std::cerr << "linkwatchd: unknown log level \"" << overrides.log_level << "\"\n";
+    return 2;
+  }
+  lw::Daemon daemon(config_path, overrides);
+  return daemon.run();
+}

@@ -1,0 +1,81 @@
+#include "daemon/poll/plan.h"
+
+#include <algorithm>
+#include <sstream>
+
+namespace lw::poll {
+
+const snmp::Oid kSysUpTime0{1, 3, 6, 1, 2, 1, 1, 3, 0};
+
+namespace {
+
+void describe(std::ostringstream& os, const config::Module& m) {
+  os << "module " << m.name << '\n';
+  for (const auto& mt : m.metrics) {
+    os << mt.name << '|' << snmp::to_string(mt.oid) << '|' << static_cast<int>(mt.type) << '|' << mt.scale << '|';
+    for (const auto& i : mt.indexes) os << i.label << ':' << static_cast<int>(i.type) << ':' << i.fixed_size << ',';
+    os << '|';
+    for (const auto& l : mt.lookups) {
+      os << l.label << '=' << snmp::to_string(l.oid) << '[';
+      for (const auto& k : l.indexes) os << k << ',';
+      os << ']';
+    }
+    os << '|';
+    for (const auto& [k, v] : mt.enum_values) os << k << '=' << v << ',';
+    os << '\n';
+  }
+  for (const auto& w : m.walk) os << "walk " << snmp::to_string(w) << '\n';
+}
+
+// Everything that changes what or how a target is polled, and how its series look.
+std::string fingerprint(const config::Config& cfg, const config::Target& t, const snmp::Peer& peer) {
+  std::ostringstream os;
+  os << t.name << '\n' << t.address << '\n' << t.auth << '\n' << t.parent << '\n';
+  os << peer.timeout.count() << ' ' << peer.retries << ' ' << peer.max_repetitions << ' ' << peer.max_rows << '\n';
+  os << cfg.interval_for(t).count() << '\n';
+  // The credentials are compared, not printed: the fingerprint never holds a secret.
+  os << "creds " << std::hash<std::string>{}(peer.credentials ? peer.credentials->community + '\x1f' +
+                                                   peer.credentials->auth_password + '\x1f' +
+                                                   peer.credentials->priv_password + '\x1f' +
+                                                   peer.credentials->username : std::string())
+     << '\n';
+  for (const auto& [k, v] : t.labels) os << "label " << k << '=' << v << '\n';
+  for (const auto& l : t.links) os << "link " << static_cast<int>(l.field) << l.pattern << '=' << l.role << '\n';
+  for (const auto& name : t.modules) {
+    const auto it = cfg.modules.find(name);
+    if (it != cfg.modules.end()) describe(os, it->second);
+  }
+  return os.str();
+}
+
+}  // namespace
+
+std::shared_ptr<const TargetPlan> make_plan(const std::shared_ptr<const config::Config>& cfg,
+                                            const config::Target& target) {
+  auto plan = std::make_shared<TargetPlan>();
+  plan->name = target.name;
+  plan->peer = cfg->peer_for(target);
+  plan->config = cfg;
+  plan->links = target.links;
+  plan->labels.emplace_back("target", target.name);
+  for (const auto& kv : target.labels) plan->labels.push_back(kv);
+
+  plan->gets.push_back(kSysUpTime0);
+  for (const auto& name : target.modules) {
+    const auto it = cfg->modules.find(name);
+    if (it == cfg->modules.end()) continue;  // the loader rejects this; a guard only
+    const size_t mi = plan->modules.size();
+    plan->modules.push_back(&it->second);
+    for (const auto& oid : it->second.get)
+      if (std::find(plan->gets.begin(), plan->gets.end(), oid) == plan->gets.end()) plan->gets.push_back(oid);
+    for (const auto& root : it->second.walk) {
+      auto w = std::find_if(plan->walks.begin(), plan->walks.end(), [&](const WalkPlan& p) { return p.root == root; });
+      if (w == plan->walks.end()) plan->walks.push_back({root, {mi}});
+      else w->modules.push_back(mi);
+    }
+  }
+  plan->fingerprint = fingerprint(*cfg, target, plan->peer);
+  return plan;
+}
+
+}  // namespace lw::poll

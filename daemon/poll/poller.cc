@@ -1,0 +1,138 @@
+#include "daemon/poll/poller.h"
+
+#include "daemon/poll/core.h"
+
+namespace lw::poll {
+
+// What other threads hand the poller thread.
+struct Poller::Inbox {
+  mutable std::mutex mu;
+  std::condition_variable cv;
+  bool stop = false;
+  std::shared_ptr<const config::Config> config;
+  std::vector<std::shared_ptr<PollJob>> finished;
+  std::vector<std::string> poll_now;
+  struct Trap { std::string target, kind; uint32_t if_index; };
+  std::vector<Trap> traps;
+  std::vector<std::pair<bool, double>> reloads;
+  std::atomic<bool> ready{false};
+  std::atomic<Clock::rep> heartbeat{0};
+};
+
+Poller::Poller(snmp::Engine& engine, SnapshotBox& box)
+    : engine_(engine), box_(box), core_(std::make_unique<PollerCore>(engine, box)),
+      inbox_(std::make_unique<Inbox>()) {
+  core_->on_finished = [this](std::shared_ptr<PollJob> job) { finished(std::move(job)); };
+  inbox_->heartbeat = Clock::now().time_since_epoch().count();
+}
+
+Poller::~Poller() { stop(); }
+
+void Poller::start() {
+  if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+}
+
+void Poller::stop() {
+  {
+    std::lock_guard lock(inbox_->mu);
+    inbox_->stop = true;
+  }
+  inbox_->cv.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Poller::apply(std::shared_ptr<const config::Config> config) {
+  {
+    std::lock_guard lock(inbox_->mu);
+    inbox_->config = std::move(config);
+  }
+  inbox_->cv.notify_all();
+}
+
+void Poller::poll_now(const std::string& target) {
+  {
+    std::lock_guard lock(inbox_->mu);
+    inbox_->poll_now.push_back(target);
+  }
+  inbox_->cv.notify_all();
+}
+
+void Poller::note_trap(const std::string& target, const std::string& kind, uint32_t if_index) {
+  {
+    std::lock_guard lock(inbox_->mu);
+    inbox_->traps.push_back({target, kind, if_index});
+  }
+  inbox_->cv.notify_all();
+}
+
+void Poller::note_reload(bool ok, double unix_time) {
+  {
+    std::lock_guard lock(inbox_->mu);
+    inbox_->reloads.emplace_back(ok, unix_time);
+  }
+  inbox_->cv.notify_all();
+}
+
+void Poller::finished(std::shared_ptr<PollJob> job) {
+  {
+    std::lock_guard lock(inbox_->mu);
+    inbox_->finished.push_back(std::move(job));
+  }
+  inbox_->cv.notify_all();
+}
+
+bool Poller::ready() const { return inbox_->ready.load(); }
+
+std::chrono::steady_clock::time_point Poller::heartbeat() const {
+  return Clock::time_point(Clock::duration(inbox_->heartbeat.load()));
+}
+
+void Poller::run() {
+  auto wake = Clock::now();
+  bool configured = false;
+  while (true) {
+    std::shared_ptr<const config::Config> config;
+    std::vector<std::shared_ptr<PollJob>> finished;
+    std::vector<std::string> poll_now;
+    std::vector<Inbox::Trap> traps;
+    std::vector<std::pair<bool, double>> reloads;
+    {
+      std::unique_lock lock(inbox_->mu);
+      inbox_->cv.wait_until(lock, wake, [&] {
+        return inbox_->stop || inbox_->config || !inbox_->finished.empty() || !inbox_->poll_now.empty() ||
+               !inbox_->traps.empty() || !inbox_->reloads.empty();
+      });
+      if (inbox_->stop) return;
+      config = std::move(inbox_->config);
+      inbox_->config.reset();
+      finished.swap(inbox_->finished);
+      poll_now.swap(inbox_->poll_now);
+      traps.swap(inbox_->traps);
+      reloads.swap(inbox_->reloads);
+    }
+    const auto now = Clock::now();
+    inbox_->heartbeat = now.time_since_epoch().count();
+    for (const auto& [ok, when] : reloads) core_->note_reload(ok, when);
+    if (config) {
+      core_->apply(std::move(config));
+      configured = true;
+    }
+    if (!configured) {
+      wake = now + std::chrono::seconds(1);
+      continue;
+    }
+    for (auto& job : finished) core_->finish(std::move(job));
+    for (const auto& t : traps) core_->note_trap(t.target, t.kind, t.if_index);
+    for (const auto& name : poll_now) core_->poll_now(name);
+    core_->maybe_publish(now);
+    wake = core_->launch_due(now);
+    if (core_->ready() && !inbox_->ready) {
+      core_->maybe_publish(Clock::now(), true);
+      inbox_->ready = true;
+    }
+    // Publish at most every 200 ms: wake for it if results are waiting to be shown.
+    wake = std::min(wake, Clock::now() + std::chrono::milliseconds(250));
+  }
+}
+
+}  // namespace lw::poll

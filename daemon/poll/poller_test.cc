@@ -1,0 +1,159 @@
+// The poller end to end over the FakeEngine (stands in for real agents; the integration
+// tests use snmpd and the simulator): scheduling, collection, reachability, reload.
+#include "daemon/poll/poller.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "daemon/http/exposition.h"
+#include "snmp/fake_engine.h"
+
+namespace lw::poll {
+namespace {
+
+using namespace std::chrono_literals;
+using snmp::Type;
+using snmp::Value;
+
+std::shared_ptr<config::Config> make_config(const std::vector<std::pair<std::string, std::string>>& targets) {
+  auto c = std::make_shared<config::Config>();
+  c->global.interval = 300ms;
+  c->global.unreachable_backoff = 1;
+  auto creds = std::make_shared<snmp::Credentials>();
+  creds->community = "public";
+  c->auths["v2"] = {"v2", creds, {}};
+
+  config::Module sys;
+  sys.name = "sys";
+  config::Metric up;
+  up.name = "sysUpTime";
+  up.oid = {1, 3, 6, 1, 2, 1, 1, 3};
+  up.type = config::MetricType::TimeTicks;
+  up.scale = 0.01;
+  sys.metrics.push_back(up);
+  sys.get.push_back({1, 3, 6, 1, 2, 1, 1, 3, 0});
+  c->modules["sys"] = sys;
+
+  config::Module ifx;
+  ifx.name = "ifx";
+  config::Metric in;
+  in.name = "ifHCInOctets";
+  in.oid = {1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 6};
+  in.type = config::MetricType::Counter;
+  in.indexes.push_back({"ifIndex", config::IndexType::Integer, 0});
+  in.lookups.push_back({{"ifIndex"}, "ifName", {1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 1}});
+  ifx.metrics.push_back(in);
+  ifx.walk = {{1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 1}, {1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 6}};
+  c->modules["ifx"] = ifx;
+
+  for (const auto& [name, parent] : targets) {
+    config::Target t;
+    t.name = name;
+    t.address = "127.0.0.1";
+    t.auth = "v2";
+    t.modules = {"sys", "ifx"};
+    t.labels = {{"district", "Huyện Kỳ Sơn"}};
+    t.parent = parent;
+    c->targets.push_back(t);
+  }
+  return c;
+}
+
+void fill(snmp::FakeAgent& a, const std::string& ifname) {
+  a.mib[{1, 3, 6, 1, 2, 1, 1, 3, 0}] = Value::Unsigned(Type::TimeTicks, 123456);
+  a.mib[{1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 1, 1}] = Value::Str(ifname);
+  a.mib[{1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 6, 1}] = Value::Unsigned(Type::Counter64, 9007199254740992ull);
+}
+
+class PollerTest : public ::testing::Test {
+ protected:
+  PollerTest() : engine(true), poller(engine, box) {
+    for (const auto* n : {"core", "wan", "gw", "c1"}) fill(engine.agent(n), std::string("if-") + n);
+  }
+  ~PollerTest() override { poller.stop(); }
+
+  std::string state_of(const std::string& target) {
+    for (const auto& s : box.latest()->status)
+      if (s.name == target) return s.state + (s.root.empty() ? "" : "@" + s.root);
+    return "absent";
+  }
+  // Polls the snapshot until `pred` holds or 15 s pass.
+  bool eventually(const std::function<bool()>& pred) {
+    const auto deadline = std::chrono::steady_clock::now() + 15s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (pred()) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return pred();
+  }
+
+  snmp::FakeEngine engine;
+  SnapshotBox box;
+  Poller poller;
+};
+
+TEST_F(PollerTest, PollsEveryTargetAndExposesItsSamples) {
+  poller.apply(make_config({{"core", ""}, {"wan", "core"}, {"gw", "wan"}, {"c1", "gw"}}));
+  poller.start();
+  ASSERT_TRUE(eventually([&] {
+    return state_of("core") == "up" && state_of("wan") == "up" && state_of("gw") == "up" && state_of("c1") == "up";
+  }));
+  EXPECT_TRUE(poller.ready());
+  http::SnapshotCollectable c(box);
+  const std::string text = http::render(c);
+  EXPECT_NE(text.find("ifHCInOctets{target=\"gw\",district=\"Huyện Kỳ Sơn\",ifIndex=\"1\",ifName=\"if-gw\"} 9007199254740992"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("sysUpTime{target=\"core\",district=\"Huyện Kỳ Sơn\"} 1234.56"), std::string::npos);
+  EXPECT_NE(text.find("linkwatch_target_up{target=\"c1\",district=\"Huyện Kỳ Sơn\"} 1"), std::string::npos);
+  EXPECT_NE(text.find("linkwatch_target_state{target=\"wan\",district=\"Huyện Kỳ Sơn\",state=\"up\"} 1"),
+            std::string::npos);
+}
+
+TEST_F(PollerTest, ACutIsOneDownAndTheRestUnreachableThenRecovers) {
+  poller.apply(make_config({{"core", ""}, {"wan", "core"}, {"gw", "wan"}, {"c1", "gw"}}));
+  poller.start();
+  ASSERT_TRUE(eventually([&] { return state_of("c1") == "up" && state_of("wan") == "up"; }));
+  for (const auto* n : {"wan", "gw", "c1"}) engine.set_failure(n, Error{snmp::kReasonTimeout, "cut"});
+  ASSERT_TRUE(eventually([&] {
+    return state_of("core") == "up" && state_of("wan") == "down" && state_of("gw") == "unreachable@wan" &&
+           state_of("c1") == "unreachable@wan";
+  })) << state_of("wan") << " " << state_of("gw") << " " << state_of("c1");
+  http::SnapshotCollectable c(box);
+  const std::string text = http::render(c);
+  EXPECT_NE(text.find("linkwatch_target_root_cause{target=\"c1\",district=\"Huyện Kỳ Sơn\",root=\"wan\"} 1"),
+            std::string::npos);
+  EXPECT_NE(text.find("linkwatch_target_up_reason{target=\"wan\",district=\"Huyện Kỳ Sơn\",reason=\"timeout\"} 1"),
+            std::string::npos);
+  for (const auto* n : {"wan", "gw", "c1"}) engine.set_failure(n, std::nullopt);
+  ASSERT_TRUE(eventually([&] { return state_of("wan") == "up" && state_of("gw") == "up" && state_of("c1") == "up"; }));
+}
+
+TEST_F(PollerTest, ReloadDropsRemovedTargetsAndKeepsTheOthersState) {
+  poller.apply(make_config({{"core", ""}, {"c1", "core"}}));
+  poller.start();
+  ASSERT_TRUE(eventually([&] { return state_of("c1") == "up"; }));
+  ASSERT_TRUE(eventually([&] { return engine.agent_requests("core") >= 4; }));
+  http::SnapshotCollectable c(box);
+  poller.apply(make_config({{"core", ""}, {"gw", "core"}}));
+  ASSERT_TRUE(eventually([&] { return state_of("c1") == "absent" && state_of("gw") == "up"; }));
+  const std::string text = http::render(c);
+  EXPECT_EQ(text.find("target=\"c1\""), std::string::npos);
+  // core kept its counters across the reload: polls_total did not start again from 1.
+  const auto pos = text.find("linkwatch_polls_total{target=\"core\"");
+  ASSERT_NE(pos, std::string::npos);
+  const double polls = std::stod(text.substr(text.find("} ", pos) + 2));
+  EXPECT_GE(polls, 2);
+}
+
+TEST(Exposition, PrometheusNamesAreSnakeCaseWithTotal) {
+  EXPECT_EQ(http::snake_case("ifHCInOctets"), "if_hc_in_octets");
+  EXPECT_EQ(http::snake_case("ifIndex"), "if_index");
+  EXPECT_EQ(http::snake_case("sysUpTime"), "sys_up_time");
+  EXPECT_EQ(http::snake_case("linkwatch_target_up"), "linkwatch_target_up");
+  EXPECT_EQ(http::snake_case("upsBatteryStatus"), "ups_battery_status");
+}
+
+}  // namespace
+}  // namespace lw::poll

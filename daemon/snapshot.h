@@ -1,0 +1,57 @@
+#pragma once
+// The snapshot: everything /metrics and the status page may show, as one immutable value.
+//
+// The poller builds a new Snapshot after polls complete and publishes it; HTTP threads take
+// the latest one and serialize it. A scrape therefore never waits on polling and never
+// touches Net-SNMP. Per-target parts are shared between consecutive snapshots (a target
+// that was not polled since keeps the same pointer), so publishing is cheap.
+//
+// Thread safety: a Snapshot is immutable once published. SnapshotBox::publish/latest may
+// be called from any thread.
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "collectors/sample.h"
+
+namespace lw {
+
+// One target as the status page shows it.
+struct TargetStatus {
+  std::string name;
+  std::string address;
+  std::string state;   // up, down, unreachable, unknown, planned, retired
+  std::string reason;  // ok, or why the last poll failed
+  std::string root;    // for unreachable: the down site that explains it
+  std::string district;
+  std::string role;
+  double last_poll_seconds = 0;      // duration
+  double last_success_unix = 0;      // 0: never
+};
+
+struct Snapshot {
+  // Per target, device and per-target linkwatch families, pre-built by the poller.
+  std::vector<std::shared_ptr<const collect::Families>> targets;
+  // Families that span targets or describe the daemon (topology, site info, build info...).
+  collect::Families global;
+  std::vector<TargetStatus> status;
+  bool ready = false;
+  double published_unix = 0;
+  size_t series = 0;  // series in this snapshot, counted once at publish
+};
+
+class SnapshotBox {
+ public:
+  SnapshotBox() : current_(std::make_shared<const Snapshot>()) {}
+
+  void publish(std::shared_ptr<const Snapshot> s) { current_.store(std::move(s)); }
+  std::shared_ptr<const Snapshot> latest() const { return current_.load(); }
+
+ private:
+  std::atomic<std::shared_ptr<const Snapshot>> current_;
+};
+
+}  // namespace lw

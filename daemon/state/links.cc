@@ -1,0 +1,248 @@
+#include "daemon/state/links.h"
+
+#include <array>
+
+namespace lw::state {
+namespace {
+
+// IF-MIB columns, by number (Debian ships no MIB files).
+constexpr std::array<uint32_t, 10> kIfEntry{1, 3, 6, 1, 2, 1, 2, 2, 1, 0};
+constexpr std::array<uint32_t, 11> kIfXEntry{1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 0};
+enum IfCol : uint32_t {
+  kIfDescr = 2, kIfType = 3, kIfSpeed = 5, kIfAdminStatus = 7, kIfOperStatus = 8,
+  kIfLastChange = 9, kIfInOctets = 10, kIfInErrors = 14, kIfOutOctets = 16, kIfOutErrors = 20,
+};
+enum IfXCol : uint32_t { kIfName = 1, kIfHCInOctets = 6, kIfHCOutOctets = 10, kIfHighSpeed = 15, kIfAlias = 18 };
+constexpr int64_t kSoftwareLoopback = 24;
+constexpr double kTwo32 = 4294967296.0;
+
+struct Row {
+  std::map<uint32_t, const snmp::Value*> if_cols, ifx_cols;
+};
+
+template <size_t N>
+bool under(const snmp::Oid& oid, const std::array<uint32_t, N>& entry) {
+  // entry holds the entry OID followed by a 0 placeholder for the column.
+  if (oid.size() != N + 1) return false;
+  for (size_t i = 0; i + 1 < N; ++i)
+    if (oid[i] != entry[i]) return false;
+  return true;
+}
+
+std::optional<uint64_t> number(const Row& r, bool x, uint32_t col) {
+  const auto& cols = x ? r.ifx_cols : r.if_cols;
+  const auto it = cols.find(col);
+  if (it == cols.end()) return std::nullopt;
+  const snmp::Value& v = *it->second;
+  switch (v.type) {
+    case snmp::Type::Integer: return v.integer < 0 ? std::nullopt : std::optional<uint64_t>(static_cast<uint64_t>(v.integer));
+    case snmp::Type::Counter32:
+    case snmp::Type::Gauge32:
+    case snmp::Type::TimeTicks:
+    case snmp::Type::Counter64: return v.unsigned_;
+    default: return std::nullopt;
+  }
+}
+
+std::string text(const Row& r, bool x, uint32_t col) {
+  const auto& cols = x ? r.ifx_cols : r.if_cols;
+  const auto it = cols.find(col);
+  if (it == cols.end() || it->second->type != snmp::Type::OctetString) return {};
+  std::string s = it->second->bytes;
+  while (!s.empty() && s.back() == '\0') s.pop_back();
+  return s;
+}
+
+// Adds to `total` what a device counter moved by since `last`. `bits` is 32 or 64. After a
+// reboot the device started again from zero, so the raw value is what it counted since.
+void advance(uint64_t& total, std::optional<uint64_t>& last, uint64_t raw, int bits, bool rebooted) {
+  if (last && !rebooted) {
+    if (raw >= *last) {
+      total += raw - *last;
+    } else if (bits == 32) {
+      total += (raw + (uint64_t{1} << 32)) - *last;  // one wrap
+    } else {
+      total += raw;  // a 64-bit counter does not wrap: it was reset (e.g. the interface was)
+    }
+  } else if (last && rebooted) {
+    total += raw;
+  }
+  last = raw;
+}
+
+collect::Family& family(collect::Families& out, const char* name, const char* help, collect::Kind kind) {
+  for (auto& f : out)
+    if (f.name == name) return f;
+  out.push_back({name, help, kind, {}});
+  return out.back();
+}
+
+}  // namespace
+
+bool LinkTracker::matches(const config::LinkRule& rule, uint32_t if_index, const std::string& name,
+                          const std::string& alias, const std::string& descr) {
+  std::string subject;
+  switch (rule.field) {
+    case config::LinkRule::Field::IfName: subject = name; break;
+    case config::LinkRule::Field::IfAlias: subject = alias; break;
+    case config::LinkRule::Field::IfDescr: subject = descr; break;
+    case config::LinkRule::Field::IfIndex: subject = std::to_string(if_index); break;
+  }
+  const std::string& p = rule.pattern;
+  if (p.size() >= 2 && p.front() == '/' && p.back() == '/') {
+    auto& re = regex_cache_[p];
+    if (!re) {
+      try {
+        re = std::make_shared<const std::regex>(p.substr(1, p.size() - 2), std::regex::ECMAScript);
+      } catch (const std::regex_error&) {
+        return false;  // the loader rejects bad patterns; this is only a guard
+      }
+    }
+    return std::regex_match(subject, *re);
+  }
+  return subject == p;
+}
+
+void LinkTracker::note_trap_transition(uint32_t if_index) {
+  if (if_index == 0) return;
+  ifaces_[if_index].pending_trap_flaps++;
+}
+
+collect::Families LinkTracker::update(const LinkObservation& obs,
+                                      const std::vector<config::LinkRule>& rules,
+                                      const collect::Labels& target_labels) {
+  // A reboot: sysUpTime went backwards, or the device has been up for less time than has
+  // passed since our last poll (which a sysUpTime wrap after 497 days cannot explain).
+  bool rebooted = false;
+  if (obs.sys_uptime && last_uptime_) {
+    const double elapsed = obs.now_unix - last_poll_unix_;
+    const bool backwards = *obs.sys_uptime < *last_uptime_;
+    const bool near_wrap = static_cast<double>(*last_uptime_) + elapsed * 100.0 > kTwo32 - 100.0 * 3600;
+    const bool too_young = static_cast<double>(*obs.sys_uptime) / 100.0 + 5.0 < elapsed * 0.5;
+    rebooted = (backwards && !near_wrap) || too_young;
+    if (rebooted) ++discontinuities_;
+  }
+  if (obs.sys_uptime) {
+    last_uptime_ = obs.sys_uptime;
+    last_poll_unix_ = obs.now_unix;
+  }
+
+  std::map<uint32_t, Row> rows;
+  for (const snmp::VarBinds* part : obs.rows) {
+    for (const auto& vb : *part) {
+      if (under(vb.oid, kIfEntry)) rows[vb.oid[10]].if_cols[vb.oid[9]] = &vb.value;
+      else if (under(vb.oid, kIfXEntry)) rows[vb.oid[11]].ifx_cols[vb.oid[10]] = &vb.value;
+    }
+  }
+
+  collect::Families out;
+  if (rows.empty()) return out;
+  for (auto& [if_index, row] : rows) {
+    const std::string name = text(row, true, kIfName);
+    const std::string alias = text(row, true, kIfAlias);
+    const std::string descr = text(row, false, kIfDescr);
+    const auto admin = number(row, false, kIfAdminStatus);
+    const auto oper = number(row, false, kIfOperStatus);
+
+    std::string role;
+    if (rules.empty()) {
+      const auto type = number(row, false, kIfType);
+      if (admin.value_or(0) != 1 || type.value_or(0) == static_cast<uint64_t>(kSoftwareLoopback)) continue;
+      role = "link";
+    } else {
+      for (const auto& rule : rules) {
+        if (matches(rule, if_index, name, alias, descr)) {
+          role = rule.role;
+          break;
+        }
+      }
+      if (role.empty()) continue;
+    }
+
+    Iface& st = ifaces_[if_index];
+    const auto last_change = number(row, false, kIfLastChange);
+    if (oper) {
+      const auto status = static_cast<int64_t>(*oper);
+      const bool status_changed = st.oper && *st.oper != status;
+      const bool moved = st.last_change && last_change && *st.last_change != *last_change && !rebooted;
+      uint64_t seen = status_changed ? 1 : (moved ? 2 : 0);
+      // A trap may have told us of more transitions than the two snapshots show.
+      seen = std::max(seen, st.pending_trap_flaps);
+      st.pending_trap_flaps = 0;
+      st.flaps += seen;
+      st.oper = status;
+    }
+    if (admin) st.admin = static_cast<int64_t>(*admin);
+    if (last_change && obs.sys_uptime) {
+      if (!st.last_change || *st.last_change != *last_change || st.last_change_unix == 0) {
+        const double ago = (static_cast<double>(*obs.sys_uptime) - static_cast<double>(*last_change)) / 100.0;
+        st.last_change_unix = obs.now_unix - std::max(0.0, ago);
+      }
+      st.last_change = last_change;
+    }
+
+    // Octets: prefer the 64-bit counters; fall back to the 32-bit ones.
+    const auto hc_in = number(row, true, kIfHCInOctets), hc_out = number(row, true, kIfHCOutOctets);
+    const bool hc = hc_in.has_value() && hc_out.has_value();
+    if (hc != st.raw_is_hc) {  // the source changed: start again from this reading
+      st.raw_in.reset();
+      st.raw_out.reset();
+      st.raw_is_hc = hc;
+    }
+    const auto in = hc ? hc_in : number(row, false, kIfInOctets);
+    const auto out_ = hc ? hc_out : number(row, false, kIfOutOctets);
+    const int bits = hc ? 64 : 32;
+    if (in) advance(st.total_in, st.raw_in, *in, bits, rebooted);
+    if (out_) advance(st.total_out, st.raw_out, *out_, bits, rebooted);
+    if (const auto e = number(row, false, kIfInErrors)) st.in_errors = *e;
+    if (const auto e = number(row, false, kIfOutErrors)) st.out_errors = *e;
+
+    collect::Labels labels = target_labels;
+    labels.emplace_back("ifIndex", std::to_string(if_index));
+    labels.emplace_back("ifName", name);
+    labels.emplace_back("ifAlias", alias);
+    labels.emplace_back("link_role", role);
+    auto with = [&](const char* k, const char* v) {
+      collect::Labels l = labels;
+      l.emplace_back(k, v);
+      return l;
+    };
+
+    using collect::Kind;
+    if (st.oper) {
+      family(out, "linkwatch_link_up", "1 if the link's ifOperStatus is up(1).", Kind::Gauge)
+          .series.push_back({labels, *st.oper == 1 ? 1.0 : 0.0});
+      family(out, "linkwatch_link_oper_status", "ifOperStatus of the link (1 up, 2 down, 7 lowerLayerDown).", Kind::Gauge)
+          .series.push_back({labels, static_cast<double>(*st.oper)});
+    }
+    if (st.admin)
+      family(out, "linkwatch_link_admin_status", "ifAdminStatus of the link (1 up, 2 down).", Kind::Gauge)
+          .series.push_back({labels, static_cast<double>(*st.admin)});
+    if (st.raw_in || st.raw_out) {
+      auto& f = family(out, "linkwatch_link_octets_total",
+                       "Octets through the link, from ifHC*Octets or 32-bit counters extended across wraps.", Kind::Counter);
+      f.series.push_back({with("direction", "in"), static_cast<double>(st.total_in)});
+      f.series.push_back({with("direction", "out"), static_cast<double>(st.total_out)});
+    }
+    auto& errs = family(out, "linkwatch_link_errors_total", "ifInErrors / ifOutErrors of the link.", Kind::Counter);
+    errs.series.push_back({with("direction", "in"), static_cast<double>(st.in_errors)});
+    errs.series.push_back({with("direction", "out"), static_cast<double>(st.out_errors)});
+    family(out, "linkwatch_link_flaps_total",
+           "Oper-status changes of the link, including ones between polls (ifLastChange moved).", Kind::Counter)
+        .series.push_back({labels, static_cast<double>(st.flaps)});
+    if (st.last_change_unix > 0)
+      family(out, "linkwatch_link_last_change_timestamp_seconds", "Unix time of the link's last oper-status change.", Kind::Gauge)
+          .series.push_back({labels, st.last_change_unix});
+    const auto high = number(row, true, kIfHighSpeed);
+    const auto speed = number(row, false, kIfSpeed);
+    double bps = 0;
+    if (high && *high > 0) bps = static_cast<double>(*high) * 1e6;
+    else if (speed) bps = static_cast<double>(*speed);
+    if (bps > 0)
+      family(out, "linkwatch_link_speed_bits_per_second", "Link speed from ifHighSpeed, or ifSpeed.", Kind::Gauge)
+          .series.push_back({labels, bps});
+  }
+  return out;
+}
+
+}  // namespace lw::state

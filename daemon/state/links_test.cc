@@ -1,0 +1,142 @@
+#include "daemon/state/links.h"
+
+#include <gtest/gtest.h>
+
+namespace lw::state {
+namespace {
+
+using snmp::Oid;
+using snmp::Type;
+using snmp::Value;
+
+constexpr uint32_t kIdx = 3;
+
+Oid ifcol(uint32_t col) { return {1, 3, 6, 1, 2, 1, 2, 2, 1, col, kIdx}; }
+Oid ifxcol(uint32_t col) { return {1, 3, 6, 1, 2, 1, 31, 1, 1, 1, col, kIdx}; }
+
+struct Poll {
+  int64_t oper = 1;
+  uint32_t last_change = 0;
+  uint64_t in = 0, out = 0;
+  bool hc = true;
+};
+
+snmp::VarBinds rows(const Poll& p) {
+  snmp::VarBinds v;
+  v.push_back({ifcol(2), Value::Str("eth0")});
+  v.push_back({ifcol(3), Value::Int(6)});
+  v.push_back({ifcol(5), Value::Unsigned(Type::Gauge32, 100000000)});
+  v.push_back({ifcol(7), Value::Int(1)});
+  v.push_back({ifcol(8), Value::Int(p.oper)});
+  v.push_back({ifcol(9), Value::Unsigned(Type::TimeTicks, p.last_change)});
+  v.push_back({ifcol(10), Value::Unsigned(Type::Counter32, p.in & 0xFFFFFFFFu)});
+  v.push_back({ifcol(16), Value::Unsigned(Type::Counter32, p.out & 0xFFFFFFFFu)});
+  v.push_back({ifxcol(1), Value::Str("wan0")});
+  if (p.hc) {
+    v.push_back({ifxcol(6), Value::Unsigned(Type::Counter64, p.in)});
+    v.push_back({ifxcol(10), Value::Unsigned(Type::Counter64, p.out)});
+  }
+  v.push_back({ifxcol(18), Value::Str("BH-ky-son")});
+  return v;
+}
+
+double value(const collect::Families& fs, const std::string& name, const std::string& dir = "") {
+  for (const auto& f : fs) {
+    if (f.name != name) continue;
+    for (const auto& s : f.series) {
+      bool ok = dir.empty();
+      for (const auto& [k, v] : s.labels)
+        if (k == "direction" && v == dir) ok = true;
+      if (ok) return s.value;
+    }
+  }
+  return -1;
+}
+
+class LinksTest : public ::testing::Test {
+ protected:
+  collect::Families step(double t, uint32_t uptime, const Poll& p, std::vector<config::LinkRule> rules = {}) {
+    const auto r = rows(p);
+    LinkObservation o;
+    o.now_unix = t;
+    o.sys_uptime = uptime;
+    o.rows = {&r};
+    return tracker.update(o, rules, {{"target", "x"}});
+  }
+  LinkTracker tracker;
+};
+
+TEST_F(LinksTest, ThirtyTwoBitCountersExtendAcrossAWrap) {
+  Poll p;
+  p.hc = false;
+  p.in = 0xFFFFFF00u;
+  step(1000, 100000, p);
+  p.in = 0x100;  // wrapped: 0x200 octets later
+  const auto f = step(1060, 106000, p);
+  EXPECT_EQ(value(f, "linkwatch_link_octets_total", "in"), 0x200);
+  EXPECT_EQ(tracker.discontinuities(), 0u);
+}
+
+TEST_F(LinksTest, RebootIsADiscontinuityNotAWrap) {
+  Poll p;
+  p.hc = false;
+  p.in = 5000000;
+  step(1000, 900000, p);
+  p.in = 1000;  // lower, but the device rebooted: sysUpTime went back
+  const auto f = step(1060, 3000, p);
+  EXPECT_EQ(tracker.discontinuities(), 1u);
+  // The total grows by what the device counted since boot, never by 2^32.
+  EXPECT_EQ(value(f, "linkwatch_link_octets_total", "in"), 1000);
+}
+
+TEST_F(LinksTest, UptimeShorterThanTheGapIsAReboot) {
+  Poll p;
+  step(1000, 100, p);   // up 1 s
+  step(1600, 200, p);   // 600 s later it claims 2 s: it rebooted in between
+  EXPECT_EQ(tracker.discontinuities(), 1u);
+}
+
+TEST_F(LinksTest, HighCapacityCountersAccumulate) {
+  Poll p;
+  p.in = uint64_t{1} << 40;
+  step(1000, 100000, p);
+  p.in += 12345;
+  p.out = 10;
+  const auto f = step(1060, 106000, p);
+  EXPECT_EQ(value(f, "linkwatch_link_octets_total", "in"), 12345);
+  EXPECT_EQ(value(f, "linkwatch_link_octets_total", "out"), 10);
+}
+
+TEST_F(LinksTest, FlapsBetweenPollsAreCountedFromLastChange) {
+  Poll p;
+  p.last_change = 500;
+  step(1000, 100000, p);
+  p.last_change = 103000;  // status looks the same, but it changed meanwhile
+  auto f = step(1060, 106000, p);
+  EXPECT_EQ(value(f, "linkwatch_link_flaps_total"), 2);
+  p.oper = 2;  // and now it is down
+  p.last_change = 110000;
+  f = step(1120, 112000, p);
+  EXPECT_EQ(value(f, "linkwatch_link_flaps_total"), 3);
+  EXPECT_EQ(value(f, "linkwatch_link_up"), 0);
+}
+
+TEST_F(LinksTest, RulesSelectLinksAndNameTheirRole) {
+  Poll p;
+  auto f = step(1000, 100000, p, {{config::LinkRule::Field::IfAlias, "/^BH-.*/", "backhaul"}});
+  ASSERT_GT(value(f, "linkwatch_link_up"), -1);
+  bool role = false;
+  for (const auto& fam : f)
+    for (const auto& s : fam.series)
+      for (const auto& [k, v] : s.labels) role |= (k == "link_role" && v == "backhaul");
+  EXPECT_TRUE(role);
+  LinkTracker other;
+  const auto r = rows(p);
+  LinkObservation o;
+  o.now_unix = 1;
+  o.rows = {&r};
+  EXPECT_TRUE(other.update(o, {{config::LinkRule::Field::IfName, "wan1", "wan"}}, {}).empty());
+}
+
+}  // namespace
+}  // namespace lw::state

@@ -1,0 +1,42 @@
+#pragma once
+// Reachability with dependencies: which silent site is the root cause, which are only
+// unreachable behind it.
+//
+// Each live target has a parent (the site it reaches the province through). A target that
+// answers is up. A silent target is down if its parent answered at least as recently as the
+// target fell silent, and unreachable if a site on its parent path is silent, with that
+// site's root as the cause. If the parent's last answer is older than the target's silence
+// (or the parent was never polled), nothing can be said yet: the target is `pending`, keeps
+// the state it had, and the caller polls the parent at once to decide. So the verdict for a
+// district cut does not depend on which of its sites' polls happened to finish first.
+//
+// Thread safety: pure function.
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace lw::state {
+
+enum class Reach : uint8_t { Unknown, Up, Down, Unreachable };
+std::string_view to_string(Reach r);
+
+struct Node {
+  int parent = -1;          // index into the same vector, -1 for a root
+  bool polled = true;       // false for planned/retired sites: transparent on a path
+  enum class Outcome : uint8_t { None, Answered, Silent } outcome = Outcome::None;
+  double outcome_time = 0;  // when the poll that produced `outcome` started
+  Reach previous = Reach::Unknown;  // the last verdict, kept while pending
+  int previous_root = -1;
+};
+
+struct Verdict {
+  Reach state = Reach::Unknown;
+  int root = -1;              // for Unreachable: the down node that explains it
+  bool pending = false;       // silent, but the parent's answer is older: poll the parent now
+};
+
+// `nodes` must be acyclic in `parent` (the config loader guarantees it).
+std::vector<Verdict> evaluate(const std::vector<Node>& nodes);
+
+}  // namespace lw::state
