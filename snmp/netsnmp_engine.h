@@ -7,8 +7,23 @@
 // through a queue and a wake-up pipe. At most `max_in_flight` PDUs are outstanding at once;
 // the rest wait in FIFO order, so a dead peer costs its own timeouts and nothing else.
 //
+// Details worth knowing:
+// - Net-SNMP is set up to read no config files, load no MIBs, keep no persistent state and log
+//   nothing. Several engines in one process are safe (a process-wide lock serialises their
+//   Net-SNMP calls) but pointless: use one.
+// - One UDP socket per peer session: polling N peers needs N file descriptors (raise
+//   LimitNOFILE for thousands of targets).
+// - SNMPv3 engine-ID discovery is asynchronous (no blocking probe). USM keeps one user per
+//   (agent engine ID, user name): two Peers naming the same agent and user must share keys.
+// - DNS names are resolved when a session opens, on the engine thread (blocking): prefer
+//   addresses for large target lists.
+// - A wrong v2c community or v3 privacy password is silently dropped by agents: `timeout`.
+//   Unknown user, wrong auth digest and similar USM reports are `auth`.
+// - Opaque-wrapped float/double values arrive as Type::Opaque holding their decimal text.
+//
 // Thread safety: all public methods may be called from any thread; callbacks run on the
-// engine thread.
+// engine thread. The destructor answers every pending request with kReasonTransport
+// ("engine stopped") and joins the thread promptly (no waiting for timeouts).
 
 #include <memory>
 
