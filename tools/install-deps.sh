@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what linkwatch needs to build, test and run its demo on Debian 12, from Debian's
+# own packages. Idempotent: does nothing when everything is there. Uses sudo when not root.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  libsnmp-dev snmp snmpd snmptrapd
+  prometheus-cpp-dev libyaml-cpp-dev libspdlog-dev libsystemd-dev libcivetweb-dev libcli11-dev
+  libgtest-dev libgmock-dev googletest libbenchmark-dev
+  prometheus prometheus-alertmanager prometheus-snmp-exporter
+  python3 curl systemd procps iproute2
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+$sudo -E apt-get install -y -q --no-install-recommends "${missing[@]}"
