@@ -1,1 +1,234 @@
+// The files linkwatch ships: every module in config/modules/ and config/linkwatch.example.yml.
+#include <algorithm>
+
 #include "config/test_util.h"
+
+namespace lw::config {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+using testing::TempDir;
+
+const fs::path kSource = LW_CONFIG_SOURCE_DIR;
+
+snmp::Oid oid(const char* s) { return *snmp::parse_oid(s); }
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Loads one shipped module file through an include, as a deployment does.
+LoadResult load_module_file(const TempDir& dir, const std::string& stem) {
+  return testing::load_text(dir, "include: [" + (kSource / "modules" / (stem + ".yml")).string() + "]\n");
+}
+
+const Metric* find(const Module& m, const std::string& name) {
+  for (const Metric& x : m.metrics)
+    if (x.name == name) return &x;
+  return nullptr;
+}
+
+TEST(Shipped, EveryModuleFileLoadsAndIsNamedAfterItsFile) {
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(kSource / "modules")) {
+    if (entry.path().extension() != ".yml") continue;
+    ++files;
+    TempDir dir;
+    const std::string stem = entry.path().stem().string();
+    const auto r = load_module_file(dir, stem);
+    ASSERT_TRUE(r.errors.empty()) << entry.path() << "\n" << testing::dump(r.errors);
+    EXPECT_TRUE(r.warnings.empty()) << testing::dump(r.warnings);
+    ASSERT_EQ(r.config->modules.size(), 1u) << stem;
+    const Module& m = r.config->modules.begin()->second;
+    EXPECT_EQ(m.name, stem);
+    EXPECT_FALSE(m.metrics.empty());
+    for (const Metric& metric : m.metrics) EXPECT_FALSE(metric.help.empty()) << metric.name;
+  }
+  EXPECT_EQ(files, 6);
+}
+
+TEST(Shipped, System) {
+  TempDir dir;
+  const auto r = load_module_file(dir, "system");
+  ASSERT_TRUE(r.errors.empty()) << testing::dump(r.errors);
+  const Module& m = r.config->modules.at("system");
+  const Metric* up = find(m, "sysUpTime");
+  ASSERT_NE(up, nullptr);
+  EXPECT_EQ(up->type, MetricType::TimeTicks);
+  EXPECT_DOUBLE_EQ(up->scale, 0.01);
+  for (const char* s : {"sysDescr", "sysName", "sysLocation", "sysContact", "sysObjectID"}) {
+    const Metric* x = find(m, s);
+    ASSERT_NE(x, nullptr) << s;
+    EXPECT_EQ(x->type, MetricType::String) << s;
+  }
+  EXPECT_TRUE(m.walk.empty());
+  EXPECT_NE(std::find(m.get.begin(), m.get.end(), oid("1.3.6.1.2.1.1.3.0")), m.get.end());
+  EXPECT_NE(std::find(m.get.begin(), m.get.end(), oid("1.3.6.1.2.1.1.5.0")), m.get.end());
+}
+
+TEST(Shipped, IfMibHasSnmpExporterNames) {
+  TempDir dir;
+  const auto r = load_module_file(dir, "if_mib");
+  ASSERT_TRUE(r.errors.empty()) << testing::dump(r.errors);
+  const Module& m = r.config->modules.at("if_mib");
+  EXPECT_EQ(m.walk, (std::vector<snmp::Oid>{oid("1.3.6.1.2.1.2.2.1"), oid("1.3.6.1.2.1.31.1.1.1")}));
+  EXPECT_TRUE(m.get.empty());
+  const std::pair<const char*, const char*> want[] = {
+      {"ifOperStatus", "1.3.6.1.2.1.2.2.1.8"},     {"ifAdminStatus", "1.3.6.1.2.1.2.2.1.7"},
+      {"ifHCInOctets", "1.3.6.1.2.1.31.1.1.1.6"},  {"ifHCOutOctets", "1.3.6.1.2.1.31.1.1.1.10"},
+      {"ifHCInUcastPkts", "1.3.6.1.2.1.31.1.1.1.7"}, {"ifHCOutUcastPkts", "1.3.6.1.2.1.31.1.1.1.11"},
+      {"ifInOctets", "1.3.6.1.2.1.2.2.1.10"},      {"ifOutOctets", "1.3.6.1.2.1.2.2.1.16"},
+      {"ifInErrors", "1.3.6.1.2.1.2.2.1.14"},      {"ifOutErrors", "1.3.6.1.2.1.2.2.1.20"},
+      {"ifInDiscards", "1.3.6.1.2.1.2.2.1.13"},    {"ifOutDiscards", "1.3.6.1.2.1.2.2.1.19"},
+      {"ifHighSpeed", "1.3.6.1.2.1.31.1.1.1.15"},  {"ifSpeed", "1.3.6.1.2.1.2.2.1.5"},
+      {"ifLastChange", "1.3.6.1.2.1.2.2.1.9"},     {"ifType", "1.3.6.1.2.1.2.2.1.3"},
+      {"ifMtu", "1.3.6.1.2.1.2.2.1.4"}};
+  for (const auto& [name, o] : want) {
+    const Metric* x = find(m, name);
+    ASSERT_NE(x, nullptr) << name;
+    EXPECT_EQ(x->oid, oid(o)) << name;
+    ASSERT_EQ(x->indexes.size(), 1u) << name;
+    EXPECT_EQ(x->indexes[0].label, "ifIndex");
+    ASSERT_EQ(x->lookups.size(), 3u) << name;
+    EXPECT_EQ(x->lookups[0].label, "ifName");
+    EXPECT_EQ(x->lookups[0].oid, oid("1.3.6.1.2.1.31.1.1.1.1"));
+    EXPECT_EQ(x->lookups[1].label, "ifAlias");
+    EXPECT_EQ(x->lookups[1].oid, oid("1.3.6.1.2.1.31.1.1.1.18"));
+    EXPECT_EQ(x->lookups[2].label, "ifDescr");
+    EXPECT_EQ(x->lookups[2].oid, oid("1.3.6.1.2.1.2.2.1.2"));
+  }
+  EXPECT_EQ(find(m, "ifHCInOctets")->type, MetricType::Counter);
+  EXPECT_EQ(find(m, "ifInOctets")->type, MetricType::Counter);
+  const Metric* oper = find(m, "ifOperStatus");
+  EXPECT_EQ(oper->type, MetricType::Enum);
+  EXPECT_EQ(oper->enum_values.at(1), "up");
+  EXPECT_EQ(oper->enum_values.at(7), "lowerLayerDown");
+  EXPECT_EQ(find(m, "ifAdminStatus")->enum_values.at(2), "down");
+}
+
+TEST(Shipped, UpsMibAsDocumented) {
+  TempDir dir;
+  const auto r = load_module_file(dir, "ups_mib");
+  ASSERT_TRUE(r.errors.empty()) << testing::dump(r.errors);
+  const Module& m = r.config->modules.at("ups_mib");
+  EXPECT_EQ(find(m, "upsBatteryStatus")->oid, oid("1.3.6.1.2.1.33.1.2.1"));
+  EXPECT_EQ(find(m, "upsBatteryStatus")->enum_values.at(3), "batteryLow");
+  EXPECT_EQ(find(m, "upsSecondsOnBattery")->oid, oid("1.3.6.1.2.1.33.1.2.2"));
+  EXPECT_EQ(find(m, "upsEstimatedMinutesRemaining")->oid, oid("1.3.6.1.2.1.33.1.2.3"));
+  EXPECT_EQ(find(m, "upsEstimatedChargeRemaining")->oid, oid("1.3.6.1.2.1.33.1.2.4"));
+  EXPECT_DOUBLE_EQ(find(m, "upsBatteryVoltage")->scale, 0.1);
+  EXPECT_EQ(find(m, "upsInputVoltage")->indexes.at(0).label, "upsInputLineIndex");
+  EXPECT_EQ(find(m, "upsOutputSource")->enum_values.at(5), "battery");
+  EXPECT_EQ(m.walk, std::vector<snmp::Oid>{oid("1.3.6.1.2.1.33.1.3.3.1.3")});
+  EXPECT_EQ(m.get.size(), 6u);
+}
+
+TEST(Shipped, EntitySensor) {
+  TempDir dir;
+  const auto r = load_module_file(dir, "entity_sensor");
+  ASSERT_TRUE(r.errors.empty()) << testing::dump(r.errors);
+  const Module& m = r.config->modules.at("entity_sensor");
+  for (const char* s : {"entPhySensorType", "entPhySensorScale", "entPhySensorPrecision",
+                        "entPhySensorValue", "entPhySensorOperStatus"}) {
+    const Metric* x = find(m, s);
+    ASSERT_NE(x, nullptr) << s;
+    EXPECT_EQ(x->indexes.at(0).label, "entPhysicalIndex");
+    EXPECT_EQ(x->lookups.at(0).label, "entPhysicalName");
+    EXPECT_EQ(x->lookups.at(0).oid, oid("1.3.6.1.2.1.47.1.1.1.1.7"));
+  }
+  EXPECT_EQ(find(m, "entPhySensorValue")->oid, oid("1.3.6.1.2.1.99.1.1.1.4"));
+  EXPECT_EQ(find(m, "entPhySensorType")->enum_values.at(8), "celsius");
+  EXPECT_EQ(m.walk.size(), 6u);  // five columns + entPhysicalName
+}
+
+TEST(Shipped, HostResources) {
+  TempDir dir;
+  const auto r = load_module_file(dir, "host_resources");
+  ASSERT_TRUE(r.errors.empty()) << testing::dump(r.errors);
+  const Module& m = r.config->modules.at("host_resources");
+  EXPECT_EQ(find(m, "hrProcessorLoad")->oid, oid("1.3.6.1.2.1.25.3.3.1.2"));
+  EXPECT_EQ(find(m, "hrStorageUsed")->lookups.at(0).label, "hrStorageDescr");
+  EXPECT_EQ(find(m, "hrStorageSize")->oid, oid("1.3.6.1.2.1.25.2.3.1.5"));
+  EXPECT_EQ(m.get, (std::vector<snmp::Oid>{oid("1.3.6.1.2.1.25.1.1.0"), oid("1.3.6.1.2.1.25.2.2.0")}));
+}
+
+TEST(Shipped, RadioAsDocumented) {
+  TempDir dir;
+  const auto r = load_module_file(dir, "radio");
+  ASSERT_TRUE(r.errors.empty()) << testing::dump(r.errors);
+  const Module& m = r.config->modules.at("radio");
+  const std::tuple<const char*, const char*, MetricType, double> want[] = {
+      {"lwRadioRxLevel", "1.3.6.1.4.1.32473.1.1.1.2", MetricType::Gauge, 0.1},
+      {"lwRadioSnr", "1.3.6.1.4.1.32473.1.1.1.3", MetricType::Gauge, 0.1},
+      {"lwRadioModulation", "1.3.6.1.4.1.32473.1.1.1.4", MetricType::Enum, 1},
+      {"lwRadioCapacity", "1.3.6.1.4.1.32473.1.1.1.5", MetricType::Gauge, 1000},
+      {"lwRadioErroredSeconds", "1.3.6.1.4.1.32473.1.1.1.6", MetricType::Counter, 1},
+      {"lwRadioSeverelyErroredSeconds", "1.3.6.1.4.1.32473.1.1.1.7", MetricType::Counter, 1},
+      {"lwRadioRxLevelThreshold", "1.3.6.1.4.1.32473.1.1.1.8", MetricType::Gauge, 0.1},
+      {"lwRadioSnrThreshold", "1.3.6.1.4.1.32473.1.1.1.9", MetricType::Gauge, 0.1}};
+  ASSERT_EQ(m.metrics.size(), std::size(want));
+  for (const auto& [name, o, type, scale] : want) {
+    const Metric* x = find(m, name);
+    ASSERT_NE(x, nullptr) << name;
+    EXPECT_EQ(x->oid, oid(o)) << name;
+    EXPECT_EQ(x->type, type) << name;
+    EXPECT_DOUBLE_EQ(x->scale, scale) << name;
+    EXPECT_EQ(x->indexes.at(0).label, "ifIndex") << name;
+  }
+  EXPECT_EQ(find(m, "lwRadioModulation")->enum_values.at(8), "qam1024");
+}
+
+// The example as shipped, in a temp dir beside a copy of modules/, with only the secret
+// file's absolute path rewritten to one the test owns (the test cannot write /etc).
+TEST(Shipped, ExampleChecks) {
+  TempDir dir;
+  fs::copy(kSource / "modules", dir.path() / "modules", fs::copy_options::recursive);
+  const std::string secret = dir.write("ops.auth", "auth-secret-256\n");
+  std::string text = slurp(kSource / "linkwatch.example.yml");
+  const std::string etc = "/etc/linkwatch/ops.auth";
+  const size_t at = text.find(etc);
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, etc.size(), secret);
+  testing::ScopedEnv env("LINKWATCH_OPS_PRIV", "priv-secret-aes");
+  const auto r = load_config(dir.write("linkwatch.yml", text, 0600));
+  ASSERT_TRUE(r.errors.empty()) << testing::dump(r.errors);
+  EXPECT_TRUE(r.warnings.empty()) << testing::dump(r.warnings);
+  const Config& c = *r.config;
+  EXPECT_EQ(c.global.listen_address, "127.0.0.1:9730");
+  EXPECT_EQ(c.modules.size(), 6u);
+  ASSERT_EQ(c.targets.size(), 2u);
+  const Target& vinh = c.targets[0];
+  EXPECT_EQ(vinh.name, "vinh-core");
+  EXPECT_EQ(vinh.labels, (Labels{{"district", "Thành phố Vinh"}, {"role", "province_core"}}));
+  const snmp::Peer p = c.peer_for(vinh);
+  EXPECT_EQ(p.address, "10.10.0.1");
+  EXPECT_EQ(p.credentials->version, snmp::Credentials::Version::V3);
+  EXPECT_EQ(p.credentials->auth, snmp::Credentials::AuthProto::SHA256);
+  EXPECT_EQ(p.credentials->auth_password, "auth-secret-256");
+  EXPECT_EQ(p.credentials->priv, snmp::Credentials::PrivProto::AES);
+  EXPECT_EQ(p.credentials->priv_password, "priv-secret-aes");
+  EXPECT_EQ(p.timeout, milliseconds(2000));
+  const Target& ky = c.targets[1];
+  EXPECT_EQ(ky.labels[0].second, "Huyện Kỳ Sơn");
+  const snmp::Peer q = c.peer_for(ky);
+  EXPECT_EQ(q.address, "[2001:db8::20]:161");
+  EXPECT_EQ(q.credentials->community, "public");
+  EXPECT_EQ(q.timeout, milliseconds(5000));
+  EXPECT_EQ(q.retries, 3);
+  EXPECT_EQ(q.max_repetitions, 25);
+}
+
+TEST(Shipped, ExampleWithoutItsSecretsFails) {
+  TempDir dir;
+  fs::copy(kSource / "modules", dir.path() / "modules", fs::copy_options::recursive);
+  ::unsetenv("LINKWATCH_OPS_PRIV");
+  const auto r = load_config(dir.write("linkwatch.yml", slurp(kSource / "linkwatch.example.yml")));
+  ASSERT_EQ(r.errors.size(), 2u) << testing::dump(r.errors);
+  EXPECT_NE(r.errors[0].message.find("/etc/linkwatch/ops.auth"), std::string::npos);
+  EXPECT_NE(r.errors[1].message.find("LINKWATCH_OPS_PRIV"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace lw::config
