@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 
 namespace lw::config::detail {
@@ -25,6 +26,12 @@ std::string format_ms(std::chrono::milliseconds d) {
     }
   }
   return out.empty() ? "0s" : out;
+}
+
+std::string format_number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
 }
 
 std::string got(const YAML::Node& n) {
@@ -255,8 +262,8 @@ std::optional<double> Reader::number(const Field& f, std::string_view where, dou
     const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec == std::errc() && ptr == s.data() + s.size() && !s.empty() && std::isfinite(v)) {
       if (v < lo || v > hi) {
-        error(mark(f), where, prefix(f.key) + "must be between " + std::to_string(lo) +
-                                  " and " + std::to_string(hi) + " (got " + s + ")");
+        error(mark(f), where, prefix(f.key) + "must be between " + format_number(lo) +
+                                  " and " + format_number(hi) + " (got " + s + ")");
         return std::nullopt;
       }
       return v;

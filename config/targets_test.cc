@@ -176,7 +176,7 @@ TEST(Targets, SiteAndLinkErrors) {
       - {if_index: x}
       - {if_name: ""}
 )");
-  EXPECT_TRUE(has_error(r, 15, 17, "target \"a\" site: latitude: must be between -90"));
+  EXPECT_TRUE(has_error(r, 15, 17, "target \"a\" site: latitude: must be between -90 and 90 (got 91)"));
   EXPECT_TRUE(has_error(r, 16, 18, "longitude: expected a number (got \"east\")"));
   EXPECT_TRUE(has_error(r, 17, 15, "uplink: expected one of fibre, microwave, vsat, copper, none (got \"radio\")"));
   EXPECT_TRUE(has_error(r, 18, 14, "power: expected one of grid, solar, battery, generator, none (got \"wind\")"));
