@@ -2,6 +2,9 @@
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
+// Net-SNMP #defines these PDU field aliases; they would rename Peer::max_repetitions.
+#undef non_repeaters
+#undef max_repetitions
 
 #include <algorithm>
 #include <cctype>
