@@ -1,4 +1,6 @@
 // linkwatchd: the command line. Everything else lives in Daemon (daemon/app.h).
+#include <sys/resource.h>
+
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -27,6 +29,11 @@ int main(int argc, char** argv) {
   if (config_path.empty()) {
     std::cerr << "linkwatchd: --config FILE is required (or --check-config FILE); see --help\n";
     return 2;
+  }
+  // The engine keeps a socket per target: a province needs more than the usual 1024.
+  if (rlimit r{}; getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+    r.rlim_cur = r.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &r);
   }
   lw::block_signals();  // before any thread starts, so sigtimedwait sees them all
   lw::setup_logging(overrides.log_level.empty() ? "info" : overrides.log_level);
