@@ -141,7 +141,10 @@ struct Agent::Impl {
 
   Impl(World& w, const Mib& m, AgentOptions o) : world(w), mib(m), opts(std::move(o)) {}
 
-  static int callback(int op, netsnmp_session*, int, netsnmp_pdu* pdu, void* magic) {
+  static int callback(int op, netsnmp_session* s, int, netsnmp_pdu* pdu, void* magic) {
+    // USM calls back with a message whose digest was wrong (s_snmp_errno set), after it has
+    // sent the report: it must not be answered.
+    if (s && s->s_snmp_errno == SNMPERR_USM_AUTHENTICATIONFAILURE) return 1;
     if (op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE) static_cast<Impl*>(magic)->handle(pdu);
     return 1;
   }

@@ -58,7 +58,10 @@ class Sim {
     argv.insert(argv.end(), extra.begin(), extra.end());
     proc_ = lw::test::Process(argv, dir_.file("sim.log"));
     probe_ = extra.size() > 1 && extra[0] == "--replay" ? "127.0.0.1" : "127.0.0.10";
-    bool up = lw::test::wait_until([&] { return tool({"snmpget", "-v2c", "-c", "public", "-t", "0.5", "-r", "0", addr(probe_), "1.3.6.1.2.1.1.1.0"}).exit_code == 0; }, 30s, 100ms);
+    std::string community = "public";
+    for (size_t i = 0; i + 1 < extra.size(); ++i)
+      if (extra[i] == "--community") community = extra[i + 1];
+    bool up = lw::test::wait_until([&] { return tool({"snmpget", "-v2c", "-c", community, "-t", "0.5", "-r", "0", addr(probe_), "1.3.6.1.2.1.1.1.0"}).out.find(" = ") != std::string::npos; }, 30s, 100ms);
     if (!up) throw std::runtime_error("linkwatch-sim did not answer:\n" + log());
   }
   std::string addr(const std::string& ip) const { return ip + ":" + std::to_string(port_); }
@@ -113,8 +116,8 @@ TEST(SimSnmp, V2cAndV3ReturnTheDevicesData) {
   EXPECT_NE(r.err.find("Timeout"), std::string::npos) << r.err;
   // v3 wrong password: a report, which the tool shows as an authentication failure.
   r = sim.tool({"snmpget", "-v3", "-l", "authNoPriv", "-u", "monitor", "-a", "SHA", "-A", "not-the-password", sim.addr("127.0.0.10"), "1.3.6.1.2.1.1.5.0"});
-  EXPECT_NE(r.exit_code, 0);
-  EXPECT_NE(r.err.find("Authentication failed"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find("vinh-core"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("Authentication failure"), std::string::npos) << r.err;
 }
 
 TEST(SimSnmp, ExceptionsAndGetBulkBoundaries) {
@@ -167,9 +170,21 @@ TEST(SimReplay, AWalkOfSnmpdReplaysOidForOidValueForValue) {
   Sim sim({"--replay", tmp.file("snmpd.walk")});
   auto back = sim.tool({"snmpwalk", "-v2c", "-c", "public", "-On", sim.addr("127.0.0.1"), "1.3.6.1.2.1"});
   ASSERT_EQ(back.exit_code, 0) << back.err;
+  // The recording ends there, so the replayed walk ends with endOfMibView, which snmpwalk
+  // reports on one more line; snmpd had more MIB after 1.3.6.1.2.1 and ended silently.
+  auto strip_end = [](std::string s) {
+    auto p = s.find(" = No more variables left in this MIB View");
+    if (p != std::string::npos) s.erase(s.rfind('\n', p) + 1);
+    return s;
+  };
+  back.out = strip_end(back.out);
   EXPECT_EQ(back.out, rec.out);
+  if (back.out != rec.out) {
+    std::ofstream(tmp.file("back.walk")) << back.out;
+    std::system(("diff " + tmp.file("snmpd.walk") + " " + tmp.file("back.walk") + " | head -20 >&2").c_str());
+  }
   auto bulk = sim.tool({"snmpbulkwalk", "-v2c", "-c", "public", "-On", sim.addr("127.0.0.1"), "1.3.6.1.2.1"});
-  EXPECT_EQ(bulk.out, rec.out);
+  EXPECT_EQ(strip_end(bulk.out), rec.out);
 }
 
 TEST(SimReplay, ShippedSnmprecServes) {
@@ -183,7 +198,7 @@ TEST(SimReplay, ShippedSnmprecServes) {
 // Reads "TYPE: n" numbers from `snmpget -On -Ot` output in order.
 std::vector<uint64_t> numbers(const std::string& out) {
   std::vector<uint64_t> v;
-  std::regex re(R"(= [A-Za-z0-9]+: (\d+))");
+  std::regex re(R"(= (?:[A-Za-z0-9]+: )?(\d+))");
   for (std::sregex_iterator it(out.begin(), out.end(), re), end; it != end; ++it) v.push_back(std::stoull((*it)[1]));
   return v;
 }
