@@ -86,11 +86,41 @@ void forbid(Reader& r, const Fields& f, const std::string& where,
 const std::initializer_list<std::string_view> kCommunityKeys = {"community", "community_file",
                                                                 "community_env"};
 const std::initializer_list<std::string_view> kV3Keys = {"username", "security_level",
-                                                         "context_name"};
+                                                         "context_name", "engine_id"};
 const std::initializer_list<std::string_view> kAuthKeys = {
     "auth_protocol", "auth_password", "auth_password_file", "auth_password_env"};
 const std::initializer_list<std::string_view> kPrivKeys = {
     "priv_protocol", "priv_password", "priv_password_file", "priv_password_env"};
+
+// "0x80001f8880..." or "80001f88...": hex digits, an even number of them, 5 to 32 octets
+// (RFC 3411 SnmpEngineID). The raw octets, or nullopt with the reason in `why`.
+std::optional<std::string> parse_engine_id(std::string_view text, std::string& why) {
+  if (text.size() >= 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) text.remove_prefix(2);
+  auto nibble = [](char ch) -> int {
+    if (ch >= '0' && ch <= '9') return ch - '0';
+    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+    return -1;
+  };
+  if (text.size() % 2 != 0) {
+    why = "an odd number of hex digits";
+    return std::nullopt;
+  }
+  std::string out;
+  for (size_t i = 0; i < text.size(); i += 2) {
+    const int hi = nibble(text[i]), lo = nibble(text[i + 1]);
+    if (hi < 0 || lo < 0) {
+      why = "not hexadecimal";
+      return std::nullopt;
+    }
+    out.push_back(static_cast<char>(hi * 16 + lo));
+  }
+  if (out.size() < 5 || out.size() > 32) {
+    why = std::to_string(out.size()) + " octets (an engine ID has 5 to 32)";
+    return std::nullopt;
+  }
+  return out;
+}
 
 std::optional<Credentials> read_auth(Reader& r, const Fields& f, const std::string& where) {
   Credentials c;
@@ -126,6 +156,20 @@ std::optional<Credentials> read_auth(Reader& r, const Fields& f, const std::stri
     const auto v = r.string(*ctx, where);
     ok = ok && v.has_value();
     if (v) c.context = *v;
+  }
+  // The sender's engine ID, for receiving its v3 TRAPs (they are authenticated under it).
+  if (const Field* e = f.get("engine_id")) {
+    if (const auto text = r.string(*e, where)) {
+      std::string why;
+      if (auto id = parse_engine_id(*text, why)) {
+        c.engine_id = std::move(*id);
+      } else {
+        r.error(r.mark(*e), where, "engine_id " + quote(*text) + ": " + why + " (write it in hex, e.g. 0x80001f8880...)");
+        ok = false;
+      }
+    } else {
+      ok = false;
+    }
   }
   const Field* level_f = r.required(f, "security_level", where);
   if (!level_f) return std::nullopt;
@@ -194,7 +238,7 @@ void read_auths(Reader& r, const Field& section, State& st) {
         {"version", "community", "community_file", "community_env", "username",
          "security_level", "auth_protocol", "auth_password", "auth_password_file",
          "auth_password_env", "priv_protocol", "priv_password", "priv_password_file",
-         "priv_password_env", "context_name"});
+         "priv_password_env", "context_name", "engine_id"});
     std::optional<Credentials> creds;
     if (f) creds = read_auth(r, *f, where);
     Auth a;

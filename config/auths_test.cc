@@ -182,6 +182,34 @@ TEST(Auths, MissingAndMisplacedKeys) {
   EXPECT_EQ(r.config, nullptr);
 }
 
+TEST(Auths, EngineIdForTrapSenders) {
+  TempDir dir;
+  const auto r = load_text(dir, R"(auths:
+  a: {version: 3, username: u, security_level: noAuthNoPriv, engine_id: 0x80001F8880aabbccdd}
+  b: {version: 3, username: u, security_level: noAuthNoPriv, engine_id: "8000000001"}
+  c: {version: 3, username: u, security_level: noAuthNoPriv}
+)");
+  ASSERT_TRUE(r.errors.empty()) << testing::dump(r.errors);
+  EXPECT_EQ(creds(r, "a").engine_id, std::string("\x80\x00\x1f\x88\x80\xaa\xbb\xcc\xdd", 9));
+  EXPECT_EQ(creds(r, "b").engine_id, std::string("\x80\x00\x00\x00\x01", 5));
+  EXPECT_EQ(creds(r, "c").engine_id, "");
+}
+
+TEST(Auths, BadEngineId) {
+  TempDir dir;
+  const auto r = load_text(dir, R"(auths:
+  a: {version: 3, username: u, security_level: noAuthNoPriv, engine_id: 0x800}
+  b: {version: 3, username: u, security_level: noAuthNoPriv, engine_id: 0x80001f88zz}
+  c: {version: 3, username: u, security_level: noAuthNoPriv, engine_id: 0x80001f88}
+  d: {version: 2, community: x, engine_id: 0x80001f8880}
+)");
+  EXPECT_TRUE(has_error(r, 2, 73, "engine_id \"0x800\": an odd number of hex digits"));
+  EXPECT_TRUE(has_error(r, 3, 73, "engine_id \"0x80001f88zz\": not hexadecimal"));
+  EXPECT_TRUE(has_error(r, 4, 73, "4 octets (an engine ID has 5 to 32)"));
+  EXPECT_TRUE(has_error(r, 5, 33, "engine_id is for version 3 only"));
+  EXPECT_EQ(r.config, nullptr);
+}
+
 TEST(Auths, InlineSecretInWorldReadableFileWarns) {
   TempDir dir;
   const std::string text =
