@@ -12,9 +12,14 @@
 // Implementations: NetSnmpEngine (snmp/netsnmp_engine.h, the real one, one thread owning
 // every Net-SNMP call) and FakeEngine (snmp/fake_engine.h, an in-memory agent for tests).
 //
+// An engine may also receive notifications (traps and informs) on a listening socket:
+// listen_for_notifications() below; by default an engine cannot.
+//
 // Thread safety: get(), walk(), forget() and stats() may be called from any thread.
 // Callbacks run on the engine's own thread: they must be short and must not block; they may
 // call get()/walk() again (the request is queued, not run re-entrantly).
+// listen_for_notifications() may be called from any thread except the engine's own (it waits
+// for the engine thread to bind).
 
 #include <chrono>
 #include <cstdint>
@@ -53,6 +58,10 @@ struct Credentials {
   PrivProto priv = PrivProto::None;
   std::string priv_password;  // secret: never logged
   std::string context;
+  // v3 notification receivers only: the raw bytes of the sender's (authoritative) engine ID,
+  // under which its TRAPs are authenticated. Empty: v3 TRAPs of this user are not accepted
+  // (INFORMs are: they use the receiver's engine ID).
+  std::string engine_id;
 
   bool operator==(const Credentials&) const = default;
 };
@@ -82,6 +91,29 @@ struct EngineStats {
   uint64_t pdus_received = 0;
 };
 
+// A notification received and accepted (credentials checked). SNMPv1 traps arrive translated
+// as RFC 3584 section 3.1 says: trap_oid from generic/specific trap, and the v1 agent-addr
+// as a snmpTrapAddress.0 varbind appended (unless it is 0.0.0.0).
+struct Notification {
+  std::string source;  // the sender's IP address as text: "127.0.0.1", "::1" (v4-mapped made v4)
+  Oid trap_oid;        // snmpTrapOID.0; empty if the sender left it out
+  VarBinds varbinds;   // as received (v2c/v3: sysUpTime.0 and snmpTrapOID.0 included)
+};
+
+// A notification dropped before it reached the handler.
+inline constexpr const char* kRejectCommunity = "community";  // v1/v2c community not accepted
+inline constexpr const char* kRejectAuth = "auth";  // v3: unknown user/engine ID, bad digest, decryption, level
+inline constexpr const char* kRejectDecode = "decode";  // not a notification we can read
+struct RejectedNotification {
+  std::string source;  // sender's IP address; empty when Net-SNMP dropped it before we saw it (v3 USM)
+  std::string reason;  // one of kReject*
+};
+
+struct NotificationHandlers {
+  std::function<void(Notification)> accepted;
+  std::function<void(RejectedNotification)> rejected;  // may be empty
+};
+
 class Engine {
  public:
   using GetCallback = std::function<void(Result<VarBinds>)>;
@@ -100,6 +132,21 @@ class Engine {
   virtual void forget(const std::string& key) = 0;
 
   virtual EngineStats stats() const = 0;
+
+  // Listens for notifications on `address` (UDP; "host:port", "[v6]:port"; port 162 if not
+  // given) and accepts those matching `accept`: v1/v2c by community (a v1 trap is accepted
+  // with a v2c community too); v3 by USM user, at no less than the credential's security
+  // level (TRAPs need Credentials::engine_id; INFORMs are answered). Handlers run on the
+  // engine thread and must only hand the notification on. Calling again replaces the
+  // listener. Returns an Error (reason kReasonTransport) if the address cannot be bound.
+  virtual Status listen_for_notifications(const std::string& address,
+                                          std::vector<std::shared_ptr<const Credentials>> accept,
+                                          NotificationHandlers handlers) {
+    (void)address;
+    (void)accept;
+    (void)handlers;
+    return Error{kReasonTransport, "this SNMP engine cannot receive notifications"};
+  }
 };
 
 }  // namespace lw::snmp

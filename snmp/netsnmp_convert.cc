@@ -6,6 +6,8 @@
 #undef non_repeaters
 #undef max_repetitions
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -27,13 +29,13 @@ bool valid_port(std::string_view p) {
 
 }  // namespace
 
-Result<std::string> to_peername(std::string_view address) {
+Result<std::string> to_peername(std::string_view address, std::string_view default_port) {
   if (address.empty()) return transport_error("empty address");
   for (char c : address)
     if (c <= ' ' || c == '/' || c == '\x7f')
       return transport_error("bad character in address '" + std::string(address) + "'");
   std::string host;
-  std::string port = "161";
+  std::string port(default_port);
   bool v6 = false;
   if (address.front() == '[') {
     const size_t close = address.find(']');
@@ -228,6 +230,47 @@ Error auth_error(const Peer& peer, const std::string& what) {
   return Error{kReasonAuth, peer.key + ": " + what};
 }
 
+// The USM part of a session: level, protocols and keys (Ku, not yet localized). `name` and
+// `context` must outlive `s`. Error text names no secret.
+std::optional<std::string> setup_usm(netsnmp_session& s, const Credentials& c, std::string& name,
+                                     std::string& context) {
+  if (name.empty()) return "SNMPv3 without a user name";
+  s.securityModel = SNMP_SEC_MODEL_USM;
+  s.securityName = name.data();
+  s.securityNameLen = name.size();
+  s.contextName = context.data();
+  s.contextNameLen = context.size();
+  s.securityLevel = SNMP_SEC_LEVEL_NOAUTH;
+  if (c.level == Credentials::Level::NoAuthNoPriv) return std::nullopt;
+  auto a = auth_oid(c.auth);
+  if (!a) return "authentication level without an auth protocol";
+  s.securityLevel = SNMP_SEC_LEVEL_AUTHNOPRIV;
+  s.securityAuthProto = const_cast<oid*>(a->arcs);  // copied by snmp_sess_open
+  s.securityAuthProtoLen = a->len;
+  s.securityAuthKeyLen = USM_AUTH_KU_LEN;
+  if (generate_Ku(a->arcs, static_cast<u_int>(a->len),
+                  reinterpret_cast<const u_char*>(c.auth_password.data()), c.auth_password.size(),
+                  s.securityAuthKey, &s.securityAuthKeyLen) != SNMPERR_SUCCESS)
+    return "cannot derive the auth key (password shorter than 8?)";
+  if (c.level != Credentials::Level::AuthPriv) return std::nullopt;
+  auto p = priv_oid(c.priv);
+  if (!p) return "privacy protocol not supported by this Net-SNMP";
+  s.securityLevel = SNMP_SEC_LEVEL_AUTHPRIV;
+  s.securityPrivProto = const_cast<oid*>(p->arcs);
+  s.securityPrivProtoLen = p->len;
+  s.securityPrivKeyLen = USM_PRIV_KU_LEN;
+  if (generate_Ku(a->arcs, static_cast<u_int>(a->len),
+                  reinterpret_cast<const u_char*>(c.priv_password.data()), c.priv_password.size(),
+                  s.securityPrivKey, &s.securityPrivKeyLen) != SNMPERR_SUCCESS)
+    return "cannot derive the privacy key (password shorter than 8?)";
+  return std::nullopt;
+}
+
+void wipe_keys(netsnmp_session& s) {
+  std::memset(s.securityAuthKey, 0, sizeof s.securityAuthKey);
+  std::memset(s.securityPrivKey, 0, sizeof s.securityPrivKey);
+}
+
 }  // namespace
 
 Result<void*> open_session(const Peer& peer) {
@@ -253,45 +296,13 @@ Result<void*> open_session(const Peer& peer) {
   if (c.version != Credentials::Version::V3) {
     s.community = reinterpret_cast<u_char*>(community.data());
     s.community_len = community.size();
-  } else {
-    if (user.empty()) return auth_error(peer, "SNMPv3 without a user name");
-    s.securityModel = SNMP_SEC_MODEL_USM;
-    s.securityName = user.data();
-    s.securityNameLen = user.size();
-    s.contextName = context.data();
-    s.contextNameLen = context.size();
-    s.securityLevel = SNMP_SEC_LEVEL_NOAUTH;
-    if (c.level != Credentials::Level::NoAuthNoPriv) {
-      auto a = auth_oid(c.auth);
-      if (!a) return auth_error(peer, "authentication level without an auth protocol");
-      s.securityLevel = SNMP_SEC_LEVEL_AUTHNOPRIV;
-      s.securityAuthProto = const_cast<oid*>(a->arcs);  // copied by snmp_sess_open
-      s.securityAuthProtoLen = a->len;
-      s.securityAuthKeyLen = USM_AUTH_KU_LEN;
-      if (generate_Ku(a->arcs, static_cast<u_int>(a->len),
-                      reinterpret_cast<const u_char*>(c.auth_password.data()),
-                      c.auth_password.size(), s.securityAuthKey,
-                      &s.securityAuthKeyLen) != SNMPERR_SUCCESS)
-        return auth_error(peer, "cannot derive the auth key (password shorter than 8?)");
-      if (c.level == Credentials::Level::AuthPriv) {
-        auto p = priv_oid(c.priv);
-        if (!p) return auth_error(peer, "privacy protocol not supported by this Net-SNMP");
-        s.securityLevel = SNMP_SEC_LEVEL_AUTHPRIV;
-        s.securityPrivProto = const_cast<oid*>(p->arcs);
-        s.securityPrivProtoLen = p->len;
-        s.securityPrivKeyLen = USM_PRIV_KU_LEN;
-        if (generate_Ku(a->arcs, static_cast<u_int>(a->len),
-                        reinterpret_cast<const u_char*>(c.priv_password.data()),
-                        c.priv_password.size(), s.securityPrivKey,
-                        &s.securityPrivKeyLen) != SNMPERR_SUCCESS)
-          return auth_error(peer, "cannot derive the privacy key (password shorter than 8?)");
-      }
-    }
+  } else if (auto bad = setup_usm(s, c, user, context)) {
+    wipe_keys(s);
+    return auth_error(peer, *bad);
   }
   void* sp = snmp_sess_open(&s);
   // Wipe key material from the stack copy; the session keeps its own.
-  std::memset(s.securityAuthKey, 0, sizeof s.securityAuthKey);
-  std::memset(s.securityPrivKey, 0, sizeof s.securityPrivKey);
+  wipe_keys(s);
   if (!sp) {
     int liberr = 0, syserr = 0;
     char* msg = nullptr;
@@ -304,6 +315,56 @@ Result<void*> open_session(const Peer& peer) {
     return Error{kReasonTransport, detail};
   }
   return sp;
+}
+
+Status put_usm_user(const Credentials& c, const std::string& engine_id) {
+  if (c.version != Credentials::Version::V3) return std::nullopt;
+  if (engine_id.empty()) return Error{kReasonAuth, "user " + c.username + ": empty engine ID"};
+  netsnmp_session s;
+  snmp_sess_init(&s);
+  s.version = SNMP_VERSION_3;
+  std::string user = c.username;
+  std::string context = c.context;
+  std::string id = engine_id;
+  if (auto bad = setup_usm(s, c, user, context)) {
+    wipe_keys(s);
+    return Error{kReasonAuth, "user " + c.username + ": " + *bad};
+  }
+  s.securityEngineID = reinterpret_cast<u_char*>(id.data());
+  s.securityEngineIDLen = id.size();
+  const auto* eid = reinterpret_cast<const u_char*>(id.data());
+  if (usmUser* old = usm_get_user(eid, id.size(), user.data())) {
+    usm_remove_user(old);
+    usm_free_user(old);
+  }
+  const int rc = usm_create_user_from_session(&s);  // localizes the keys to `id`
+  wipe_keys(s);
+  if (rc != SNMPERR_SUCCESS) return Error{kReasonAuth, "user " + c.username + ": cannot create the USM user"};
+  return std::nullopt;
+}
+
+std::string sender_address(const snmp_pdu& pdu) {
+  if (!pdu.transport_data || pdu.transport_data_length < static_cast<int>(sizeof(sockaddr))) return {};
+  // UDP transports record a netsnmp_indexed_addr_pair (remote address first).
+  const auto* pair = static_cast<const netsnmp_indexed_addr_pair*>(pdu.transport_data);
+  char buf[INET6_ADDRSTRLEN] = {};
+  if (pair->remote_addr.sa.sa_family == AF_INET) {
+    if (!inet_ntop(AF_INET, &pair->remote_addr.sin.sin_addr, buf, sizeof buf)) return {};
+    return buf;
+  }
+#ifdef NETSNMP_ENABLE_IPV6
+  if (pair->remote_addr.sa.sa_family == AF_INET6 &&
+      pdu.transport_data_length >= static_cast<int>(sizeof(sockaddr_in6))) {
+    const in6_addr& a = pair->remote_addr.sin6.sin6_addr;
+    if (IN6_IS_ADDR_V4MAPPED(&a)) {
+      if (!inet_ntop(AF_INET, a.s6_addr + 12, buf, sizeof buf)) return {};
+      return buf;
+    }
+    if (!inet_ntop(AF_INET6, &a, buf, sizeof buf)) return {};
+    return buf;
+  }
+#endif
+  return {};
 }
 
 }  // namespace lw::snmp::detail

@@ -21,7 +21,7 @@ namespace lw::snmp::detail {
 
 // "host", "host:port", "[v6]", "[v6]:port", "v6-literal", DNS name -> "udp:host:port" or
 // "udp6:[addr]:port". Default port 161. Error (reason transport) if malformed.
-Result<std::string> to_peername(std::string_view address);
+Result<std::string> to_peername(std::string_view address, std::string_view default_port = "161");
 
 // One varbind value, exactly as the agent typed it. Error (reason decode) for a type linkwatch
 // cannot represent or an OID arc above 2^32-1.
@@ -33,6 +33,15 @@ Result<VarBinds> to_varbinds(const snmp_pdu& pdu);
 // Opens a single session for `peer` (SNMP_FLAGS_DONT_PROBE: v3 engine-ID discovery is done
 // by the engine asynchronously). Returns the opaque session pointer (snmp_sess_open's).
 Result<void*> open_session(const Peer& peer);
+
+// Puts a USM user for `c` (v3) under `engine_id` (raw bytes) into Net-SNMP's user table,
+// replacing one of the same (engine ID, name): keys derived from the passwords and localized
+// to that engine ID. Error (reason auth) if the credentials cannot be used.
+Status put_usm_user(const Credentials& c, const std::string& engine_id);
+
+// The IP address of a received PDU's sender as text ("10.0.0.1", "2001:db8::1"; an
+// IPv4-mapped IPv6 address as IPv4). Empty if the transport did not record one.
+std::string sender_address(const snmp_pdu& pdu);
 
 // Name of an SNMP error-status ("tooBig(1)").
 std::string error_status_name(long status);

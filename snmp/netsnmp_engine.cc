@@ -25,6 +25,7 @@
 #include <cerrno>
 #include <cstring>
 #include <deque>
+#include <future>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -88,6 +89,44 @@ struct Session {
     if (sp) snmp_sess_close(sp);
   }
 };
+
+// The notification receiver: a server session on its own socket, always in the poll set.
+struct Listener {
+  void* sp = nullptr;
+  int fd = -1;
+  std::vector<std::shared_ptr<const Credentials>> accept;
+  NotificationHandlers handlers;
+  std::vector<std::pair<std::string, std::string>> users;  // (engine ID, name) we put into USM
+
+  Listener() = default;
+  Listener(const Listener&) = delete;
+  Listener& operator=(const Listener&) = delete;
+  ~Listener() {
+    if (sp) snmp_sess_close(sp);
+  }
+};
+
+// What the receiver's Net-SNMP callback saw, copied out of the PDU.
+struct Received {
+  std::string source;
+  int version = 0;
+  int command = 0;
+  std::string community;
+  std::string user;
+  int level = 0;
+  Result<VarBinds> varbinds = VarBinds{};
+  Oid v1_trap_oid;         // SNMPv1: RFC 3584 translation
+  std::string v1_agent;    // SNMPv1 agent-addr, 4 raw bytes; empty if 0.0.0.0
+};
+
+// Net-SNMP's USM counters of messages dropped before any callback: a rise while reading the
+// receiver's socket is a rejected v3 notification. Unknown engine ID and time window reports
+// are left out: they are the normal discovery of an INFORM sender.
+uint64_t usm_drops() {
+  return uint64_t{snmp_get_statistic(STAT_USMSTATSUNKNOWNUSERNAMES)} +
+         snmp_get_statistic(STAT_USMSTATSWRONGDIGESTS) + snmp_get_statistic(STAT_USMSTATSDECRYPTIONERRORS) +
+         snmp_get_statistic(STAT_USMSTATSUNSUPPORTEDSECLEVELS);
+}
 
 bool same_session_config(const Peer& a, const Peer& b) {
   const bool creds = (a.credentials && b.credentials) ? *a.credentials == *b.credentials
@@ -188,6 +227,61 @@ class NetSnmpEngine final : public Engine {
     enqueue(std::move(c));
   }
 
+  Status listen_for_notifications(const std::string& address,
+                                  std::vector<std::shared_ptr<const Credentials>> accept,
+                                  NotificationHandlers handlers) override {
+    Command c;
+    c.kind = Command::Listen;
+    c.peer.address = address;
+    c.accept = std::move(accept);
+    c.handlers = std::move(handlers);
+    auto promise = std::make_shared<std::promise<Status>>();
+    auto result = promise->get_future();
+    c.listen_done = [promise](Status st) { promise->set_value(std::move(st)); };
+    enqueue(std::move(c));
+    return result.get();  // answered by the engine thread, also when it is stopping
+  }
+
+  // The receiver's Net-SNMP callback: copy out, never act (we are inside snmp_sess_read2).
+  static int on_notification(int op, netsnmp_session* /*session*/, int /*reqid*/, netsnmp_pdu* pdu,
+                             void* /*magic*/) {
+    NetSnmpEngine* self = t_engine;
+    if (!self || op != NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE || !pdu) return 1;
+    Received r;
+    r.source = detail::sender_address(*pdu);
+    r.version = static_cast<int>(pdu->version);
+    r.command = pdu->command;
+    if (pdu->community && pdu->community_len)
+      r.community.assign(reinterpret_cast<const char*>(pdu->community), pdu->community_len);
+    if (pdu->securityName && pdu->securityNameLen)
+      r.user.assign(pdu->securityName, pdu->securityNameLen);
+    r.level = pdu->securityLevel;
+    r.varbinds = detail::to_varbinds(*pdu);
+    if (pdu->command == SNMP_MSG_TRAP) {
+      if (pdu->trap_type >= 0 && pdu->trap_type < 6) {  // generic: snmpTraps.<generic+1>
+        r.v1_trap_oid = {1, 3, 6, 1, 6, 3, 1, 1, 5, static_cast<uint32_t>(pdu->trap_type + 1)};
+      } else {  // enterprise-specific: enterprise.0.specific
+        for (size_t i = 0; pdu->enterprise && i < pdu->enterprise_length; ++i)
+          r.v1_trap_oid.push_back(static_cast<uint32_t>(pdu->enterprise[i]));
+        r.v1_trap_oid.push_back(0);
+        r.v1_trap_oid.push_back(static_cast<uint32_t>(pdu->specific_type));
+      }
+      const unsigned char* a = pdu->agent_addr;
+      if (a[0] || a[1] || a[2] || a[3]) r.v1_agent.assign(reinterpret_cast<const char*>(a), 4);
+    }
+    if (pdu->command == SNMP_MSG_INFORM) {
+      // Answered once the read is over: a response is the same PDU, command changed.
+      if (netsnmp_pdu* reply = snmp_clone_pdu(pdu)) {
+        reply->command = SNMP_MSG_RESPONSE;
+        reply->errstat = 0;
+        reply->errindex = 0;
+        self->inform_replies_.push_back(reply);
+      }
+    }
+    self->received_traps_.push_back(std::move(r));
+    return 1;
+  }
+
   EngineStats stats() const override {
     EngineStats s;
     s.in_flight = in_flight_.load();
@@ -230,12 +324,16 @@ class NetSnmpEngine final : public Engine {
 
  private:
   struct Command {
-    enum Kind { Get, Walk, Forget } kind = Get;
+    enum Kind { Get, Walk, Forget, Listen } kind = Get;
     Peer peer;
     std::vector<Oid> oids;
     Oid root;
     GetCallback get_done;
     WalkCallback walk_done;
+    // Listen
+    std::vector<std::shared_ptr<const Credentials>> accept;
+    NotificationHandlers handlers;
+    std::function<void(Status)> listen_done;
   };
   using Calls = std::vector<std::function<void()>>;
 
@@ -269,6 +367,7 @@ class NetSnmpEngine final : public Engine {
         std::lock_guard g(netsnmp_lock());
         stopping = take_commands(calls);
         if (!stopping) {
+          deliver_notifications(calls);
           handle_replies(calls);
           pump(calls);
           // A callback may have queued work while we were busy; replies may have come in.
@@ -287,8 +386,13 @@ class NetSnmpEngine final : public Engine {
         [[maybe_unused]] ssize_t r = read(wake_fd_, &v, sizeof v);
       }
       std::lock_guard g(netsnmp_lock());
-      for (size_t i = 1; i < pfds.size(); ++i) {
-        if (pfds[i].revents & (POLLIN | POLLERR | POLLHUP)) read_session(*active[i - 1]);
+      size_t first = 1;
+      if (listener_fd_polled_) {
+        if (listener_ && (pfds[1].revents & (POLLIN | POLLERR))) read_listener();
+        first = 2;
+      }
+      for (size_t i = first; i < pfds.size(); ++i) {
+        if (pfds[i].revents & (POLLIN | POLLERR | POLLHUP)) read_session(*active[i - first]);
       }
       for (auto& s : active)
         if (s->outstanding > 0) snmp_sess_timeout(s->sp);
@@ -322,11 +426,20 @@ class NetSnmpEngine final : public Engine {
       calls.push_back([d = std::move(c.get_done), e] { d(e); });
     if (c.kind == Command::Walk && c.walk_done)
       calls.push_back([d = std::move(c.walk_done), e] { d(WalkResult{{}, e}); });
+    if (c.kind == Command::Listen && c.listen_done)
+      calls.push_back([d = std::move(c.listen_done)] {
+        d(Error{kReasonTransport, "notification receiver: engine stopped"});
+      });
   }
 
   void start(Command c, Calls& calls) {
     if (c.kind == Command::Forget) {
       sessions_.erase(c.peer.key);  // closed once the last op using it is done
+      return;
+    }
+    if (c.kind == Command::Listen) {
+      Status st = listen(c);
+      calls.push_back([d = std::move(c.listen_done), st = std::move(st)] { d(st); });
       return;
     }
     auto op = std::make_unique<Op>();
@@ -386,6 +499,135 @@ class NetSnmpEngine final : public Engine {
     s->discovered = !s->v3;
     sessions_[peer.key] = s;  // a replaced session lives on until its ops finish
     return s;
+  }
+
+  void drop_listener() {
+    if (!listener_) return;
+    for (const auto& [id, name] : listener_->users) {
+      if (usmUser* u = usm_get_user(reinterpret_cast<const u_char*>(id.data()), id.size(), name.c_str())) {
+        usm_remove_user(u);
+        usm_free_user(u);
+      }
+    }
+    listener_.reset();
+  }
+
+  Status listen(Command& c) {
+    drop_listener();
+    auto spec = detail::to_peername(c.peer.address, "162");
+    if (!spec) return Error{kReasonTransport, "notification receiver: " + spec.error().detail};
+    auto l = std::make_unique<Listener>();
+    l->accept = std::move(c.accept);
+    l->handlers = std::move(c.handlers);
+    // USM users: under the local engine ID (INFORMs) and the sender's, if known (TRAPs).
+    u_char local[SNMP_MAXBUF_SMALL];
+    const size_t local_len = snmpv3_get_engineID(local, sizeof local);
+    for (const auto& cred : l->accept) {
+      if (!cred || cred->version != Credentials::Version::V3) continue;
+      std::vector<std::string> ids;
+      if (local_len > 0) ids.emplace_back(reinterpret_cast<const char*>(local), local_len);
+      if (!cred->engine_id.empty()) ids.push_back(cred->engine_id);
+      for (const auto& id : ids) {
+        if (Status st = detail::put_usm_user(*cred, id))
+          return Error{st->reason, "notification receiver: " + st->detail};
+        l->users.emplace_back(id, cred->username);
+      }
+    }
+    netsnmp_transport* t = netsnmp_transport_open_server(options_.app_name.c_str(), spec->c_str());
+    if (!t)
+      return Error{kReasonTransport, "notification receiver: cannot listen on " + *spec + ": " +
+                                         std::strerror(errno)};
+    netsnmp_session s;
+    snmp_sess_init(&s);
+    s.peername = nullptr;
+    s.version = SNMP_DEFAULT_VERSION;  // any version: each PDU is checked on its own
+    s.callback = &NetSnmpEngine::on_notification;
+    s.callback_magic = nullptr;
+    s.isAuthoritative = SNMP_SESS_UNKNOWNAUTH;  // authoritative for INFORMs, not for TRAPs
+    l->sp = snmp_sess_add(&s, t, nullptr, nullptr);  // frees the transport on failure
+    if (!l->sp)
+      return Error{kReasonTransport, "notification receiver: cannot set up a session on " + *spec};
+    netsnmp_transport* st = snmp_sess_transport(l->sp);
+    l->fd = st ? st->sock : -1;
+    listener_ = std::move(l);
+    return std::nullopt;
+  }
+
+  // Reads the receiver's socket; accepted and rejected notifications become calls.
+  void read_listener() {
+    Listener& l = *listener_;
+    for (int i = 0; i < kReadsPerWake; ++i) {
+      const uint64_t drops_before = usm_drops();
+      netsnmp_large_fd_set fds;
+      netsnmp_large_fd_set_init(&fds, l.fd + 1);
+      NETSNMP_LARGE_FD_SET(l.fd, &fds);
+      snmp_sess_read2(l.sp, &fds);
+      netsnmp_large_fd_set_cleanup(&fds);
+      const uint64_t drops = usm_drops() - drops_before;
+      for (uint64_t d = 0; d < drops; ++d) rejected_.push_back({"", kRejectAuth});
+      for (netsnmp_pdu* reply : inform_replies_)
+        if (snmp_sess_send(l.sp, reply) == 0) snmp_free_pdu(reply);
+      inform_replies_.clear();
+      pollfd more{l.fd, POLLIN, 0};
+      if (poll(&more, 1, 0) <= 0 || !(more.revents & POLLIN)) break;
+    }
+    for (auto& r : received_traps_) judge(l, std::move(r));
+    received_traps_.clear();
+  }
+
+  // Checks a received PDU against the accepted credentials.
+  void judge(const Listener& l, Received r) {
+    auto reject = [&](const char* why) { rejected_.push_back({r.source, why}); };
+    if (r.command != SNMP_MSG_TRAP && r.command != SNMP_MSG_TRAP2 && r.command != SNMP_MSG_INFORM)
+      return reject(kRejectDecode);
+    bool ok = false;
+    for (const auto& c : l.accept) {
+      if (!c) continue;
+      if (r.version == SNMP_VERSION_3) {
+        const int need = c->level == Credentials::Level::AuthPriv     ? SNMP_SEC_LEVEL_AUTHPRIV
+                         : c->level == Credentials::Level::AuthNoPriv ? SNMP_SEC_LEVEL_AUTHNOPRIV
+                                                                      : SNMP_SEC_LEVEL_NOAUTH;
+        ok = c->version == Credentials::Version::V3 && c->username == r.user && r.level >= need;
+      } else {
+        ok = c->version != Credentials::Version::V3 && c->community == r.community;
+      }
+      if (ok) break;
+    }
+    if (!ok) return reject(r.version == SNMP_VERSION_3 ? kRejectAuth : kRejectCommunity);
+    if (!r.varbinds) return reject(kRejectDecode);
+    Notification n;
+    n.source = std::move(r.source);
+    n.varbinds = std::move(*r.varbinds);
+    if (r.command == SNMP_MSG_TRAP) {
+      n.trap_oid = std::move(r.v1_trap_oid);
+      if (!r.v1_agent.empty()) {
+        VarBind agent{{1, 3, 6, 1, 6, 3, 18, 1, 3, 0}, Value{}};
+        agent.value.type = Type::IpAddress;
+        agent.value.bytes = std::move(r.v1_agent);
+        n.varbinds.push_back(std::move(agent));
+      }
+    } else {
+      const Oid trap_oid_oid{1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0};
+      for (const auto& vb : n.varbinds)
+        if (vb.oid == trap_oid_oid && vb.value.type == Type::ObjectId) n.trap_oid = vb.value.oid;
+    }
+    accepted_.push_back(std::move(n));
+  }
+
+  // Hands what the receiver saw to its handlers, outside the Net-SNMP lock.
+  void deliver_notifications(Calls& calls) {
+    if (!listener_) {
+      accepted_.clear();
+      rejected_.clear();
+      return;
+    }
+    const NotificationHandlers& h = listener_->handlers;
+    for (auto& n : accepted_)
+      if (h.accepted) calls.push_back([f = h.accepted, n = std::move(n)]() mutable { f(std::move(n)); });
+    for (auto& r : rejected_)
+      if (h.rejected) calls.push_back([f = h.rejected, r = std::move(r)]() mutable { f(std::move(r)); });
+    accepted_.clear();
+    rejected_.clear();
   }
 
   void pump(Calls& calls) {
@@ -540,6 +782,8 @@ class NetSnmpEngine final : public Engine {
     pfds.clear();
     active.clear();
     pfds.push_back(pollfd{wake_fd_, POLLIN, 0});
+    listener_fd_polled_ = listener_ && listener_->fd >= 0;
+    if (listener_fd_polled_) pfds.push_back(pollfd{listener_->fd, POLLIN, 0});
     timeval best{kMaxPollMs / 1000, (kMaxPollMs % 1000) * 1000};
     std::vector<Session*> seen;
     for (auto& [id, sent] : wire_) {
@@ -734,6 +978,12 @@ class NetSnmpEngine final : public Engine {
       wire_.clear();
       auto sessions = std::move(sessions_);
       sessions_.clear();
+      for (netsnmp_pdu* reply : inform_replies_) snmp_free_pdu(reply);
+      inform_replies_.clear();
+      received_traps_.clear();
+      accepted_.clear();
+      rejected_.clear();
+      drop_listener();
       wire.clear();
       sessions.clear();  // closes every session (their ops are gone)
       replies_.clear();
@@ -778,6 +1028,13 @@ class NetSnmpEngine final : public Engine {
   std::vector<Reply> replies_;                 // filled by on_netsnmp
   uint64_t next_op_ = 1;
   uint64_t next_token_ = 1;
+  // The notification receiver (engine thread only).
+  std::unique_ptr<Listener> listener_;
+  bool listener_fd_polled_ = false;             // pfds[1] is the listener's socket
+  std::vector<Received> received_traps_;        // filled by on_notification
+  std::vector<netsnmp_pdu*> inform_replies_;    // owned until sent
+  std::vector<Notification> accepted_;
+  std::vector<RejectedNotification> rejected_;
 };
 
 }  // namespace
