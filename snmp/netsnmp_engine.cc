@@ -247,6 +247,9 @@ class NetSnmpEngine final : public Engine {
                              void* /*magic*/) {
     NetSnmpEngine* self = t_engine;
     if (!self || op != NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE || !pdu) return 1;
+    // After a USM failure Net-SNMP 5.9 still calls back, with an empty PDU (command 0): it
+    // is counted from the USM statistics instead (read_listener).
+    if (pdu->command == 0) return 1;
     Received r;
     r.source = detail::sender_address(*pdu);
     r.version = static_cast<int>(pdu->version);
@@ -558,6 +561,7 @@ class NetSnmpEngine final : public Engine {
     Listener& l = *listener_;
     for (int i = 0; i < kReadsPerWake; ++i) {
       const uint64_t drops_before = usm_drops();
+      const uint64_t garbage_before = snmp_get_statistic(STAT_SNMPINASNPARSEERRS);
       netsnmp_large_fd_set fds;
       netsnmp_large_fd_set_init(&fds, l.fd + 1);
       NETSNMP_LARGE_FD_SET(l.fd, &fds);
@@ -565,6 +569,8 @@ class NetSnmpEngine final : public Engine {
       netsnmp_large_fd_set_cleanup(&fds);
       const uint64_t drops = usm_drops() - drops_before;
       for (uint64_t d = 0; d < drops; ++d) rejected_.push_back({"", kRejectAuth});
+      const uint64_t garbage = snmp_get_statistic(STAT_SNMPINASNPARSEERRS) - garbage_before;
+      for (uint64_t d = 0; d < garbage; ++d) rejected_.push_back({"", kRejectDecode});
       for (netsnmp_pdu* reply : inform_replies_)
         if (snmp_sess_send(l.sp, reply) == 0) snmp_free_pdu(reply);
       inform_replies_.clear();
