@@ -1,5 +1,6 @@
 #include "daemon/app.h"
 
+#include <algorithm>
 #include <csignal>
 #include <ctime>
 #include <iostream>
@@ -12,6 +13,7 @@
 #include "daemon/logging.h"
 #include "daemon/poll/poller.h"
 #include "daemon/snapshot.h"
+#include "daemon/trap_receiver.h"
 #include "linkwatch/version.h"
 #include "snmp/netsnmp_engine.h"
 
@@ -65,6 +67,7 @@ struct Daemon::Parts {
   SnapshotBox box;
   std::unique_ptr<snmp::Engine> engine;
   std::unique_ptr<poll::Poller> poller;
+  std::unique_ptr<TrapReceiver> traps;  // its handlers run on the engine thread
   std::unique_ptr<http::SnapshotCollectable> collectable;
   std::unique_ptr<http::Server> server;
 };
@@ -78,6 +81,7 @@ Daemon::~Daemon() {
   parts_->server.reset();
   if (parts_->poller) parts_->poller->stop();
   parts_->engine.reset();
+  parts_->traps.reset();
   parts_->poller.reset();
 }
 
@@ -103,6 +107,13 @@ Status Daemon::reload() {
                  neu.max_in_flight);
   if (old.trap_listen_address != neu.trap_listen_address)
     spdlog::warn("global.trap_listen_address changed: takes effect at restart");
+  {
+    const auto a = TrapReceiver::accepted(*config_), b = TrapReceiver::accepted(*r.config);
+    const bool same = std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                                 [](const auto& x, const auto& y) { return *x == *y; });
+    if (!same) spdlog::warn("global.trap_auths (or their credentials) changed: takes effect at restart");
+  }
+  parts_->traps->set_config(*r.config);
   if (overrides_.log_level.empty()) set_log_level(neu.log_level);
   parts_->collectable->set_naming(neu.metric_names);
   config_ = r.config;
@@ -131,6 +142,12 @@ int Daemon::run() {
   parts_->poller = std::make_unique<poll::Poller>(*parts_->engine, parts_->box);
   parts_->collectable = std::make_unique<http::SnapshotCollectable>(parts_->box);
   parts_->collectable->set_naming(config_->global.metric_names);
+
+  parts_->traps = std::make_unique<TrapReceiver>(*parts_->poller);
+  if (const Status s = parts_->traps->start(*parts_->engine, *config_)) {
+    spdlog::critical("{}", s->to_string());
+    return 1;
+  }
 
   poll::Poller* poller = parts_->poller.get();
   http::Hooks hooks;

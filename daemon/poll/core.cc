@@ -170,6 +170,14 @@ void PollerCore::note_trap(const std::string& name, const std::string& kind, uin
   poll_now(name);
 }
 
+void PollerCore::note_trap_dropped(const std::string& reason) {
+  if (reason.empty())
+    ++traps_unmatched_;
+  else
+    ++traps_rejected_[reason];
+  dirty_ = true;
+}
+
 void PollerCore::note_reload(bool ok, double unix_time) {
   reload_ok_ = ok;
   if (ok) reload_time_ = unix_time;
@@ -438,6 +446,19 @@ collect::Families PollerCore::global_families() const {
                  {{{}, std::max(lag_max_, lag_window_max_)}}});
   out.push_back({"linkwatch_polls_skipped_total", "Polls skipped because the previous poll of the target still ran.",
                  Kind::Counter, {{{}, static_cast<double>(skipped_)}}});
+  if (config_ && !config_->global.trap_listen_address.empty()) {
+    collect::Family rejected{"linkwatch_traps_rejected_total",
+                             "Notifications dropped: wrong community, v3 authentication, or unreadable.",
+                             Kind::Counter, {}};
+    auto counts = traps_rejected_;
+    for (const char* reason : {snmp::kRejectCommunity, snmp::kRejectAuth, snmp::kRejectDecode})
+      counts.try_emplace(reason, 0);  // every reason from the start, so rate() sees the first one
+    for (const auto& [reason, n] : counts)
+      rejected.series.push_back({{{"reason", reason}}, static_cast<double>(n)});
+    out.push_back(std::move(rejected));
+    out.push_back({"linkwatch_traps_unmatched_total", "Notifications from an agent address that is no polled target.",
+                   Kind::Counter, {{{}, static_cast<double>(traps_unmatched_)}}});
+  }
   return out;
 }
 

@@ -64,6 +64,8 @@ class PollerCore {
   void apply(std::shared_ptr<const config::Config> config);
   void poll_now(const std::string& name);
   void note_trap(const std::string& name, const std::string& kind, uint32_t if_index);
+  // A notification dropped by the trap receiver: `reason` as snmp::kReject*, "" if unmatched.
+  void note_trap_dropped(const std::string& reason);
   void note_reload(bool ok, double unix_time);
 
   // Launch what is due; returns when the thread should next wake.
@@ -106,6 +108,8 @@ class PollerCore {
   double lag_max_ = 0, lag_window_max_ = 0;
   Clock::time_point lag_window_start_{};
   uint64_t skipped_ = 0;
+  std::map<std::string, uint64_t> traps_rejected_;  // by reason
+  uint64_t traps_unmatched_ = 0;
   bool reload_ok_ = false;
   double reload_time_ = 0;
 };

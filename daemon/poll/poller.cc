@@ -1,5 +1,7 @@
 #include "daemon/poll/poller.h"
 
+#include <utility>
+
 #include "daemon/poll/core.h"
 
 namespace lw::poll {
@@ -14,6 +16,8 @@ struct Poller::Inbox {
   std::vector<std::string> poll_now;
   struct Trap { std::string target, kind; uint32_t if_index; };
   std::vector<Trap> traps;
+  std::vector<std::string> traps_rejected;  // reasons
+  uint64_t traps_unmatched = 0;
   std::vector<std::pair<bool, double>> reloads;
   std::atomic<bool> ready{false};
   std::atomic<Clock::rep> heartbeat{0};
@@ -65,6 +69,17 @@ void Poller::note_trap(const std::string& target, const std::string& kind, uint3
   inbox_->cv.notify_all();
 }
 
+// Counters only: picked up at the poller thread's next wake (at most 250 ms away).
+void Poller::note_trap_rejected(const std::string& reason) {
+  std::lock_guard lock(inbox_->mu);
+  inbox_->traps_rejected.push_back(reason);
+}
+
+void Poller::note_trap_unmatched() {
+  std::lock_guard lock(inbox_->mu);
+  ++inbox_->traps_unmatched;
+}
+
 void Poller::note_reload(bool ok, double unix_time) {
   {
     std::lock_guard lock(inbox_->mu);
@@ -95,6 +110,8 @@ void Poller::run() {
     std::vector<std::shared_ptr<PollJob>> finished;
     std::vector<std::string> poll_now;
     std::vector<Inbox::Trap> traps;
+    std::vector<std::string> traps_rejected;
+    uint64_t traps_unmatched = 0;
     std::vector<std::pair<bool, double>> reloads;
     {
       std::unique_lock lock(inbox_->mu);
@@ -108,6 +125,8 @@ void Poller::run() {
       finished.swap(inbox_->finished);
       poll_now.swap(inbox_->poll_now);
       traps.swap(inbox_->traps);
+      traps_rejected.swap(inbox_->traps_rejected);
+      traps_unmatched = std::exchange(inbox_->traps_unmatched, 0);
       reloads.swap(inbox_->reloads);
     }
     const auto now = Clock::now();
@@ -123,6 +142,8 @@ void Poller::run() {
     }
     for (auto& job : finished) core_->finish(std::move(job));
     for (const auto& t : traps) core_->note_trap(t.target, t.kind, t.if_index);
+    for (const auto& reason : traps_rejected) core_->note_trap_dropped(reason);
+    for (uint64_t i = 0; i < traps_unmatched; ++i) core_->note_trap_dropped("");
     for (const auto& name : poll_now) core_->poll_now(name);
     core_->maybe_publish(now);
     wake = core_->launch_due(now);

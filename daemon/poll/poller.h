@@ -13,8 +13,8 @@
 // keep their schedule and state, new ones start polling, removed ones stop and their series
 // leave the next snapshot.
 //
-// Thread safety: apply(), poll_now(), note_trap(), note_reload(), ready(), heartbeat() may be
-// called from any thread. The Engine and SnapshotBox must outlive the Poller; stop() before
+// Thread safety: apply(), poll_now(), note_trap(), note_trap_rejected(), note_trap_unmatched(),
+// note_reload(), ready(), heartbeat() may be called from any thread. The Engine and SnapshotBox must outlive the Poller; stop() before
 // destroying the engine.
 
 #include <chrono>
@@ -52,6 +52,11 @@ class Poller {
   // A trap from `target`: counted by kind ("linkDown", "linkUp", "coldStart", "warmStart",
   // "other"); link traps carry the ifIndex (0 if absent). Also polls the target now.
   void note_trap(const std::string& target, const std::string& kind, uint32_t if_index);
+  // Notifications the trap receiver dropped: bad credentials or garbage (`reason`, one of
+  // snmp::kReject*), or from an agent that is no polled target. Daemon-wide counters, shown
+  // when global.trap_listen_address is set.
+  void note_trap_rejected(const std::string& reason);
+  void note_trap_unmatched();
   // The outcome of the last load or reload, for linkwatch_config_last_reload_*.
   void note_reload(bool ok, double unix_time);
 
