@@ -1,25 +1,28 @@
 #include "daemon/http/exposition.h"
 
 #include <cctype>
+#include <sstream>
+#include <string_view>
 #include <unordered_map>
 
+#include <prometheus/metric_family.h>
 #include <prometheus/text_serializer.h>
 
 namespace lw::http {
 
 std::string snake_case(const std::string& name) {
+  auto upper = [](char c) { return std::isupper(static_cast<unsigned char>(c)) != 0; };
+  auto lower_or_digit = [](char c) {
+    return std::islower(static_cast<unsigned char>(c)) != 0 || std::isdigit(static_cast<unsigned char>(c)) != 0;
+  };
   std::string out;
   out.reserve(name.size() + 8);
   for (size_t i = 0; i < name.size(); ++i) {
     const char c = name[i];
-    const bool upper = std::isupper(static_cast<unsigned char>(c)) != 0;
-    if (upper && i > 0) {
-      const char prev = name[i - 1];
-      const bool prev_lower_or_digit = std::islower(static_cast<unsigned char>(prev)) || std::isdigit(static_cast<unsigned char>(prev));
+    if (upper(c) && i > 0 && out.back() != '_') {
       const bool next_lower = i + 1 < name.size() && std::islower(static_cast<unsigned char>(name[i + 1]));
       // ifHCInOctets: a boundary before "HC" (after a lower) and before "In" (end of an acronym).
-      if ((prev_lower_or_digit || (next_lower && std::isupper(static_cast<unsigned char>(prev)))) && out.back() != '_')
-        out += '_';
+      if (lower_or_digit(name[i - 1]) || (next_lower && upper(name[i - 1]))) out += '_';
     }
     out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
@@ -37,42 +40,31 @@ prometheus::MetricType type_of(collect::Kind k) {
   return prometheus::MetricType::Untyped;
 }
 
-std::string family_name(const collect::Family& f, bool prom) {
-  if (!prom) return f.name;
-  std::string n = snake_case(f.name);
-  if (f.kind == collect::Kind::Counter && (n.size() < 6 || n.compare(n.size() - 6, 6, "_total") != 0)) n += "_total";
-  return n;
-}
-
 }  // namespace
 
-std::vector<prometheus::MetricFamily> SnapshotCollectable::Collect() const {
-  const auto snap = box_.latest();
-  const bool prom = naming_.load() == config::Global::MetricNames::Prometheus;
-
-  std::vector<prometheus::MetricFamily> out;
-  std::unordered_map<std::string, size_t> index;
+Rendered render_families(const collect::Families& families, config::Global::MetricNames names) {
+  const bool prom = names == config::Global::MetricNames::Prometheus;
   std::unordered_map<std::string, std::string> label_names;  // memo for snake_case
-
   auto label = [&](const std::string& n) -> const std::string& {
     if (!prom) return n;
     auto it = label_names.find(n);
     if (it == label_names.end()) it = label_names.emplace(n, snake_case(n)).first;
     return it->second;
   };
-  auto add = [&](const collect::Family& f) {
-    const std::string name = family_name(f, prom);
-    auto it = index.find(name);
-    if (it == index.end()) {
-      it = index.emplace(name, out.size()).first;
-      prometheus::MetricFamily mf;
-      mf.name = name;
-      mf.help = f.help;
-      mf.type = type_of(f.kind);
-      out.push_back(std::move(mf));
-    }
-    auto& mf = out[it->second];
-    mf.metric.reserve(mf.metric.size() + f.series.size());
+
+  Rendered out;
+  out.reserve(families.size());
+  const prometheus::TextSerializer serializer;
+  for (const auto& f : families) {
+    if (f.series.empty()) continue;
+    prometheus::MetricFamily mf;
+    mf.name = prom ? snake_case(f.name) : f.name;
+    if (prom && f.kind == collect::Kind::Counter &&
+        (mf.name.size() < 6 || mf.name.compare(mf.name.size() - 6, 6, "_total") != 0))
+      mf.name += "_total";
+    mf.help = f.help;
+    mf.type = type_of(f.kind);
+    mf.metric.reserve(f.series.size());
     for (const auto& s : f.series) {
       prometheus::ClientMetric m;
       m.label.reserve(s.labels.size());
@@ -84,15 +76,52 @@ std::vector<prometheus::MetricFamily> SnapshotCollectable::Collect() const {
       }
       mf.metric.push_back(std::move(m));
     }
-  };
-  for (const auto& f : snap->global) add(f);
-  for (const auto& families : snap->targets)
-    for (const auto& f : *families) add(f);
+    std::ostringstream os;
+    serializer.Serialize(os, {mf});
+    std::string text = std::move(os).str();
+    // The serializer writes "# HELP" and "# TYPE" first: keep them apart, once per scrape.
+    size_t cut = 0;
+    for (int line = 0; line < 2 && cut != std::string::npos; ++line) {
+      if (text.compare(cut, 2, "# ") != 0) break;
+      cut = text.find('\n', cut);
+      if (cut != std::string::npos) ++cut;
+    }
+    if (cut == std::string::npos) cut = text.size();
+    RenderedFamily r;
+    r.name = mf.name;
+    r.header = text.substr(0, cut);
+    r.body = text.substr(cut);
+    r.series = f.series.size();
+    out.push_back(std::move(r));
+  }
   return out;
 }
 
-std::string render(const prometheus::Collectable& c) {
-  return prometheus::TextSerializer().Serialize(c.Collect());
+std::string render(const Snapshot& snap) {
+  // Group by name, in first-seen order, then write each group once.
+  std::vector<std::vector<const RenderedFamily*>> groups;
+  std::unordered_map<std::string_view, size_t> index;
+  size_t bytes = 0;
+  auto add = [&](const RenderedFamily& f) {
+    auto [it, fresh] = index.emplace(f.name, groups.size());
+    if (fresh) {
+      groups.emplace_back();
+      bytes += f.header.size();
+    }
+    groups[it->second].push_back(&f);
+    bytes += f.body.size();
+  };
+  for (const auto& f : snap.global) add(f);
+  for (const auto& target : snap.targets)
+    for (const auto& f : *target) add(f);
+
+  std::string out;
+  out.reserve(bytes);
+  for (const auto& g : groups) {
+    out += g.front()->header;
+    for (const auto* f : g) out += f->body;
+  }
+  return out;
 }
 
 }  // namespace lw::http
