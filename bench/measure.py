@@ -584,7 +584,6 @@ def write_results(path, args, results, loadgen, started, errors):
               f" in this run.\n")
     else:
         lg = "Not measured in this run (see errors below).\n"
-    git = version(["git", "-C", args.repo, "rev-parse", "--short", "HEAD"])
     text = f"""# linkwatch benchmark results
 
 Written by `bench/measure.py` from the run below; nothing here is typed in by hand. How the
@@ -593,7 +592,7 @@ numbers are taken and how to read them: `bench/README.md`.
 - Date: {started.strftime('%Y-%m-%d %H:%M:%S %Z').strip()}
 - Command: `{args.command}`
 - Machine: {machine()}
-- linkwatchd: {version([args.linkwatchd, '--version'])} (git {git}); snmp_exporter: {version([args.exporter, '--version'])}
+- linkwatchd: {version([args.linkwatchd, '--version'])} (git {args.git_rev}); snmp_exporter: {version([args.exporter, '--version'])}
 - Settings: linkwatchd interval {args.interval}, timeout {args.timeout}, retries 1, max_repetitions 25,
   max_in_flight {args.concurrency}; snmp_exporter {args.concurrency} concurrent /snmp scrapes, timeout
   {args.timeout}, retries 1, max_repetitions 25; both SNMP v2c, modules system + if_mib
@@ -631,6 +630,7 @@ def main():
     ap.add_argument("--pidfile", required=True)
     ap.add_argument("--out", required=True, help="the results file to write")
     ap.add_argument("--command", default="bench/run.sh")
+    ap.add_argument("--git-rev", default="unknown")
     ap.add_argument("--interval", default="1s", help="linkwatchd's poll interval (its minimum is 1s)")
     ap.add_argument("--timeout", default="900ms", help="SNMP timeout, both sides (linkwatchd wants < interval)")
     ap.add_argument("--concurrency", type=int, default=64,
