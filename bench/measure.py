@@ -9,7 +9,7 @@ with N synthetic devices, then
   2. prometheus-snmp-exporter scraping every device once through /snmp with the equivalent
      module (bench/exporter_module.py), --concurrency scrapes at a time, and measures the
      same things;
-then, once, sim-loadgen against the simulator (each pinned to its own core) for its
+then, once, sim-loadgen against the simulator (pinned to one core) for its
 requests per second. It prints the side-by-side table and writes the results file.
 
 Every number printed comes from this run. Every child process is recorded in a pid file
@@ -439,9 +439,10 @@ def measure_loadgen(args, kids, work):
         targets = os.path.join(work, "loadgen-targets.txt")
         with open(targets, "w") as f:
             f.write("\n".join(addresses) + "\n")
-        argv = [args.loadgen, "--targets", targets, "--seconds", str(args.loadgen_seconds)]
-        if _have("taskset"):
-            argv = ["taskset", "-c", "1"] + argv
+        # The simulator is pinned to core 0 (start_sim); the generator is left to the
+        # scheduler: pinned to the other core it starves whenever something else runs there.
+        argv = [args.loadgen, "--targets", targets, "--seconds", str(args.loadgen_seconds),
+                "--window", str(args.loadgen_window)]
         c0 = cpu_seconds(sim.pid)
         out = subprocess.run(argv, capture_output=True, text=True, timeout=args.loadgen_seconds + 30)
         c1 = cpu_seconds(sim.pid)
@@ -572,16 +573,18 @@ def write_results(path, args, results, loadgen, started, errors):
     if loadgen:
         lg = (f"sim-loadgen sent SNMPv2c GET and GETNEXT sysUpTime requests, {loadgen['window']} outstanding, to "
               f"{loadgen['devices']:,} simulated devices for {loadgen['seconds']:.1f} s"
-              f"{', simulator pinned to core 0 and load generator to core 1' if loadgen['pinned'] else ''}:\n\n"
+              f"{', the simulator pinned to core 0 (taskset), the generator free' if loadgen['pinned'] else ''}:\n\n"
               f"| measure | value |\n| --- | ---: |\n"
               f"| responses per second (wall) | {fmt(loadgen['responses_per_second'], 0)} |\n"
               f"| responses per simulator CPU-second | {fmt(loadgen['per_sim_cpu_second'], 0)} |\n"
               f"| responses | {fmt(float(loadgen['responses']))} of {fmt(float(loadgen['sent']))} sent "
               f"({fmt(float(loadgen['lost']))} counted lost) |\n"
               f"| sampled responses decoded by Net-SNMP / bad | {loadgen['checked']:,} / {loadgen['bad']} |\n\n"
-              f"Issue 3 asks for at least 50,000 requests per second on one core: "
-              f"{'met' if loadgen['per_sim_cpu_second'] >= 50000 and loadgen['responses_per_second'] >= 50000 else 'NOT met'}"
-              f" in this run.\n")
+              f"Issue 3 asks for at least 50,000 requests per second on one core. Per simulator "
+              f"CPU-second (what one core can do): "
+              f"{'met' if loadgen['per_sim_cpu_second'] >= 50000 else 'NOT met'}; in wall-clock "
+              f"responses per second on this shared machine: "
+              f"{'met' if loadgen['responses_per_second'] >= 50000 else 'NOT met'}.\n")
     else:
         lg = "Not measured in this run (see errors below).\n"
     text = f"""# linkwatch benchmark results
@@ -643,6 +646,7 @@ def main():
     ap.add_argument("--http-timeout", type=float, default=120.0)
     ap.add_argument("--loadgen-devices", type=int, default=10000)
     ap.add_argument("--loadgen-seconds", type=float, default=10.0)
+    ap.add_argument("--loadgen-window", type=int, default=4096, help="requests outstanding")
     ap.add_argument("--skip-loadgen", action="store_true")
     args = ap.parse_args()
 

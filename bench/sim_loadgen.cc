@@ -11,8 +11,8 @@
 // bad, so a simulator answering with errors cannot pass for a fast one.
 //
 // A window that sees no answer for --stall-ms is counted as lost and refilled (UDP drops
-// under overload); everything is bounded by --seconds. Single-threaded; run it pinned to one
-// core (taskset) with the simulator on another.
+// under overload: a full receive buffer at the simulator); everything is bounded by
+// --seconds. Single-threaded. measure.py pins the simulator to one core with taskset.
 
 #include <arpa/inet.h>
 #include <net-snmp/net-snmp-config.h>
@@ -35,9 +35,9 @@ namespace {
 struct Options {
   std::string targets_file;
   double seconds = 10;
-  int window = 256;
+  int window = 4096;
   int check_every = 64;
-  int stall_ms = 50;
+  int stall_ms = 10;
   std::string community = "public";
 };
 
