@@ -68,7 +68,6 @@ struct Daemon::Parts {
   std::unique_ptr<snmp::Engine> engine;
   std::unique_ptr<poll::Poller> poller;
   std::unique_ptr<TrapReceiver> traps;  // its handlers run on the engine thread
-  std::unique_ptr<http::SnapshotCollectable> collectable;
   std::unique_ptr<http::Server> server;
 };
 
@@ -115,7 +114,6 @@ Status Daemon::reload() {
   }
   parts_->traps->set_config(*r.config);
   if (overrides_.log_level.empty()) set_log_level(neu.log_level);
-  parts_->collectable->set_naming(neu.metric_names);
   config_ = r.config;
   parts_->poller->apply(r.config);
   parts_->poller->note_reload(true, unix_now());
@@ -140,8 +138,6 @@ int Daemon::run() {
   eo.max_in_flight = config_->global.max_in_flight;
   parts_->engine = snmp::make_netsnmp_engine(eo);
   parts_->poller = std::make_unique<poll::Poller>(*parts_->engine, parts_->box);
-  parts_->collectable = std::make_unique<http::SnapshotCollectable>(parts_->box);
-  parts_->collectable->set_naming(config_->global.metric_names);
 
   parts_->traps = std::make_unique<TrapReceiver>(*parts_->poller);
   if (const Status s = parts_->traps->start(*parts_->engine, *config_)) {
@@ -154,7 +150,7 @@ int Daemon::run() {
   hooks.healthy = [poller] { return std::chrono::steady_clock::now() - poller->heartbeat() < std::chrono::seconds(30); };
   hooks.ready = [poller] { return poller->ready(); };
   hooks.reload = [this] { return reload(); };
-  parts_->server = std::make_unique<http::Server>(parts_->box, *parts_->collectable, hooks);
+  parts_->server = std::make_unique<http::Server>(parts_->box, hooks);
   if (const Status s = parts_->server->start(listen)) {
     spdlog::critical("{}", s->to_string());
     return 1;

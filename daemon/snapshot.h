@@ -15,7 +15,6 @@
 #include <string>
 #include <vector>
 
-#include "collectors/sample.h"
 
 namespace lw {
 
@@ -32,11 +31,21 @@ struct TargetStatus {
   double last_success_unix = 0;      // 0: never
 };
 
+// One metric family of one target (or of the daemon), already in the text format: the
+// poller renders it once per poll, so a scrape only concatenates.
+struct RenderedFamily {
+  std::string name;
+  std::string header;  // "# HELP ...\n# TYPE ...\n", written once per name in a scrape
+  std::string body;    // the sample lines
+  size_t series = 0;
+};
+using Rendered = std::vector<RenderedFamily>;
+
 struct Snapshot {
-  // Per target, device and per-target linkwatch families, pre-built by the poller.
-  std::vector<std::shared_ptr<const collect::Families>> targets;
+  // Per target, device and per-target linkwatch families, rendered by the poller.
+  std::vector<std::shared_ptr<const Rendered>> targets;
   // Families that span targets or describe the daemon (topology, site info, build info...).
-  collect::Families global;
+  Rendered global;
   std::vector<TargetStatus> status;
   bool ready = false;
   double published_unix = 0;

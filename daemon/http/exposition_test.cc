@@ -7,40 +7,50 @@
 namespace lw::http {
 namespace {
 
-std::shared_ptr<Snapshot> two_targets() {
+collect::Families one_target(const char* name) {
+  return {{"ifHCInOctets", "in", collect::Kind::Counter,
+           {{{{"target", name}, {"ifIndex", "1"}, {"ifAlias", "Kỳ Sơn \"WAN\"\n"}}, 5}}},
+          {"sysUpTime", "up", collect::Kind::Gauge, {{{{"target", name}}, 12.5}}}};
+}
+
+std::shared_ptr<Snapshot> two_targets(config::Global::MetricNames names = config::Global::MetricNames::Mib) {
   auto s = std::make_shared<Snapshot>();
-  for (const auto* name : {"a", "b"}) {
-    auto f = std::make_shared<collect::Families>();
-    f->push_back({"ifHCInOctets", "in", collect::Kind::Counter,
-                  {{{{"target", name}, {"ifIndex", "1"}, {"ifAlias", "Kỳ Sơn \"WAN\"\n"}}, 5}}});
-    s->targets.push_back(f);
-  }
+  for (const auto* name : {"a", "b"})
+    s->targets.push_back(std::make_shared<const Rendered>(render_families(one_target(name), names)));
   s->status.push_back({"a", "127.0.0.1", "down", "timeout", "", "Huyện Kỳ Sơn", "district_gateway", 1, 0});
   return s;
 }
 
+size_t count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t p = text.find(what); p != std::string::npos; p = text.find(what, p + 1)) ++n;
+  return n;
+}
+
 TEST(Exposition, SameNamedFamiliesOfAllTargetsBecomeOneGroup) {
-  SnapshotBox box;
-  box.publish(two_targets());
-  SnapshotCollectable c(box);
-  const std::string text = render(c);
-  size_t types = 0;
-  for (size_t p = text.find("# TYPE ifHCInOctets"); p != std::string::npos; p = text.find("# TYPE ifHCInOctets", p + 1))
-    ++types;
-  EXPECT_EQ(types, 1u);
+  const std::string text = render(*two_targets());
+  EXPECT_EQ(count(text, "# TYPE ifHCInOctets counter"), 1u) << text;
+  EXPECT_EQ(count(text, "# HELP ifHCInOctets"), 1u);
+  // Both targets' samples sit together under the one header.
+  const auto header = text.find("# TYPE ifHCInOctets");
+  const auto a = text.find("ifHCInOctets{target=\"a\"");
+  const auto b = text.find("ifHCInOctets{target=\"b\"");
+  const auto other = text.find("# TYPE sysUpTime");
+  EXPECT_LT(header, a);
+  EXPECT_LT(a, b);
+  EXPECT_LT(b, other);
   // UTF-8 kept, quotes and newlines escaped.
   EXPECT_NE(text.find("ifAlias=\"Kỳ Sơn \\\"WAN\\\"\\n\""), std::string::npos) << text;
 }
 
 TEST(Exposition, PrometheusNamingRenamesMetricsAndLabels) {
-  SnapshotBox box;
-  box.publish(two_targets());
-  SnapshotCollectable c(box);
-  c.set_naming(config::Global::MetricNames::Prometheus);
-  const std::string text = render(c);
+  const std::string text = render(*two_targets(config::Global::MetricNames::Prometheus));
   EXPECT_NE(text.find("if_hc_in_octets_total{target=\"a\",if_index=\"1\""), std::string::npos) << text;
+  EXPECT_NE(text.find("sys_up_time{target=\"b\"} 12.5"), std::string::npos) << text;
   EXPECT_EQ(text.find("ifHCInOctets"), std::string::npos);
 }
+
+TEST(Exposition, EmptySnapshotIsEmpty) { EXPECT_EQ(render(Snapshot{}), ""); }
 
 TEST(StatusPage, ShowsStatesAndEscapesHtml) {
   const std::string html = status_page(*two_targets());

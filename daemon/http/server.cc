@@ -1,8 +1,15 @@
 #include "daemon/http/server.h"
 
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
 #include <cstring>
 #include <mutex>
 #include <string_view>
+#include <thread>
 
 #include <civetweb.h>
 
@@ -31,7 +38,7 @@ int reply(mg_connection* conn, int code, const char* type, const std::string& bo
 
 int metrics(mg_connection* conn, void*) {
   if (method(conn) != "GET" && method(conn) != "HEAD") return reply(conn, 405, "text/plain", "GET only\n");
-  return reply(conn, 200, "text/plain; version=0.0.4; charset=utf-8", render(self(conn).collectable()));
+  return reply(conn, 200, "text/plain; version=0.0.4; charset=utf-8", render(*self(conn).box().latest()));
 }
 
 int healthy(mg_connection* conn, void*) {
@@ -62,16 +69,52 @@ int index(mg_connection* conn, void*) {
 
 int log_message(const mg_connection*, const char*) { return 1; }  // errors come back via start()
 
+// civetweb 1.15's master thread waits for connections in poll() 2 s at a time and notices
+// mg_stop() only between two waits, so stopping took up to 2 s. A connection to our own
+// listening port ends the wait at once. `listen_address` is what start() was given.
+void wake_listener(const std::string& listen_address, int port) {
+  std::string host = listen_address.substr(0, listen_address.rfind(':'));
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.empty() || host == "0.0.0.0") host = "127.0.0.1";
+  if (host == "::") host = "::1";
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+  addrinfo* res = nullptr;
+  const std::string service = std::to_string(port);
+  if (getaddrinfo(host.c_str(), service.c_str(), &hints, &res) != 0 &&
+      getaddrinfo("127.0.0.1", service.c_str(), &hints, &res) != 0)
+    return;
+  const int fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd >= 0) {
+    (void)connect(fd, res->ai_addr, res->ai_addrlen);
+    close(fd);
+  }
+  freeaddrinfo(res);
+}
+
 }  // namespace
 
-Server::Server(const SnapshotBox& box, SnapshotCollectable& collectable, Hooks hooks)
-    : box_(box), collectable_(collectable), hooks_(std::move(hooks)) {}
+Server::Server(const SnapshotBox& box, Hooks hooks) : box_(box), hooks_(std::move(hooks)) {}
 
 Server::~Server() {
-  if (ctx_) mg_stop(ctx_);
+  if (!ctx_) return;
+  mg_server_port ports[8];
+  const int n = mg_get_server_ports(ctx_, 8, ports);
+  std::atomic<bool> stopped{false};
+  std::thread stopper([this, &stopped] {
+    mg_stop(ctx_);
+    stopped = true;
+  });
+  for (int round = 0; round < 300 && !stopped; ++round) {  // bounded: ~3 s, past civetweb's own 2 s
+    for (int i = 0; i < n; ++i) wake_listener(listen_address_, ports[i].port);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  stopper.join();
 }
 
 Status Server::start(const std::string& listen_address) {
+  listen_address_ = listen_address;
   std::string port = listen_address;
   if (!port.empty() && port.front() == ':') port = port.substr(1);  // ":9730" means every address
   const char* options[] = {"listening_ports", port.c_str(), "num_threads", "4",

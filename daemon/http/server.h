@@ -28,7 +28,7 @@ struct Hooks {
 
 class Server {
  public:
-  Server(const SnapshotBox& box, SnapshotCollectable& collectable, Hooks hooks);
+  Server(const SnapshotBox& box, Hooks hooks);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -39,14 +39,13 @@ class Server {
 
   // For the handlers (civetweb's C callbacks).
   const SnapshotBox& box() const { return box_; }
-  SnapshotCollectable& collectable() { return collectable_; }
   const Hooks& hooks() const { return hooks_; }
 
  private:
   const SnapshotBox& box_;
-  SnapshotCollectable& collectable_;
   Hooks hooks_;
   mg_context* ctx_ = nullptr;
+  std::string listen_address_;  // as given to start(), to wake civetweb when stopping
 };
 
 // The status page for a snapshot, as HTML (UTF-8). Separate for testing.

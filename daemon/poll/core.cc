@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "collectors/collect.h"
+#include "daemon/http/exposition.h"
 #include "linkwatch/version.h"
 
 namespace lw::poll {
@@ -291,11 +292,12 @@ void PollerCore::finish(std::shared_ptr<PollJob> job) {
       t.module_up[mi].second = false;
     }
   }
-  t.families = build_target_families(t, *job);
+  t.rendered = std::make_shared<const Rendered>(
+      http::render_families(build_target_families(t, *job), config_->global.metric_names));
   dirty_ = true;
 }
 
-std::shared_ptr<const collect::Families> PollerCore::build_target_families(TargetRt& t, const PollJob& job) {
+collect::Families PollerCore::build_target_families(TargetRt& t, const PollJob& job) {
   using collect::Kind;
   collect::Families out;
   const auto& labels = t.plan->labels;
@@ -354,7 +356,7 @@ std::shared_ptr<const collect::Families> PollerCore::build_target_families(Targe
   for (const auto& [kind, n] : t.traps)
     add(out, "linkwatch_traps_total", "Notifications received from the target, by kind.", Kind::Counter,
         with(labels, "trap", kind), static_cast<double>(n));
-  return std::make_shared<const collect::Families>(std::move(out));
+  return out;
 }
 
 void PollerCore::evaluate() {
@@ -472,7 +474,7 @@ void PollerCore::maybe_publish(Clock::time_point now, bool force) {
   auto snap = std::make_shared<Snapshot>();
   snap->ready = ready_;
   snap->published_unix = unix_now();
-  snap->global = global_families();
+  collect::Families global = global_families();
   snap->targets.reserve(targets_.size());
   snap->status.reserve(targets_.size());
   size_t series = 0;
@@ -494,15 +496,16 @@ void PollerCore::maybe_publish(Clock::time_point now, bool force) {
       st.last_success_unix = t.last_success;
     }
     snap->status.push_back(std::move(st));
-    if (t.polled && t.families) {
-      for (const auto& f : *t.families) series += f.series.size();
-      snap->targets.push_back(t.families);
+    if (t.polled && t.rendered) {
+      for (const auto& f : *t.rendered) series += f.series;
+      snap->targets.push_back(t.rendered);
     }
   }
-  for (const auto& f : snap->global) series += f.series.size();
+  for (const auto& f : global) series += f.series.size();
   snap->series = series + 1;  // and linkwatch_series itself
-  snap->global.push_back({"linkwatch_series", "Series in this exposition.", collect::Kind::Gauge,
-                          {{{}, static_cast<double>(snap->series)}}});
+  global.push_back({"linkwatch_series", "Series in this exposition.", collect::Kind::Gauge,
+                    {{{}, static_cast<double>(snap->series)}}});
+  snap->global = http::render_families(global, config_->global.metric_names);
   box_.publish(std::move(snap));
   last_publish_ = now;
   dirty_ = false;

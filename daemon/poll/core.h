@@ -48,7 +48,7 @@ struct TargetRt {
   uint64_t polls = 0;
   std::map<std::pair<std::string, std::string>, uint64_t> errors;  // (module, reason)
   std::vector<std::pair<std::string, bool>> module_up;
-  std::shared_ptr<const collect::Families> families;
+  std::shared_ptr<const Rendered> rendered;  // the last poll's families, as text
 
   // Across polls.
   state::Reach reach = state::Reach::Unknown;
@@ -83,7 +83,7 @@ class PollerCore {
   void schedule(size_t i, Clock::time_point due);
   void launch(size_t i, Clock::time_point now);
   void evaluate();
-  std::shared_ptr<const collect::Families> build_target_families(TargetRt& t, const PollJob& job);
+  collect::Families build_target_families(TargetRt& t, const PollJob& job);
   collect::Families global_families() const;
 
   snmp::Engine& engine_;

@@ -32,7 +32,7 @@ std::string fingerprint(const config::Config& cfg, const config::Target& t, cons
   std::ostringstream os;
   os << t.name << '\n' << t.address << '\n' << t.auth << '\n' << t.parent << '\n';
   os << peer.timeout.count() << ' ' << peer.retries << ' ' << peer.max_repetitions << ' ' << peer.max_rows << '\n';
-  os << cfg.interval_for(t).count() << '\n';
+  os << cfg.interval_for(t).count() << ' ' << static_cast<int>(cfg.global.metric_names) << '\n';
   // The credentials are compared, not printed: the fingerprint never holds a secret.
   os << "creds " << std::hash<std::string>{}(peer.credentials ? peer.credentials->community + '\x1f' +
                                                    peer.credentials->auth_password + '\x1f' +

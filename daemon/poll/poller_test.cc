@@ -100,8 +100,7 @@ TEST_F(PollerTest, PollsEveryTargetAndExposesItsSamples) {
     return state_of("core") == "up" && state_of("wan") == "up" && state_of("gw") == "up" && state_of("c1") == "up";
   }));
   EXPECT_TRUE(poller.ready());
-  http::SnapshotCollectable c(box);
-  const std::string text = http::render(c);
+  const std::string text = http::render(*box.latest());
   EXPECT_NE(text.find("ifHCInOctets{target=\"gw\",district=\"Huyện Kỳ Sơn\",ifIndex=\"1\",ifName=\"if-gw\"} 9007199254740992"),
             std::string::npos)
       << text;
@@ -120,8 +119,7 @@ TEST_F(PollerTest, ACutIsOneDownAndTheRestUnreachableThenRecovers) {
     return state_of("core") == "up" && state_of("wan") == "down" && state_of("gw") == "unreachable@wan" &&
            state_of("c1") == "unreachable@wan";
   })) << state_of("wan") << " " << state_of("gw") << " " << state_of("c1");
-  http::SnapshotCollectable c(box);
-  const std::string text = http::render(c);
+  const std::string text = http::render(*box.latest());
   EXPECT_NE(text.find("linkwatch_target_root_cause{target=\"c1\",district=\"Huyện Kỳ Sơn\",root=\"wan\"} 1"),
             std::string::npos);
   EXPECT_NE(text.find("linkwatch_target_up_reason{target=\"wan\",district=\"Huyện Kỳ Sơn\",reason=\"timeout\"} 1"),
@@ -135,10 +133,9 @@ TEST_F(PollerTest, ReloadDropsRemovedTargetsAndKeepsTheOthersState) {
   poller.start();
   ASSERT_TRUE(eventually([&] { return state_of("c1") == "up"; }));
   ASSERT_TRUE(eventually([&] { return engine.agent_requests("core") >= 4; }));
-  http::SnapshotCollectable c(box);
   poller.apply(make_config({{"core", ""}, {"gw", "core"}}));
   ASSERT_TRUE(eventually([&] { return state_of("c1") == "absent" && state_of("gw") == "up"; }));
-  const std::string text = http::render(c);
+  const std::string text = http::render(*box.latest());
   EXPECT_EQ(text.find("target=\"c1\""), std::string::npos);
   // core kept its counters across the reload: polls_total did not start again from 1.
   const auto pos = text.find("linkwatch_polls_total{target=\"core\"");

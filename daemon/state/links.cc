@@ -235,12 +235,14 @@ collect::Families LinkTracker::update(const LinkObservation& obs,
           .series.push_back({labels, st.last_change_unix});
     const auto high = number(row, true, kIfHighSpeed);
     const auto speed = number(row, false, kIfSpeed);
-    double bps = 0;
-    if (high && *high > 0) bps = static_cast<double>(*high) * 1e6;
-    else if (speed) bps = static_cast<double>(*speed);
-    if (bps > 0)
-      family(out, "linkwatch_link_speed_bits_per_second", "Link speed from ifHighSpeed, or ifSpeed.", Kind::Gauge)
-          .series.push_back({labels, bps});
+    // Bytes, Prometheus's base unit, so that utilisation is rate(octets) / speed.
+    double bytes_per_second = 0;
+    if (high && *high > 0) bytes_per_second = static_cast<double>(*high) * 1e6 / 8;
+    else if (speed) bytes_per_second = static_cast<double>(*speed) / 8;
+    if (bytes_per_second > 0)
+      family(out, "linkwatch_link_speed_bytes_per_second", "Link speed from ifHighSpeed, or ifSpeed, in bytes per second.",
+             Kind::Gauge)
+          .series.push_back({labels, bytes_per_second});
   }
   return out;
 }
