@@ -120,11 +120,14 @@ while true; do
     curl -sf -X POST "http://127.0.0.1:9731/cut?district=$cut" >/dev/null
     cut_done=1
   fi
-  if [ $cut_done -eq 1 ] && [[ "$s" == *"down=1 "* ]]; then
-    echo "demo: root cause and what it explains:"
-    curl -sf "http://127.0.0.1:$lw_port/metrics" | grep -E '^linkwatch_target_state\{.*state="down"\} 1' | sed 's/^/  /'
-    echo "  unreachable behind it: $(curl -sf "http://127.0.0.1:$lw_port/metrics" | grep -c '^linkwatch_target_root_cause{')"
-    cut_done=2
+  if [ $cut_done -eq 1 ]; then
+    metrics=$(curl -sf "http://127.0.0.1:$lw_port/metrics" || true)
+    root=$(grep -E "^linkwatch_target_state\{target=\"$cut-(wan|gw)\".*state=\"down\"\} 1" <<<"$metrics" | head -1 | cut -d'"' -f2)
+    if [ -n "$root" ]; then
+      echo "demo: root cause: $root is down; unreachable behind it:" \
+        "$(grep -c "^linkwatch_target_root_cause{.*root=\"$root\"" <<<"$metrics") sites (no alert pages for them)"
+      cut_done=2
+    fi
   fi
   if [ "$duration" -gt 0 ] && [ $(( $(date +%s) - start )) -ge "$duration" ]; then break; fi
 done
