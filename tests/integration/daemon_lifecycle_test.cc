@@ -4,9 +4,13 @@
 // SIGTERM/SIGINT within 2 s with exit status 0.
 
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <memory>
+#include <stdexcept>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -233,6 +237,64 @@ void expect_quick_clean_stop(const test::Snmpd& agent, const test::TempDir& dir,
   ASSERT_TRUE(code.has_value()) << "did not exit by itself: " << how << "\n" << d.log();
   EXPECT_EQ(*code, 0) << d.log();
   EXPECT_LT(took, 2.0) << "took " << took << " s to stop";
+}
+
+// What Type=notify and WatchdogSec= rely on: a datagram socket in NOTIFY_SOCKET, as systemd
+// gives one, receives READY=1 after start, RELOADING=1 then READY=1 around a reload,
+// WATCHDOG=1 while WATCHDOG_USEC is set, and STOPPING=1 on SIGTERM.
+class NotifySocket {
+ public:
+  explicit NotifySocket(const std::string& path) : path_(path) {
+    fd_ = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    sockaddr_un a{};
+    a.sun_family = AF_UNIX;
+    path.copy(a.sun_path, sizeof a.sun_path - 1);
+    if (fd_ < 0 || bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0)
+      throw std::runtime_error("cannot bind " + path);
+  }
+  ~NotifySocket() {
+    if (fd_ >= 0) close(fd_);
+  }
+  NotifySocket(const NotifySocket&) = delete;
+  NotifySocket& operator=(const NotifySocket&) = delete;
+
+  // Everything received so far, one message per line.
+  const std::string& drain() {
+    char buf[4096];
+    ssize_t n;
+    while ((n = recv(fd_, buf, sizeof buf, 0)) > 0) received_.append(buf, static_cast<size_t>(n)) += '\n';
+    return received_;
+  }
+  bool wait_for(const std::string& text, size_t from = 0) {
+    return test::wait_until([&] { return drain().find(text, from) != std::string::npos; }, 30s);
+  }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  std::string received_;
+};
+
+TEST_F(DaemonLifecycleTest, TellsSystemdReadyReloadingWatchdogStopping) {
+  NotifySocket notify(dir_.file("notify.sock"));
+  dir_.write("lw.yml", config_for(*agent_, {"a"}));
+  test::Linkwatchd d(LW_LINKWATCHD, dir_.file("lw.yml"), dir_.file("lw.log"), {},
+                     {{"NOTIFY_SOCKET", dir_.file("notify.sock")}, {"WATCHDOG_USEC", "2000000"}});
+  ASSERT_TRUE(notify.wait_for("READY=1")) << notify.drain() << d.log();
+  ASSERT_TRUE(notify.wait_for("WATCHDOG=1")) << notify.drain();
+  // Pinged again and again, not once.
+  const size_t first_ping = notify.drain().find("WATCHDOG=1");
+  ASSERT_TRUE(notify.wait_for("WATCHDOG=1", first_ping + 1)) << notify.drain();
+
+  const size_t before_reload = notify.drain().size();
+  d.signal(SIGHUP);
+  ASSERT_TRUE(notify.wait_for("RELOADING=1", before_reload)) << notify.drain();
+  const size_t reloading = notify.drain().find("RELOADING=1", before_reload);
+  ASSERT_TRUE(notify.wait_for("READY=1", reloading)) << notify.drain();
+
+  d.signal(SIGTERM);
+  EXPECT_EQ(d.wait_exit(10s), 0);
+  EXPECT_NE(notify.drain().find("STOPPING=1"), std::string::npos) << notify.drain();
 }
 
 TEST_F(DaemonLifecycleTest, SigtermStopsWithinTwoSeconds) { expect_quick_clean_stop(*agent_, dir_, SIGTERM); }

@@ -2,6 +2,7 @@
 // - `systemd-analyze security --offline=true --threshold=20` (systemd 252 counts exposure in
 //   tenths internally: 20 means 2.0) must pass, and the "Overall exposure level" it prints
 //   must be 2.0 or lower;
+// - the same with the drop-in systemd/trap-port.conf (port 162 for traps);
 // - `systemd-analyze verify` must accept it without a word. verify insists that ExecStart's
 //   binary exists, so it reads a copy whose /usr/local/bin/linkwatchd points at the build.
 
@@ -36,6 +37,19 @@ TEST(DaemonUnitFileTest, SecurityExposureAtMostTwo) {
   ASSERT_TRUE(std::regex_search(all, m, std::regex(R"(Overall exposure level for linkwatchd\.service: ([0-9.]+))")))
       << all;
   EXPECT_LE(std::stod(m[1].str()), 2.0) << all;
+}
+
+TEST(DaemonUnitFileTest, TrapPortDropInStaysAtMostTwo) {
+  // A drop-in's [Service] lines count as if appended to the unit.
+  test::TempDir dir("linkwatchd-unit");
+  const std::string dropin = read_file(std::string(LW_SOURCE_DIR) + "/systemd/trap-port.conf");
+  ASSERT_NE(dropin.find("CAP_NET_BIND_SERVICE"), std::string::npos);
+  dir.write("linkwatchd.service", read_file(kUnit) + "\n" + dropin);
+  const auto r = test::run_command({"systemd-analyze", "security", "--offline=true", "--threshold=20",
+                                    "--no-pager", dir.file("linkwatchd.service")});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  // The capability is really granted (not reset by the unit's empty assignment).
+  EXPECT_NE(r.out.find("Service process receives ambient capabilities"), std::string::npos) << r.out;
 }
 
 TEST(DaemonUnitFileTest, ThresholdFailsAboveIt) {
