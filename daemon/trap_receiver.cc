@@ -24,7 +24,7 @@ Status TrapReceiver::start(snmp::Engine& engine, const config::Config& config) {
   if (Status st = engine.listen_for_notifications(address, accepted(config), std::move(h))) {
     std::string hint;
     if (st->detail.find("ermission") != std::string::npos)
-      hint = " (ports below 1024 need CAP_NET_BIND_SERVICE: see systemd/linkwatchd-traps.conf)";
+      hint = " (ports below 1024 need CAP_NET_BIND_SERVICE: see systemd/trap-port.conf)";
     return Error{st->reason, "global.trap_listen_address " + address + ": " + st->detail + hint};
   }
   spdlog::info("receiving SNMP notifications on {} ({} auths)", address, config.global.trap_auths.size());
