@@ -95,6 +95,38 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
+def thread_cpu(pid):
+    """{tid: (name, cpu seconds)} for every thread of a process."""
+    out = {}
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return out
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                name = f.read().strip()
+            out[tid] = (name, cpu_seconds(f"{pid}/task/{tid}"))
+        except OSError:
+            pass  # the thread ended meanwhile
+    return out
+
+
+def busiest_threads(before, after, seconds, top=3):
+    """'name 93%, name 4%': the threads that used the most CPU between two thread_cpu() reads."""
+    used = [(after[t][1] - before.get(t, (None, 0.0))[1], after[t][0]) for t in after]
+    used.sort(reverse=True)
+    return ", ".join(f"{name} {100 * cpu / seconds:.0f}%" for cpu, name in used[:top] if seconds > 0)
+
+
+def load_average():
+    try:
+        with open("/proc/loadavg") as f:
+            return " ".join(f.read().split()[:3])
+    except OSError:
+        return "unknown"
+
+
 def peak_rss_mb(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -258,6 +290,7 @@ def measure_linkwatchd(args, kids, work, n, sim, sim_port, template):
     t_a = time.monotonic()
     body_a, secs_a = scrape()
     a = lw_state(body_a)
+    threads_a = thread_cpu(lw.pid)
     cpu_a, sim_cpu_a, t_cpu_a = cpu_seconds(lw.pid), cpu_seconds(sim.pid), time.monotonic()
     end = t_cpu_a + args.window
     while time.monotonic() < end:
@@ -265,6 +298,7 @@ def measure_linkwatchd(args, kids, work, n, sim, sim_port, template):
         alive(sim, "linkwatch-sim")
         time.sleep(min(1.0, max(0.0, end - time.monotonic())))
     cpu_b, sim_cpu_b, t_b = cpu_seconds(lw.pid), cpu_seconds(sim.pid), time.monotonic()
+    threads = busiest_threads(threads_a, thread_cpu(lw.pid), t_b - t_cpu_a)
     body_b, secs_b = scrape()
     b = lw_state(body_b)
     del body_a, body_b
@@ -299,6 +333,9 @@ def measure_linkwatchd(args, kids, work, n, sim, sim_port, template):
         "min_polls_per_target": min(deltas) if deltas else 0,
         "max_polls_per_target": max(deltas) if deltas else 0,
         "cpu_s": cpu,
+        "cores_used": cpu / cpu_window if cpu_window > 0 else float("nan"),
+        "threads": threads,
+        "load": load_average(),
         "cpu_per_1000": cpu / polls_in_cpu_window * 1000 if polls else float("nan"),
         "varbinds": varbinds,
         "varbinds_per_cpu_s": varbinds * (cpu_window / span) / cpu if cpu > 0 else float("nan"),
@@ -403,6 +440,7 @@ def measure_exporter(args, kids, work, n, sim, addresses, snmp_yml):
         "response_bytes_mean": statistics.fmean(sizes) if sizes else float("nan"),
         "response_bytes_total": sum(sizes),
         "response_s_median": statistics.median(times) if times else float("nan"),
+        "load": load_average(),
         "driver_cpu_s": (driver1.ru_utime + driver1.ru_stime) - (driver0.ru_utime + driver0.ru_stime),
         "sim_cpu_per_1000": (sim1 - sim0) / len(ok) * 1000 if ok else float("nan"),
     }
@@ -530,7 +568,8 @@ def details(results):
             out.append(f"- N={n:,} linkwatchd: first sweep after start {fmt(lw['first_sweep_s'])} s; measured window "
                        f"{fmt(lw['window_s'], 1)} s, {fmt(float(lw['polls']))} polls "
                        f"({fmt(lw['min_polls_per_target'], 0)}–{fmt(lw['max_polls_per_target'], 0)} per target), "
-                       f"{fmt(float(lw['varbinds']))} varbinds, {fmt(lw['cpu_s'])} CPU s; polls skipped "
+                       f"{fmt(float(lw['varbinds']))} varbinds, {fmt(lw['cpu_s'])} CPU s ({fmt(lw['cores_used'])} cores; "
+                       f"busiest threads: {lw['threads']}; load average {lw['load']}); polls skipped "
                        f"{fmt(lw['skipped'], 0)}, scheduler lag {fmt(lw['lag_s'], 3)} s, mean poll "
                        f"{fmt(lw['mean_poll_s'], 4)} s; {fmt(lw['series'], 0)} series; one /metrics scrape costs "
                        f"{fmt(lw['scrape_cpu_s'], 2)} CPU s.")
@@ -538,7 +577,7 @@ def details(results):
             out.append(f"- N={n:,} snmp_exporter: {fmt(float(ex['polls']))} scrapes in {fmt(ex['sweep_s'])} s, "
                        f"{fmt(float(ex['varbinds']))} varbinds (snmp_scrape_pdus_returned), {fmt(ex['cpu_s'])} CPU s; "
                        f"mean response {fmt(ex['response_bytes_mean'], 0)} bytes; the Python driver itself used "
-                       f"{fmt(ex['driver_cpu_s'])} CPU s.")
+                       f"{fmt(ex['driver_cpu_s'])} CPU s; load average {ex['load']}.")
     return "\n".join(out)
 
 
@@ -596,7 +635,7 @@ numbers are taken and how to read them: `bench/README.md`.
 
 - Date: {started.strftime('%Y-%m-%d %H:%M:%S %Z').strip()}
 - Command: `{args.command}`
-- Machine: {machine()}
+- Machine: {machine()}; load average (1, 5, 15 min) at the start {args.load_start}, at the end {load_average()}
 - linkwatchd: {version([args.linkwatchd, '--version'])} (git {args.git_rev}); snmp_exporter: {version([args.exporter, '--version'])}
 - Settings: linkwatchd interval {args.interval}, timeout {args.timeout}, retries 1, max_repetitions 25,
   max_in_flight {args.concurrency}; snmp_exporter {args.concurrency} concurrent /snmp scrapes, timeout
@@ -657,6 +696,7 @@ def main():
             ap.error(f"size {n} out of range 1..100000")
     os.makedirs(args.work, exist_ok=True)
     started = datetime.datetime.now().astimezone()
+    args.load_start = load_average()
     modules_dir = os.path.join(args.repo, "config", "modules")
     snmp_text, args.metric_count, args.walks, _ = exporter_module.build(
         modules_dir, timeout=args.timeout, retries=1, max_repetitions=25)
