@@ -46,7 +46,7 @@ struct Snapshot {
   std::vector<std::shared_ptr<const Rendered>> targets;
   // Families that span targets or describe the daemon (topology, site info, build info...).
   Rendered global;
-  std::vector<TargetStatus> status;
+  std::vector<std::shared_ptr<const TargetStatus>> status;  // shared between snapshots
   bool ready = false;
   double published_unix = 0;
   size_t series = 0;  // series in this snapshot, counted once at publish

@@ -17,7 +17,8 @@ std::shared_ptr<Snapshot> two_targets(config::Global::MetricNames names = config
   auto s = std::make_shared<Snapshot>();
   for (const auto* name : {"a", "b"})
     s->targets.push_back(std::make_shared<const Rendered>(render_families(one_target(name), names)));
-  s->status.push_back({"a", "127.0.0.1", "down", "timeout", "", "Huyện Kỳ Sơn", "district_gateway", 1, 0});
+  s->status.push_back(std::make_shared<const TargetStatus>(
+      TargetStatus{"a", "127.0.0.1", "down", "timeout", "", "Huyện Kỳ Sơn", "district_gateway", 1, 0}));
   return s;
 }
 

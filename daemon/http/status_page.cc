@@ -46,7 +46,7 @@ void row(std::string& out, const TargetStatus& t) {
 
 std::string status_page(const Snapshot& snap) {
   std::map<std::string, size_t> counts;
-  for (const auto& t : snap.status) counts[t.state]++;
+  for (const auto& t : snap.status) counts[t->state]++;
 
   std::string out =
       "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>linkwatchd</title><style>"
@@ -63,10 +63,10 @@ std::string status_page(const Snapshot& snap) {
   out += "<h2>Not up</h2>\n";
   out += header;
   for (const auto& t : snap.status)
-    if (t.state == "down" || t.state == "unreachable" || t.state == "unknown") row(out, t);
+    if (t->state == "down" || t->state == "unreachable" || t->state == "unknown") row(out, *t);
   out += "</table>\n<h2>All sites</h2>\n";
   out += header;
-  for (const auto& t : snap.status) row(out, t);
+  for (const auto& t : snap.status) row(out, *t);
   out += "</table></body></html>\n";
   return out;
 }

@@ -102,10 +102,14 @@ void PollerCore::apply(std::shared_ptr<const config::Config> config) {
   }
   for (const auto& [name, t] : old) engine_.forget(name);  // removed targets
 
-  site_info_ = {"linkwatch_site_info",
-                "Every site of the inventory, planned and retired ones included; for maps and joins.",
-                collect::Kind::Gauge, {}};
+  collect::Family site_info{"linkwatch_site_info",
+                            "Every site of the inventory, planned and retired ones included; for maps and joins.",
+                            collect::Kind::Gauge, {}};
+  polled_ = 0;
   for (auto& t : targets_) {
+    polled_ += t.polled ? 1 : 0;
+    t.topology.reset();  // names and indices may have changed: render again
+    t.status_stale = true;
     t.parent = -1;
     if (!t.def->parent.empty()) {
       const auto p = by_name_.find(t.def->parent);
@@ -135,9 +139,11 @@ void PollerCore::apply(std::shared_ptr<const config::Config> config) {
       set("lifecycle", kLifecycle[static_cast<int>(s->lifecycle)]);
       set("latitude", coord(s->latitude));
       set("longitude", coord(s->longitude));
-      site_info_.series.push_back({std::move(l), 1.0});
+      site_info.series.push_back({std::move(l), 1.0});
     }
   }
+  site_info_series_ = site_info.series.size();
+  site_info_ = std::make_shared<const Rendered>(http::render_families({site_info}, config->global.metric_names));
 
   heap_ = {};
   for (size_t i = 0; i < targets_.size(); ++i)
@@ -294,6 +300,9 @@ void PollerCore::finish(std::shared_ptr<PollJob> job) {
   }
   t.rendered = std::make_shared<const Rendered>(
       http::render_families(build_target_families(t, *job), config_->global.metric_names));
+  t.rendered_series = 0;
+  for (const auto& f : *t.rendered) t.rendered_series += f.series;
+  t.status_stale = true;
   dirty_ = true;
 }
 
@@ -377,8 +386,13 @@ void PollerCore::evaluate() {
     TargetRt& t = targets_[i];
     const auto& v = verdicts[i];
     const state::Reach before = t.reach;
+    const int root_before = t.root;
     t.reach = v.state;
     t.root = v.root;
+    if (before != t.reach || root_before != t.root || !t.topology) {
+      render_topology(t);
+      t.status_stale = true;
+    }
     if (v.pending) {
       // Decide now rather than at the parent's next turn.
       const int p = effective_parent(static_cast<int>(i));
@@ -406,30 +420,51 @@ void PollerCore::evaluate() {
   }
 }
 
+void PollerCore::render_topology(TargetRt& t) {
+  using collect::Kind;
+  static constexpr state::Reach kStates[] = {state::Reach::Up, state::Reach::Down, state::Reach::Unreachable,
+                                             state::Reach::Unknown};
+  collect::Families out;
+  if (t.polled) {
+    collect::Family state{"linkwatch_target_state",
+                          "Reachability of the target: up, down (root cause), unreachable (behind a down site), "
+                          "unknown; exactly one at 1.",
+                          Kind::Gauge, {}};
+    for (const auto s : kStates)
+      state.series.push_back({with(t.plan->labels, "state", std::string(state::to_string(s))), t.reach == s ? 1.0 : 0.0});
+    out.push_back(std::move(state));
+    if (t.reach == state::Reach::Unreachable && t.root >= 0)
+      out.push_back({"linkwatch_target_root_cause",
+                     "1 for an unreachable target; root names the down site that explains it.", Kind::Gauge,
+                     {{with(t.plan->labels, "root", targets_[static_cast<size_t>(t.root)].plan->name), 1.0}}});
+  }
+  t.topology = std::make_shared<const Rendered>(http::render_families(out, config_->global.metric_names));
+}
+
+std::shared_ptr<const TargetStatus> PollerCore::make_status(const TargetRt& t) const {
+  auto st = std::make_shared<TargetStatus>();
+  st->name = t.plan->name;
+  st->address = t.def->address;
+  if (t.def->site) {
+    st->district = t.def->site->district;
+    st->role = t.def->site->role;
+  }
+  if (!t.polled) {
+    st->state = t.def->site && t.def->site->lifecycle == config::Site::Lifecycle::Planned ? "planned" : "retired";
+  } else {
+    st->state = std::string(state::to_string(t.reach));
+    st->reason = t.reason;
+    if (t.root >= 0) st->root = targets_[static_cast<size_t>(t.root)].plan->name;
+    st->last_poll_seconds = t.duration;
+    st->last_success_unix = t.last_success;
+  }
+  return st;
+}
+
 collect::Families PollerCore::global_families() const {
   using collect::Kind;
   collect::Families out;
-  collect::Family state{"linkwatch_target_state",
-                        "Reachability of the target: up, down (root cause), unreachable (behind a down site), "
-                        "unknown; exactly one at 1.",
-                        Kind::Gauge, {}};
-  collect::Family root{"linkwatch_target_root_cause",
-                       "1 for an unreachable target; root names the down site that explains it.", Kind::Gauge, {}};
-  static constexpr state::Reach kStates[] = {state::Reach::Up, state::Reach::Down, state::Reach::Unreachable,
-                                             state::Reach::Unknown};
-  size_t polled = 0;
-  for (const auto& t : targets_) {
-    if (!t.polled) continue;
-    ++polled;
-    for (const auto s : kStates)
-      state.series.push_back({with(t.plan->labels, "state", std::string(state::to_string(s))), t.reach == s ? 1.0 : 0.0});
-    if (t.reach == state::Reach::Unreachable && t.root >= 0)
-      root.series.push_back({with(t.plan->labels, "root", targets_[static_cast<size_t>(t.root)].plan->name), 1.0});
-  }
-  out.push_back(std::move(state));
-  if (!root.series.empty()) out.push_back(std::move(root));
-  if (!site_info_.series.empty()) out.push_back(site_info_);
-
+  const size_t polled = polled_;
   const auto stats = engine_.stats();
   out.push_back({"linkwatch_build_info", "Build of linkwatchd.", Kind::Gauge, {{{{"version", kVersion}}, 1.0}}});
   out.push_back({"linkwatch_config_last_reload_successful", "1 if the last config load or reload succeeded.",
@@ -475,29 +510,23 @@ void PollerCore::maybe_publish(Clock::time_point now, bool force) {
   snap->ready = ready_;
   snap->published_unix = unix_now();
   collect::Families global = global_families();
-  snap->targets.reserve(targets_.size());
+  snap->targets.reserve(2 * targets_.size() + 1);
   snap->status.reserve(targets_.size());
-  size_t series = 0;
-  for (const auto& t : targets_) {
-    TargetStatus st;
-    st.name = t.plan->name;
-    st.address = t.def->address;
-    if (t.def->site) {
-      st.district = t.def->site->district;
-      st.role = t.def->site->role;
+  size_t series = site_info_series_;
+  if (site_info_) snap->targets.push_back(site_info_);
+  for (auto& t : targets_) {
+    if (t.status_stale) {
+      t.status = make_status(t);
+      t.status_stale = false;
     }
-    if (!t.polled) {
-      st.state = t.def->site && t.def->site->lifecycle == config::Site::Lifecycle::Planned ? "planned" : "retired";
-    } else {
-      st.state = std::string(state::to_string(t.reach));
-      st.reason = t.reason;
-      if (t.root >= 0) st.root = targets_[static_cast<size_t>(t.root)].plan->name;
-      st.last_poll_seconds = t.duration;
-      st.last_success_unix = t.last_success;
+    snap->status.push_back(t.status);
+    if (!t.polled) continue;
+    if (t.topology) {
+      for (const auto& f : *t.topology) series += f.series;
+      snap->targets.push_back(t.topology);
     }
-    snap->status.push_back(std::move(st));
-    if (t.polled && t.rendered) {
-      for (const auto& f : *t.rendered) series += f.series;
+    if (t.rendered) {
+      series += t.rendered_series;
       snap->targets.push_back(t.rendered);
     }
   }

@@ -49,6 +49,12 @@ struct TargetRt {
   std::map<std::pair<std::string, std::string>, uint64_t> errors;  // (module, reason)
   std::vector<std::pair<std::string, bool>> module_up;
   std::shared_ptr<const Rendered> rendered;  // the last poll's families, as text
+  size_t rendered_series = 0;
+  // Kept between snapshots and rebuilt only when they change, so publishing a snapshot
+  // costs a pointer per target, not a rendering of every target's state.
+  std::shared_ptr<const Rendered> topology;  // linkwatch_target_state, _root_cause
+  std::shared_ptr<const TargetStatus> status;
+  bool status_stale = true;
 
   // Across polls.
   state::Reach reach = state::Reach::Unknown;
@@ -85,6 +91,8 @@ class PollerCore {
   void evaluate();
   collect::Families build_target_families(TargetRt& t, const PollJob& job);
   collect::Families global_families() const;
+  void render_topology(TargetRt& t);
+  std::shared_ptr<const TargetStatus> make_status(const TargetRt& t) const;
 
   snmp::Engine& engine_;
   SnapshotBox& box_;
@@ -92,7 +100,9 @@ class PollerCore {
   uint64_t generation_ = 0;
   std::vector<TargetRt> targets_;
   std::unordered_map<std::string, size_t> by_name_;
-  collect::Family site_info_;
+  std::shared_ptr<const Rendered> site_info_;
+  size_t site_info_series_ = 0;
+  size_t polled_ = 0;
 
   struct Entry {
     Clock::time_point due;

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include <pthread.h>
+
 #include "daemon/poll/core.h"
 
 namespace lw::poll {
@@ -33,7 +35,10 @@ Poller::Poller(snmp::Engine& engine, SnapshotBox& box)
 Poller::~Poller() { stop(); }
 
 void Poller::start() {
-  if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+  if (!thread_.joinable()) thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "lw-poller");
+    run();
+  });
 }
 
 void Poller::stop() {
