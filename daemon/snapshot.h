@@ -35,8 +35,10 @@ struct TargetStatus {
 // poller renders it once per poll, so a scrape only concatenates.
 struct RenderedFamily {
   std::string name;
-  std::string header;  // "# HELP ...\n# TYPE ...\n", written once per name in a scrape
-  std::string body;    // the sample lines
+  // "# HELP ...\n# TYPE ...\n", written once per name in a scrape; shared by every target
+  // whose family has the same name, help and type.
+  std::shared_ptr<const std::string> header;
+  std::string body;  // the sample lines
   size_t series = 0;
 };
 using Rendered = std::vector<RenderedFamily>;

@@ -1,6 +1,7 @@
 #include "daemon/http/exposition.h"
 
 #include <cctype>
+#include <mutex>
 #include <sstream>
 #include <string_view>
 #include <unordered_map>
@@ -45,6 +46,17 @@ prometheus::MetricType type_of(collect::Kind k) {
 std::string prometheus_name(const std::string& name) {
   if (name == "linkwatch_counter_discontinuities_total") return "linkwatch_discontinuities_total";
   return snake_case(name);
+}
+
+// Headers repeat for every target: keep one copy of each. The set only grows with the
+// number of distinct metric families, which the modules bound.
+std::shared_ptr<const std::string> intern(std::string header) {
+  static std::mutex mu;
+  static std::unordered_map<std::string, std::shared_ptr<const std::string>> known;
+  std::lock_guard lock(mu);
+  auto& slot = known[header];
+  if (!slot) slot = std::make_shared<const std::string>(std::move(header));
+  return slot;
 }
 
 }  // namespace
@@ -96,7 +108,7 @@ Rendered render_families(const collect::Families& families, config::Global::Metr
     if (cut == std::string::npos) cut = text.size();
     RenderedFamily r;
     r.name = mf.name;
-    r.header = text.substr(0, cut);
+    r.header = intern(text.substr(0, cut));
     r.body = text.substr(cut);
     r.series = f.series.size();
     out.push_back(std::move(r));
@@ -113,7 +125,7 @@ std::string render(const Snapshot& snap) {
     auto [it, fresh] = index.emplace(f.name, groups.size());
     if (fresh) {
       groups.emplace_back();
-      bytes += f.header.size();
+      bytes += f.header->size();
     }
     groups[it->second].push_back(&f);
     bytes += f.body.size();
@@ -125,7 +137,7 @@ std::string render(const Snapshot& snap) {
   std::string out;
   out.reserve(bytes);
   for (const auto& g : groups) {
-    out += g.front()->header;
+    out += *g.front()->header;
     for (const auto* f : g) out += f->body;
   }
   return out;

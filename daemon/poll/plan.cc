@@ -74,7 +74,7 @@ std::shared_ptr<const TargetPlan> make_plan(const std::shared_ptr<const config::
       else w->modules.push_back(mi);
     }
   }
-  plan->fingerprint = fingerprint(*cfg, target, plan->peer);
+  plan->fingerprint = std::hash<std::string>{}(fingerprint(*cfg, target, plan->peer));
   return plan;
 }
 

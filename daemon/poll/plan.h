@@ -31,7 +31,7 @@ struct TargetPlan {
   std::vector<snmp::Oid> gets;                 // sysUpTime.0 first, then every module's scalars
   std::vector<WalkPlan> walks;
   std::vector<config::LinkRule> links;
-  std::string fingerprint;  // equal fingerprints: a reload keeps the target's state
+  size_t fingerprint = 0;  // equal fingerprints: a reload keeps the target's state
   std::shared_ptr<const config::Config> config;  // keeps `modules` alive
 };
 
