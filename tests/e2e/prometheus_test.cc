@@ -132,6 +132,10 @@ class PrometheusTest : public ::testing::Test {
     o.interval_s = 5;
     o.timeout_s = 2;
     o.retries = 1;
+    // Six districts of every terrain (vinh holds the core; Kỳ Sơn and Quế Phong have planned
+    // sites): every panel has data, and Prometheus on a 2-core CI machine is not swamped by
+    // the whole province's 300k series.
+    o.districts = {"vinh", "cua-lo", "thai-hoa", "con-cuong", "que-phong", "ky-son"};
     env_ = std::make_unique<ProvinceEnv>(o);
     start_prometheus();
   }
@@ -341,8 +345,12 @@ TEST_F(PrometheusTest, DistrictCutFiresDistrictLinkDownAndNothingBehindIt) {
   // Start from a whole province: every live target up in linkwatchd.
   ASSERT_TRUE(test::wait_until(
       [&] {
-        return ProvinceEnv::targets_in_state(env_->scrape({"linkwatch_target_state"}), "up").size() ==
-               kLiveTargets;
+        // Every polled target (those of the chosen districts) has exactly one state: up.
+        const auto m = env_->scrape({"linkwatch_target_state"});
+        const size_t up = ProvinceEnv::targets_in_state(m, "up").size();
+        size_t all = 0;
+        for (const char* s : {"up", "down", "unreachable", "unknown"}) all += ProvinceEnv::targets_in_state(m, s).size();
+        return up > 400 && up == all;
       },
       120s, 2s));
   ASSERT_EQ(env_->sim_post("/cut?district=" + kSlug).status, 200);

@@ -1,5 +1,6 @@
 #include "tests/e2e/province_env.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -85,6 +86,8 @@ void ProvinceEnv::write_config(uint16_t sim_port) const {
   fs::create_directories(dir_->file("inventory"));
   for (const auto& e : fs::directory_iterator(src + "/inventory")) {
     if (e.path().extension() != ".yml") continue;
+    const auto& only = options_.districts;
+    if (!only.empty() && std::find(only.begin(), only.end(), e.path().stem().string()) == only.end()) continue;
     dir_->write("inventory/" + e.path().filename().string(), with_port(read_file(e.path()), sim_port));
   }
   // The shipped linkwatch.yml from its `auths:` on, under our own global and include.

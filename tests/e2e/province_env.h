@@ -31,6 +31,8 @@ struct ProvinceOptions {
   int interval_s = 5;        // linkwatchd global.interval
   int timeout_s = 1;         // global.timeout
   int retries = 0;           // global.retries
+  // Poll only these districts (inventory file stems; "vinh" holds the core). Empty: all.
+  std::vector<std::string> districts;
 };
 
 // One device of the simulator's GET /state (the fields the tests use).
