@@ -445,9 +445,13 @@ std::shared_ptr<const TargetStatus> PollerCore::make_status(const TargetRt& t) c
   auto st = std::make_shared<TargetStatus>();
   st->name = t.plan->name;
   st->address = t.def->address;
+  for (const auto& [k, v] : t.def->labels) {  // a target without a site may still say where it is
+    if (k == "district") st->district = v;
+    if (k == "role") st->role = v;
+  }
   if (t.def->site) {
-    st->district = t.def->site->district;
-    st->role = t.def->site->role;
+    if (!t.def->site->district.empty()) st->district = t.def->site->district;
+    if (!t.def->site->role.empty()) st->role = t.def->site->role;
   }
   if (!t.polled) {
     st->state = t.def->site && t.def->site->lifecycle == config::Site::Lifecycle::Planned ? "planned" : "retired";
