@@ -122,6 +122,32 @@ Status Daemon::reload() {
   return std::nullopt;
 }
 
+Status Daemon::request_reload(std::chrono::seconds wait) {
+  auto request = std::make_shared<std::promise<Status>>();
+  auto outcome = request->get_future();
+  {
+    std::lock_guard lock(requests_mu_);
+    if (stopping_) return Error{"stopping", "linkwatchd is stopping"};
+    requests_.push_back(request);
+  }
+  if (outcome.wait_for(wait) != std::future_status::ready)
+    return Error{"timeout", "the reload did not finish within " + std::to_string(wait.count()) + " s"};
+  return outcome.get();
+}
+
+void Daemon::serve_reload_requests(bool stopping) {
+  std::vector<std::shared_ptr<std::promise<Status>>> requests;
+  {
+    std::lock_guard lock(requests_mu_);
+    requests.swap(requests_);
+    stopping_ = stopping_ || stopping;
+  }
+  if (requests.empty()) return;
+  // Requests that arrived together share one reload.
+  const Status outcome = stopping ? Status(Error{"stopping", "linkwatchd is stopping"}) : reload();
+  for (auto& r : requests) r->set_value(outcome);
+}
+
 int Daemon::run() {
   const auto r = config::load_config(config_path_);
   log_result(r);
@@ -149,7 +175,7 @@ int Daemon::run() {
   http::Hooks hooks;
   hooks.healthy = [poller] { return std::chrono::steady_clock::now() - poller->heartbeat() < std::chrono::seconds(30); };
   hooks.ready = [poller] { return poller->ready(); };
-  hooks.reload = [this] { return reload(); };
+  hooks.reload = [this] { return request_reload(); };
   parts_->server = std::make_unique<http::Server>(parts_->box, hooks);
   if (const Status s = parts_->server->start(listen)) {
     spdlog::critical("{}", s->to_string());
@@ -176,9 +202,11 @@ int Daemon::run() {
     if (sig == SIGTERM || sig == SIGINT) {
       spdlog::info("received {}, stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
       sd_notify(0, "STOPPING=1");
+      serve_reload_requests(true);
       break;
     }
     if (sig == SIGHUP) (void)reload();
+    serve_reload_requests(false);
     if (watchdog) {
       // Ping only while the poller is alive, so systemd restarts a stuck daemon.
       const auto age = std::chrono::steady_clock::now() - poller->heartbeat();

@@ -8,10 +8,14 @@
 // It pings systemd's watchdog while the poller's heartbeat is fresh.
 //
 // Thread safety: run() on the main thread, which must have blocked SIGHUP, SIGINT and
-// SIGTERM before any other thread started (block_signals()). reload() may be called from
-// any thread.
+// SIGTERM before any other thread started (block_signals()). reload() runs on the main
+// thread; request_reload() may be called from any thread (the HTTP handler uses it: web
+// server threads have small stacks, and a config load is no job for them).
 
+#include <chrono>
+#include <future>
 #include <memory>
+#include <vector>
 #include <mutex>
 #include <string>
 
@@ -34,12 +38,19 @@ class Daemon {
 
   int run();  // the process exit code
   Status reload();
+  // Asks the main thread to reload and waits for the outcome (at most `wait`).
+  Status request_reload(std::chrono::seconds wait = std::chrono::seconds(60));
 
  private:
+  void serve_reload_requests(bool stopping);
+
   struct Parts;
   std::string config_path_;
   Overrides overrides_;
   std::mutex reload_mu_;
+  std::mutex requests_mu_;
+  std::vector<std::shared_ptr<std::promise<Status>>> requests_;  // guarded by requests_mu_
+  bool stopping_ = false;                                         // guarded by requests_mu_
   std::shared_ptr<const config::Config> config_;
   std::unique_ptr<Parts> parts_;
 };
