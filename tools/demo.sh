@@ -27,7 +27,8 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build --target linkwatchd linkwatch-sim -j"$(nproc)"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-port_busy() { python3 -c "import socket,sys; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM if sys.argv[2]=='udp' else socket.SOCK_STREAM); s.bind(('127.0.0.1', int(sys.argv[1])))" "$1" "$2" 2>/dev/null && return 1 || return 0; }
+# SO_REUSEADDR as the servers use it, so a port in TIME_WAIT from a previous run is free.
+port_busy() { python3 -c "import socket,sys; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM if sys.argv[2]=='udp' else socket.SOCK_STREAM); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', int(sys.argv[1])))" "$1" "$2" 2>/dev/null && return 1 || return 0; }
 
 # The province config names every device at 127.x.y.z:1161, and tools expect the control
 # on 9731: those two ports are fixed.
@@ -122,10 +123,10 @@ while true; do
   fi
   if [ $cut_done -eq 1 ]; then
     metrics=$(curl -sf "http://127.0.0.1:$lw_port/metrics" || true)
-    root=$(grep -E "^linkwatch_target_state\{target=\"$cut-(wan|gw)\".*state=\"down\"\} 1" <<<"$metrics" | head -1 | cut -d'"' -f2)
+    root=$(grep -E "^linkwatch_target_state\{target=\"$cut-(wan|gw)\".*state=\"down\"\} 1" <<<"$metrics" | head -1 | cut -d'"' -f2 || true)
     if [ -n "$root" ]; then
       echo "demo: root cause: $root is down; unreachable behind it:" \
-        "$(grep -c "^linkwatch_target_root_cause{.*root=\"$root\"" <<<"$metrics") sites (no alert pages for them)"
+        "$(grep -c "^linkwatch_target_root_cause{.*root=\"$root\"" <<<"$metrics" || true) sites (no alert pages for them)"
       cut_done=2
     fi
   fi
