@@ -14,9 +14,12 @@ namespace {
 // When walks overlap and an OID appears twice, the first one read wins.
 class OidIndex {
  public:
-  explicit OidIndex(const snmp::VarBinds& vbs) {
-    sorted_.reserve(vbs.size());
-    for (const snmp::VarBind& vb : vbs) sorted_.push_back(&vb);
+  explicit OidIndex(const std::vector<const snmp::VarBinds*>& parts) {
+    size_t n = 0;
+    for (const auto* part : parts) n += part->size();
+    sorted_.reserve(n);
+    for (const auto* part : parts)
+      for (const snmp::VarBind& vb : *part) sorted_.push_back(&vb);
     std::stable_sort(sorted_.begin(), sorted_.end(), [](const auto* a, const auto* b) {
       return a->oid < b->oid;
     });
@@ -143,6 +146,10 @@ void collect_table(const config::Metric& m, const OidIndex& walked,
 
 CollectOutput collect(const config::Module& module, const ModuleInput& input,
                       const CollectOptions& options) {
+  return collect(module, ModuleView{{&input.scalars}, {&input.walked}}, options);
+}
+
+CollectOutput collect(const config::Module& module, const ModuleView& input, const CollectOptions& options) {
   CollectOutput out;
   const OidIndex scalars(input.scalars);
   const OidIndex walked(input.walked);

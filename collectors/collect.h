@@ -54,4 +54,13 @@ struct CollectOutput {
 CollectOutput collect(const config::Module& module, const ModuleInput& input,
                       const CollectOptions& options);
 
+// The same over varbinds the caller already holds, in parts, without copying them (the
+// poller: one probe answer and several walks shared by several modules). The parts must
+// outlive the call.
+struct ModuleView {
+  std::vector<const snmp::VarBinds*> scalars;
+  std::vector<const snmp::VarBinds*> walked;
+};
+CollectOutput collect(const config::Module& module, const ModuleView& input, const CollectOptions& options);
+
 }  // namespace lw::collect

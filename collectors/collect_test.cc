@@ -348,7 +348,7 @@ TEST(Collect, NeighbouringColumnsDoNotLeakIn) {
 }
 
 TEST(Collect, EmptyInputYieldsNoFamilies) {
-  const auto out = collect(if_module(), {}, target_opts());
+  const auto out = collect(if_module(), ModuleInput{}, target_opts());
   EXPECT_TRUE(out.families.empty());
   EXPECT_EQ(out.skipped, 0u);
   config::Module empty;

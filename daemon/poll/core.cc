@@ -320,12 +320,10 @@ collect::Families PollerCore::build_target_families(TargetRt& t, const PollJob& 
     for (const auto& w : job.walks) varbinds += w.varbinds.size();
 
     for (size_t mi = 0; mi < t.plan->modules.size(); ++mi) {
-      collect::ModuleInput input;
-      input.scalars = scalars;
+      collect::ModuleView input{{&scalars}, {}};
       for (size_t k = 0; k < job.walks.size(); ++k) {
         const auto& uses = t.plan->walks[k].modules;
-        if (std::find(uses.begin(), uses.end(), mi) == uses.end()) continue;
-        input.walked.insert(input.walked.end(), job.walks[k].varbinds.begin(), job.walks[k].varbinds.end());
+        if (std::find(uses.begin(), uses.end(), mi) != uses.end()) input.walked.push_back(&job.walks[k].varbinds);
       }
       merge_into(out, collect::collect(*t.plan->modules[mi], input, {labels}).families);
     }
