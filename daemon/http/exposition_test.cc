@@ -54,9 +54,37 @@ TEST(Exposition, PrometheusNamingRenamesMetricsAndLabels) {
 TEST(Exposition, EmptySnapshotIsEmpty) { EXPECT_EQ(render(Snapshot{}), ""); }
 
 TEST(StatusPage, ShowsStatesAndEscapesHtml) {
-  const std::string html = status_page(*two_targets());
-  EXPECT_NE(html.find("Huyện Kỳ Sơn"), std::string::npos);
+  // Every string on the page comes from the config or a device: each one here tries to end
+  // its element or attribute and start a script. The ifAlias of the metric families is not
+  // on the page today; if it ever is, it must arrive escaped too.
+  auto snap = std::make_shared<Snapshot>();
+  collect::Families fams = one_target("<script>alert('name')</script>");
+  fams[0].series[0].labels[2].second = "</td><script>alert(\"ifAlias\")</script> & Kỳ Sơn";
+  snap->targets.push_back(std::make_shared<const Rendered>(render_families(fams, config::Global::MetricNames::Mib)));
+  snap->status.push_back(std::make_shared<const TargetStatus>(TargetStatus{
+      "<script>alert('name')</script>", "127.0.0.1\" onmouseover=\"alert(1)", "down",
+      "<img src=x onerror=alert('reason')> & more", "</td></tr><script>root</script>",
+      "Huyện Kỳ Sơn & <b>bold</b>", "gw' onclick='alert(2)", 1, 0}));
+  snap->status.push_back(std::make_shared<const TargetStatus>(
+      TargetStatus{"b", "127.0.0.2", "up", "ok", "", "Huyện Kỳ Sơn", "district_gateway", 1, 0}));
+  const std::string html = status_page(*snap);
+
+  EXPECT_EQ(html.find("<script"), std::string::npos) << html;
+  EXPECT_EQ(html.find("<img"), std::string::npos) << html;
+  EXPECT_EQ(html.find("<b>bold"), std::string::npos) << html;
+  EXPECT_EQ(html.find("\" onmouseover"), std::string::npos) << html;
+  EXPECT_EQ(html.find("' onclick"), std::string::npos) << html;
+  EXPECT_EQ(html.find("alert(\"ifAlias"), std::string::npos) << html;
+  EXPECT_NE(html.find("&lt;script&gt;alert(&#39;name&#39;)&lt;/script&gt;"), std::string::npos) << html;
+  EXPECT_NE(html.find("127.0.0.1&quot; onmouseover=&quot;alert(1)"), std::string::npos) << html;
+  EXPECT_NE(html.find("&lt;img src=x onerror=alert(&#39;reason&#39;)&gt; &amp; more"), std::string::npos) << html;
+  EXPECT_NE(html.find("&lt;/td&gt;&lt;/tr&gt;&lt;script&gt;root&lt;/script&gt;"), std::string::npos) << html;
+  EXPECT_NE(html.find("Huyện Kỳ Sơn &amp; &lt;b&gt;bold&lt;/b&gt;"), std::string::npos) << html;
+  EXPECT_NE(html.find("gw&#39; onclick=&#39;alert(2)"), std::string::npos) << html;
+  // The page's own markup is intact: two rows under "All sites", the counts, UTF-8.
+  EXPECT_EQ(count(html, "<tr class="), 3u) << html;  // the down one twice (Not up, All sites), b once
   EXPECT_NE(html.find("down: <b>1</b>"), std::string::npos);
+  EXPECT_NE(html.find("up: <b>1</b>"), std::string::npos);
   EXPECT_NE(html.find("charset=\"utf-8\""), std::string::npos);
 }
 
