@@ -10,6 +10,8 @@
 
 #include "daemon/http/exposition.h"
 #include "daemon/http/server.h"
+#include "daemon/http/web_config.h"
+#include "daemon/http/tls.h"
 #include "daemon/logging.h"
 #include "daemon/poll/poller.h"
 #include "daemon/snapshot.h"
@@ -84,7 +86,17 @@ Daemon::~Daemon() {
   parts_->poller.reset();
 }
 
+void Daemon::reload_web_config(bool only_if_changed) {
+  if (overrides_.web_config_file.empty() || !parts_->server) return;
+  const Status s = only_if_changed ? parts_->server->reload_web_config_if_changed()
+                                   : parts_->server->reload_web_config();
+  // The messages name files and lines, never a hash or key.
+  if (s) spdlog::error("web config: {}; the running web config stays", s->to_string());
+  else if (!only_if_changed) spdlog::info("web config read from {}", overrides_.web_config_file);
+}
+
 Status Daemon::reload() {
+  reload_web_config(false);
   std::lock_guard lock(reload_mu_);
   sd_notify(0, "RELOADING=1");
   spdlog::info("reloading config from {}", config_path_);
@@ -176,7 +188,10 @@ int Daemon::run() {
   hooks.healthy = [poller] { return std::chrono::steady_clock::now() - poller->heartbeat() < std::chrono::seconds(30); };
   hooks.ready = [poller] { return poller->ready(); };
   hooks.reload = [this] { return request_reload(); };
-  parts_->server = std::make_unique<http::Server>(parts_->box, hooks);
+  http::ServerOptions web;
+  web.enable_lifecycle = overrides_.enable_lifecycle;
+  web.web_config_file = overrides_.web_config_file;
+  parts_->server = std::make_unique<http::Server>(parts_->box, hooks, web);
   if (const Status s = parts_->server->start(listen)) {
     spdlog::critical("{}", s->to_string());
     return 1;
@@ -186,7 +201,10 @@ int Daemon::run() {
   parts_->poller->start();
   size_t polled = 0;
   for (const auto& t : config_->targets) polled += t.polled() ? 1 : 0;
-  spdlog::info("linkwatchd {} polling {} targets; metrics on http://{}/metrics", kVersion, polled, listen);
+  const bool tls = parts_->server->tls() != nullptr;
+  spdlog::info("linkwatchd {} polling {} targets; metrics on {}://{}/metrics{}{}", kVersion, polled,
+               tls ? "https" : "http", listen, parts_->server->web_config()->basic_auth.empty() ? "" : " (basic auth)",
+               overrides_.enable_lifecycle ? "; lifecycle API enabled" : "");
   sd_notify(0, "READY=1\nSTATUS=polling");
 
   uint64_t watchdog_usec = 0;
@@ -196,7 +214,8 @@ int Daemon::run() {
   sigaddset(&set, SIGHUP);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
-  while (true) {
+  for (unsigned tick = 1;; ++tick) {
+    if (tick % 4 == 0) reload_web_config(true);  // about every second
     timespec wait{0, 250 * 1000 * 1000};
     const int sig = sigtimedwait(&set, nullptr, &wait);
     if (sig == SIGTERM || sig == SIGINT) {

@@ -5,6 +5,8 @@
 // poller and the HTTP server, tells systemd it is ready, and then serves signals until
 // SIGTERM/SIGINT: SIGHUP (like POST /-/reload) loads the config again and swaps it in only
 // if it is entirely valid; otherwise the running config stays and the errors are logged.
+// The web config file (TLS, basic auth) is read again on SIGHUP and whenever it changes
+// (checked every second), with the same rule: a broken one keeps the running one.
 // It pings systemd's watchdog while the poller's heartbeat is fresh.
 //
 // Thread safety: run() on the main thread, which must have blocked SIGHUP, SIGINT and
@@ -25,8 +27,10 @@
 namespace lw {
 
 struct Overrides {
-  std::string log_level;       // empty: the config's
-  std::string listen_address;  // empty: the config's
+  std::string log_level;        // empty: the config's
+  std::string listen_address;   // empty: the config's
+  std::string web_config_file;  // --web.config.file: TLS and basic auth; empty: plain HTTP
+  bool enable_lifecycle = false;  // --web.enable-lifecycle: POST /-/reload allowed
 };
 
 void block_signals();
@@ -43,6 +47,7 @@ class Daemon {
 
  private:
   void serve_reload_requests(bool stopping);
+  void reload_web_config(bool only_if_changed);
 
   struct Parts;
   std::string config_path_;

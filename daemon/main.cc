@@ -18,6 +18,12 @@ int main(int argc, char** argv) {
   app.add_option("--check-config", check_path, "Only validate this config file: print OK or every error, then exit");
   app.add_option("--log-level", overrides.log_level, "trace, debug, info, warn, error, critical or off (overrides the config)");
   app.add_option("--listen-address", overrides.listen_address, "host:port for HTTP (overrides the config; default 127.0.0.1:9730)");
+  app.add_option("--web.config.file", overrides.web_config_file,
+                 "TLS and basic auth for HTTP, in the Prometheus exporter-toolkit format (tls_server_config, "
+                 "basic_auth_users with bcrypt hashes); read again on SIGHUP and when it changes")
+      ->check(CLI::ExistingFile);
+  app.add_flag("--web.enable-lifecycle", overrides.enable_lifecycle,
+               "Allow POST /-/reload (off by default: it answers 403; SIGHUP always reloads)");
   app.add_flag("-V,--version", version, "Print the version and exit");
   CLI11_PARSE(app, argc, argv);
 

@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstring>
@@ -12,9 +13,24 @@
 #include <thread>
 
 #include <civetweb.h>
+#include <spdlog/spdlog.h>
+
+#include "daemon/http/basic_auth.h"
+#include "daemon/http/tls.h"
+#include "daemon/http/web_config.h"
 
 namespace lw::http {
 namespace {
+
+// Slow clients (issue 9, item 6). civetweb hands each connection to a worker before the
+// request headers are in, and a worker waits for them up to request_timeout_ms. Prometheus
+// sends a scrape's request in one packet: a 2 s deadline is generous and also bounds a TLS
+// handshake (civetweb reuses it). With kWorkers workers, an attacker needs more than kWorkers
+// connections to delay a scrape at all, and then delays it by about 2 s per kWorkers
+// connections queued before it (the kernel backlog and civetweb's queue are FIFO). Workers are
+// threads waiting on sockets: 128 of them cost little memory and no CPU.
+constexpr const char* kWorkers = "128";
+constexpr const char* kHeaderDeadlineMs = "2000";
 
 Server& self(mg_connection* conn) {
   return *static_cast<Server*>(mg_get_user_data(mg_get_context(conn)));
@@ -22,49 +38,116 @@ Server& self(mg_connection* conn) {
 
 std::string_view method(mg_connection* conn) { return mg_get_request_info(conn)->request_method; }
 
-int reply(mg_connection* conn, int code, const char* type, const std::string& body) {
+int reply(mg_connection* conn, int code, const char* type, const std::string& body, const char* extra_headers = "") {
   const char* text = code == 200   ? "OK"
+                     : code == 401 ? "Unauthorized"
+                     : code == 403 ? "Forbidden"
                      : code == 404 ? "Not Found"
                      : code == 405 ? "Method Not Allowed"
                      : code == 503 ? "Service Unavailable"
                                    : "Internal Server Error";
   mg_printf(conn,
             "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\nCache-Control: no-store\r\n"
-            "Connection: close\r\n\r\n",
-            code, text, type, body.size());
-  mg_write(conn, body.data(), body.size());
+            "X-Content-Type-Options: nosniff\r\n%sConnection: close\r\n\r\n",
+            code, text, type, body.size(), extra_headers);
+  if (method(conn) != "HEAD") mg_write(conn, body.data(), body.size());
   return code;
 }
 
-int metrics(mg_connection* conn, void*) {
+int metrics(mg_connection* conn) {
   if (method(conn) != "GET" && method(conn) != "HEAD") return reply(conn, 405, "text/plain", "GET only\n");
   return reply(conn, 200, "text/plain; version=0.0.4; charset=utf-8", render(*self(conn).box().latest()));
 }
 
-int healthy(mg_connection* conn, void*) {
+int healthy(mg_connection* conn) {
   const bool ok = self(conn).hooks().healthy ? self(conn).hooks().healthy() : true;
   return reply(conn, ok ? 200 : 503, "text/plain", ok ? "linkwatchd is healthy.\n" : "the poller is stuck\n");
 }
 
-int ready(mg_connection* conn, void*) {
+int ready(mg_connection* conn) {
   const bool ok = self(conn).hooks().ready ? self(conn).hooks().ready() : false;
   return reply(conn, ok ? 200 : 503, "text/plain", ok ? "linkwatchd is ready.\n" : "not ready\n");
 }
 
-int reload(mg_connection* conn, void*) {
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// Why a lifecycle request looks like it came from a web page, or nullptr. A page on any
+// origin (or one whose DNS name was rebound to this host) can make the browser send a
+// "simple" POST without asking first (no CORS preflight): the request runs even though the
+// page cannot read the answer. Browsers mark such requests with Origin and Sec-Fetch-*, and a
+// form can only send the three content types below; curl, scripts and systemd send none of
+// these. linkwatchd answers no CORS headers, so nothing else is allowed either.
+const char* browser_sent(mg_connection* conn) {
+  if (mg_get_header(conn, "Origin") != nullptr) return "Origin";
+  if (mg_get_header(conn, "Sec-Fetch-Site") != nullptr || mg_get_header(conn, "Sec-Fetch-Mode") != nullptr)
+    return "Sec-Fetch-*";
+  if (const char* type = mg_get_header(conn, "Content-Type")) {
+    std::string_view t(type);
+    t = t.substr(0, t.find(';'));
+    while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+    if (iequals(t, "application/x-www-form-urlencoded") || iequals(t, "multipart/form-data") ||
+        iequals(t, "text/plain"))
+      return "a form's Content-Type";
+  }
+  return nullptr;
+}
+
+int reload(mg_connection* conn) {
   if (method(conn) != "POST" && method(conn) != "PUT") return reply(conn, 405, "text/plain", "POST only\n");
+  if (!self(conn).options().enable_lifecycle)
+    return reply(conn, 403, "text/plain", "Lifecycle API is not enabled (start linkwatchd with --web.enable-lifecycle).\n");
+  if (const char* why = browser_sent(conn)) {
+    spdlog::warn("refused POST /-/reload from {}: it carries {}, as a browser's request does",
+                 mg_get_request_info(conn)->remote_addr, why);
+    return reply(conn, 403, "text/plain", "lifecycle requests from a browser are refused\n");
+  }
   // One reload at a time: two operators pressing at once get the same result in turn.
   static std::mutex mu;
   std::lock_guard lock(mu);
   const Status s = self(conn).hooks().reload ? self(conn).hooks().reload() : Error{"unsupported", "no reload"};
   if (!s) return reply(conn, 200, "text/plain", "reloaded\n");
-  return reply(conn, 500, "text/plain", "failed to reload config: " + s->to_string() + "\n");
+  // The details name files and lines of the config: they are in the log (Daemon::reload
+  // logs each error), not in an answer to whoever can reach the port.
+  return reply(conn, 500, "text/plain",
+               "failed to reload config (" + s->reason + "): the running config stays; the errors are in linkwatchd's log.\n");
 }
 
-int index(mg_connection* conn, void*) {
+int index(mg_connection* conn) {
   const std::string_view uri = mg_get_request_info(conn)->local_uri;
   if (uri != "/" && uri != "/status") return reply(conn, 404, "text/plain", "not found\n");
   return reply(conn, 200, "text/html; charset=utf-8", status_page(*self(conn).box().latest()));
+}
+
+struct Route {
+  int (*handler)(mg_connection*);
+};
+const Route kMetrics{metrics}, kHealthy{healthy}, kReady{ready}, kReload{reload}, kIndex{index};
+
+// Every route goes through here: basic auth first (when the web config has users), so no
+// endpoint, not even /-/healthy, answers a stranger.
+int guarded(mg_connection* conn, void* route) {
+  const auto web = self(conn).web_config();
+  if (web && !web->basic_auth.empty()) {
+    const AuthVerdict v = check_basic_auth(mg_get_header(conn, "Authorization"), web->basic_auth);
+    if (v != AuthVerdict::Ok) {
+      if (v == AuthVerdict::Wrong)
+        spdlog::debug("HTTP basic auth failed from {} for {}", mg_get_request_info(conn)->remote_addr,
+                      mg_get_request_info(conn)->local_uri);
+      return reply(conn, 401, "text/plain", "Unauthorized\n", "WWW-Authenticate: Basic realm=\"linkwatchd\"\r\n");
+    }
+  }
+  return static_cast<const Route*>(route)->handler(conn);
+}
+
+int init_ssl(void* ssl_ctx, void* user_data) {
+  // 1: the context is set up (by us); -1: TLS fails to start.
+  return install_tls_switch(ssl_ctx, static_cast<const TlsSource*>(static_cast<Server*>(user_data)->tls_source()))
+             ? 1
+             : -1;
 }
 
 int log_message(const mg_connection*, const char*) { return 1; }  // errors come back via start()
@@ -95,7 +178,56 @@ void wake_listener(const std::string& listen_address, int port) {
 
 }  // namespace
 
-Server::Server(const SnapshotBox& box, Hooks hooks) : box_(box), hooks_(std::move(hooks)) {}
+Server::Server(const SnapshotBox& box, Hooks hooks, ServerOptions options)
+    : box_(box), hooks_(std::move(hooks)), options_(std::move(options)) {
+  tls_source_ = [this] { return tls(); };
+}
+
+std::shared_ptr<const WebConfig> Server::web_config() const {
+  std::lock_guard lock(web_mu_);
+  return web_;
+}
+
+std::shared_ptr<const TlsContext> Server::tls() const {
+  std::lock_guard lock(web_mu_);
+  return tls_;
+}
+
+Server::FileStamp Server::stamp(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return {};
+  return FileStamp{st.st_dev, st.st_ino, st.st_size, st.st_mtim};
+}
+
+Status Server::reload_web_config_if_changed() {
+  if (options_.web_config_file.empty()) return std::nullopt;
+  {
+    std::lock_guard lock(web_mu_);
+    if (stamp(options_.web_config_file) == web_stamp_) return std::nullopt;
+  }
+  return reload_web_config();
+}
+
+Status Server::reload_web_config() {
+  if (options_.web_config_file.empty()) return std::nullopt;
+  const FileStamp before = stamp(options_.web_config_file);
+  auto loaded = load_web_config(options_.web_config_file);
+  std::lock_guard lock(web_mu_);
+  web_stamp_ = before;  // a broken file is not read again until it changes (or SIGHUP)
+  if (!loaded) return loaded.error();
+  std::shared_ptr<const TlsContext> tls;
+  if (loaded->tls) {
+    auto built = TlsContext::build(*loaded->tls);
+    if (!built) return Error{"web_config", options_.web_config_file + ": " + built.error().to_string()};
+    tls = *built;
+  }
+  if (ctx_ != nullptr && (tls == nullptr) != (tls_ == nullptr))
+    return Error{"web_config", options_.web_config_file + ": turning TLS " + (tls ? "on" : "off") +
+                                   " takes a restart; the running web config stays"};
+  web_ = std::make_shared<const WebConfig>(std::move(*loaded));
+  tls_ = std::move(tls);
+  return std::nullopt;
+}
 
 Server::~Server() {
   if (!ctx_) return;
@@ -114,15 +246,19 @@ Server::~Server() {
 }
 
 Status Server::start(const std::string& listen_address) {
+  web_ = std::make_shared<const WebConfig>();
+  if (const Status s = reload_web_config()) return s;
   listen_address_ = listen_address;
   std::string port = listen_address;
   if (!port.empty() && port.front() == ':') port = port.substr(1);  // ":9730" means every address
-  const char* options[] = {"listening_ports", port.c_str(), "num_threads", "4",
-                           "request_timeout_ms", "10000", "enable_keep_alive", "no", nullptr};
+  if (tls_) port += 's';                                            // civetweb: a TLS port
+  const char* options[] = {"listening_ports", port.c_str(), "num_threads", kWorkers,
+                           "request_timeout_ms", kHeaderDeadlineMs, "enable_keep_alive", "no", nullptr};
   mg_callbacks callbacks;
   std::memset(&callbacks, 0, sizeof callbacks);
   callbacks.log_message = log_message;
-  mg_init_library(0);
+  if (tls_) callbacks.init_ssl = init_ssl;
+  mg_init_library(tls_ ? MG_FEATURES_TLS : 0);
   mg_init_data init;
   std::memset(&init, 0, sizeof init);
   init.callbacks = &callbacks;
@@ -135,12 +271,14 @@ Status Server::start(const std::string& listen_address) {
   err.text_buffer_size = sizeof buf;
   ctx_ = mg_start2(&init, &err);
   if (!ctx_) return Error{"listen", "cannot listen on " + listen_address + ": " + (buf[0] ? buf : "unknown error")};
-  mg_set_request_handler(ctx_, "/metrics", metrics, nullptr);
-  mg_set_request_handler(ctx_, "/-/healthy", healthy, nullptr);
-  mg_set_request_handler(ctx_, "/-/ready", ready, nullptr);
-  mg_set_request_handler(ctx_, "/-/reload", reload, nullptr);
-  mg_set_request_handler(ctx_, "/$", index, nullptr);
-  mg_set_request_handler(ctx_, "/status$", index, nullptr);
+  // The Route objects are constants; civetweb only passes their address back.
+  const auto r = [](const Route& x) { return const_cast<Route*>(&x); };
+  mg_set_request_handler(ctx_, "/metrics", guarded, r(kMetrics));
+  mg_set_request_handler(ctx_, "/-/healthy", guarded, r(kHealthy));
+  mg_set_request_handler(ctx_, "/-/ready", guarded, r(kReady));
+  mg_set_request_handler(ctx_, "/-/reload", guarded, r(kReload));
+  // Everything else, found last by civetweb: the status page or 404, behind the same auth.
+  mg_set_request_handler(ctx_, "/", guarded, r(kIndex));
   return std::nullopt;
 }
 

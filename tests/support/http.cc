@@ -30,7 +30,7 @@ struct Fd {
 }  // namespace
 
 HttpResponse http_request(uint16_t port, const std::string& method, const std::string& path,
-                          std::chrono::milliseconds timeout) {
+                          std::chrono::milliseconds timeout, const std::string& extra_headers) {
   HttpResponse r;
   const auto deadline = Clock::now() + timeout;
   Fd s{socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)};
@@ -60,7 +60,7 @@ HttpResponse http_request(uint16_t port, const std::string& method, const std::s
   }
   const std::string request = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" +
                               std::to_string(port) +
-                              "\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+                              "\r\nConnection: close\r\nContent-Length: 0\r\n" + extra_headers + "\r\n";
   size_t sent = 0;
   while (sent < request.size()) {
     p = {s.fd, POLLOUT, 0};

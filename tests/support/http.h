@@ -20,8 +20,10 @@ struct HttpResponse {
   std::string error;  // why status is 0
 };
 
+// `extra_headers`: more request header lines, each ending in "\r\n" (e.g. "Origin: x\r\n").
 HttpResponse http_request(uint16_t port, const std::string& method, const std::string& path,
-                          std::chrono::milliseconds timeout = std::chrono::seconds(10));
+                          std::chrono::milliseconds timeout = std::chrono::seconds(10),
+                          const std::string& extra_headers = "");
 
 inline HttpResponse http_get(uint16_t port, const std::string& path) {
   return http_request(port, "GET", path);
