@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   prometheus prometheus-alertmanager prometheus-snmp-exporter
   python3 curl systemd procps iproute2
+  libssl-dev libcrypt-dev openssl
 )
 
 missing=()

@@ -17,6 +17,7 @@
 
 #include "daemon/http/basic_auth.h"
 #include "daemon/http/tls.h"
+#include "daemon/http/tls_frontend.h"
 #include "daemon/http/web_config.h"
 
 namespace lw::http {
@@ -130,6 +131,9 @@ const Route kMetrics{metrics}, kHealthy{healthy}, kReady{ready}, kReload{reload}
 // Every route goes through here: basic auth first (when the web config has users), so no
 // endpoint, not even /-/healthy, answers a stranger.
 int guarded(mg_connection* conn, void* route) {
+  const mg_request_info* req = mg_get_request_info(conn);
+  if (!self(conn).accepts_from(req->remote_addr, req->remote_port))
+    return reply(conn, 403, "text/plain", "use https on linkwatchd's listen address\n");
   const auto web = self(conn).web_config();
   if (web && !web->basic_auth.empty()) {
     const AuthVerdict v = check_basic_auth(mg_get_header(conn, "Authorization"), web->basic_auth);
@@ -141,13 +145,6 @@ int guarded(mg_connection* conn, void* route) {
     }
   }
   return static_cast<const Route*>(route)->handler(conn);
-}
-
-int init_ssl(void* ssl_ctx, void* user_data) {
-  // 1: the context is set up (by us); -1: TLS fails to start.
-  return install_tls_switch(ssl_ctx, static_cast<const TlsSource*>(static_cast<Server*>(user_data)->tls_source()))
-             ? 1
-             : -1;
 }
 
 int log_message(const mg_connection*, const char*) { return 1; }  // errors come back via start()
@@ -180,7 +177,12 @@ void wake_listener(const std::string& listen_address, int port) {
 
 Server::Server(const SnapshotBox& box, Hooks hooks, ServerOptions options)
     : box_(box), hooks_(std::move(hooks)), options_(std::move(options)) {
-  tls_source_ = [this] { return tls(); };
+}
+
+bool Server::accepts_from(const std::string& remote_addr, int remote_port) const {
+  if (!frontend_) return true;
+  return remote_addr == "127.0.0.1" && remote_port > 0 && remote_port < 65536 &&
+         frontend_->from_us(static_cast<uint16_t>(remote_port));
 }
 
 std::shared_ptr<const WebConfig> Server::web_config() const {
@@ -230,6 +232,7 @@ Status Server::reload_web_config() {
 }
 
 Server::~Server() {
+  frontend_.reset();  // no new relays into civetweb; the open ones are closed
   if (!ctx_) return;
   mg_server_port ports[8];
   const int n = mg_get_server_ports(ctx_, 8, ports);
@@ -248,17 +251,17 @@ Server::~Server() {
 Status Server::start(const std::string& listen_address) {
   web_ = std::make_shared<const WebConfig>();
   if (const Status s = reload_web_config()) return s;
-  listen_address_ = listen_address;
-  std::string port = listen_address;
+  // With TLS, civetweb listens on an ephemeral loopback port behind the TLS listener
+  // (tls_frontend.h says why).
+  listen_address_ = tls_ ? "127.0.0.1:0" : listen_address;
+  std::string port = listen_address_;
   if (!port.empty() && port.front() == ':') port = port.substr(1);  // ":9730" means every address
-  if (tls_) port += 's';                                            // civetweb: a TLS port
   const char* options[] = {"listening_ports", port.c_str(), "num_threads", kWorkers,
                            "request_timeout_ms", kHeaderDeadlineMs, "enable_keep_alive", "no", nullptr};
   mg_callbacks callbacks;
   std::memset(&callbacks, 0, sizeof callbacks);
   callbacks.log_message = log_message;
-  if (tls_) callbacks.init_ssl = init_ssl;
-  mg_init_library(tls_ ? MG_FEATURES_TLS : 0);
+  mg_init_library(0);
   mg_init_data init;
   std::memset(&init, 0, sizeof init);
   init.callbacks = &callbacks;
@@ -279,6 +282,16 @@ Status Server::start(const std::string& listen_address) {
   mg_set_request_handler(ctx_, "/-/reload", guarded, r(kReload));
   // Everything else, found last by civetweb: the status page or 404, behind the same auth.
   mg_set_request_handler(ctx_, "/", guarded, r(kIndex));
+  if (tls_) {
+    mg_server_port ports[1];
+    if (mg_get_server_ports(ctx_, 1, ports) != 1) return Error{"listen", "civetweb has no loopback port"};
+    frontend_ = std::make_unique<TlsFrontend>([this] { return tls(); }, static_cast<uint16_t>(ports[0].port),
+                                              std::chrono::milliseconds(std::stoi(kHeaderDeadlineMs)));
+    if (const Status s = frontend_->start(listen_address)) {
+      frontend_.reset();
+      return s;
+    }
+  }
   return std::nullopt;
 }
 

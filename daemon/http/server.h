@@ -31,6 +31,7 @@ namespace lw::http {
 
 struct WebConfig;
 class TlsContext;
+class TlsFrontend;
 
 struct Hooks {
   std::function<bool()> healthy;              // the poller's heartbeat is fresh
@@ -69,7 +70,9 @@ class Server {
   const ServerOptions& options() const { return options_; }
   std::shared_ptr<const WebConfig> web_config() const;
   std::shared_ptr<const TlsContext> tls() const;
-  const void* tls_source() const { return &tls_source_; }  // for civetweb's init_ssl callback
+  // With TLS, civetweb listens on loopback behind the TLS listener and serves only what that
+  // relays; true if a request from 127.0.0.1:`remote_port` may be served.
+  bool accepts_from(const std::string& remote_addr, int remote_port) const;
 
  private:
   struct FileStamp {
@@ -89,7 +92,7 @@ class Server {
   ServerOptions options_;
   mg_context* ctx_ = nullptr;
   std::string listen_address_;  // as given to start(), to wake civetweb when stopping
-  std::function<std::shared_ptr<const TlsContext>()> tls_source_;  // handed to civetweb's TLS hook
+  std::unique_ptr<TlsFrontend> frontend_;  // with TLS: the public listener
 
   mutable std::mutex web_mu_;
   std::shared_ptr<const WebConfig> web_;       // guarded by web_mu_; never null after start()

@@ -56,24 +56,6 @@ void no_sessions(SSL_CTX* ctx) {
   SSL_CTX_set_session_id_context(ctx, kSessionIdContext, sizeof kSessionIdContext - 1);
 }
 
-int on_client_hello(SSL* ssl, int* alert, void* arg) {
-  const auto current = (*static_cast<const TlsSource*>(arg))();
-  if (!current || SSL_set_SSL_CTX(ssl, current->ssl_ctx()) == nullptr) {
-    *alert = SSL_AD_INTERNAL_ERROR;
-    return SSL_CLIENT_HELLO_ERROR;
-  }
-  // SSL_set_SSL_CTX takes the certificate, key and trust store; the rest was copied from
-  // civetweb's context when the connection was made.
-  const TlsServerConfig& c = current->config();
-  SSL_set_verify(ssl, verify_mode(c.client_auth), checks_certificate(c.client_auth) ? nullptr : accept_any_certificate);
-  SSL_set_min_proto_version(ssl, c.min_version);
-  SSL_set_max_proto_version(ssl, c.max_version);
-  return SSL_CLIENT_HELLO_SUCCESS;
-}
-
-// civetweb's own SNI callback would move the connection back onto civetweb's context.
-int keep_context(SSL*, int*, void*) { return SSL_TLSEXT_ERR_NOACK; }
-
 }  // namespace
 
 Result<std::shared_ptr<const TlsContext>> TlsContext::build(const TlsServerConfig& config) {
@@ -109,14 +91,5 @@ Result<std::shared_ptr<const TlsContext>> TlsContext::build(const TlsServerConfi
 }
 
 TlsContext::~TlsContext() { SSL_CTX_free(ctx_); }
-
-bool install_tls_switch(void* civetweb_ctx, const TlsSource* source) {
-  auto* ctx = static_cast<SSL_CTX*>(civetweb_ctx);
-  no_sessions(ctx);
-  // SSL_CTX_set_tlsext_servername_callback, without the macro's C cast.
-  SSL_CTX_callback_ctrl(ctx, SSL_CTRL_SET_TLSEXT_SERVERNAME_CB, reinterpret_cast<void (*)()>(keep_context));
-  SSL_CTX_set_client_hello_cb(ctx, on_client_hello, const_cast<TlsSource*>(source));
-  return true;
-}
 
 }  // namespace lw::http

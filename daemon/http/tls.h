@@ -1,22 +1,13 @@
 #pragma once
 // TLS for the HTTP side: an OpenSSL server context built from the web config's
-// tls_server_config, and the switch that makes civetweb's listener use the newest one.
+// tls_server_config (certificate chain, key, client CAs, client-auth policy, protocol
+// versions). The TLS listener (tls_frontend.h) starts each handshake with the newest one, so a
+// reload changes the next handshake; connections already open keep theirs (OpenSSL counts the
+// references). Session resumption and tickets are off, so a reload that changes the client
+// CAs cannot be sidestepped by resuming an older session.
 //
-// civetweb (Debian's 1.15, OpenSSL loaded at run time) owns the TLS listener and its SSL_CTX;
-// its own options cannot take a separate key file, a client-auth policy or a minimum version.
-// So linkwatchd builds its own SSL_CTX per web config (TlsContext) and, from civetweb's
-// init_ssl callback, installs a ClientHello hook on civetweb's context that moves each new
-// connection onto the current TlsContext (certificate, key, client CAs, verify mode, protocol
-// versions). A reload that builds a new TlsContext therefore changes the next handshake, not
-// the listener; connections already open keep theirs (OpenSSL counts the references).
-// Session resumption and tickets are off, so a reload that changes the client CAs cannot be
-// sidestepped by resuming an older session.
-//
-// Thread safety: a TlsContext is immutable once built and may be shared by any threads. The
-// hook calls `source` on civetweb's worker threads: it must be thread-safe and outlive the
-// civetweb context.
+// Thread safety: a TlsContext is immutable once built and may be shared by any threads.
 
-#include <functional>
 #include <memory>
 
 #include "common/result.h"
@@ -43,12 +34,5 @@ class TlsContext {
   ssl_ctx_st* ctx_;
   TlsServerConfig config_;
 };
-
-using TlsSource = std::function<std::shared_ptr<const TlsContext>()>;
-
-// For civetweb's init_ssl callback: prepares its SSL_CTX `civetweb_ctx` (no sessions, no
-// tickets) and hooks every ClientHello to `*source`. A handshake fails if `*source` returns
-// null. Returns false if OpenSSL refused.
-bool install_tls_switch(void* civetweb_ctx, const TlsSource* source);
 
 }  // namespace lw::http
