@@ -1,6 +1,7 @@
 // linkwatchd: the command line. Everything else lives in Daemon (daemon/app.h).
 #include <sys/resource.h>
 
+#include <csignal>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -41,6 +42,9 @@ int main(int argc, char** argv) {
     r.rlim_cur = r.rlim_max;
     setrlimit(RLIMIT_NOFILE, &r);
   }
+  // A peer that hangs up mid-answer must cost an error, not the process (the TLS relays write
+  // through OpenSSL, which does not ask for MSG_NOSIGNAL).
+  std::signal(SIGPIPE, SIG_IGN);
   lw::block_signals();  // before any thread starts, so sigtimedwait sees them all
   lw::setup_logging(overrides.log_level.empty() ? "info" : overrides.log_level);
   if (!overrides.log_level.empty() && !lw::set_log_level(overrides.log_level)) {
