@@ -6,8 +6,13 @@
 // plain HTTP on the TLS port gets no answer; the web config is read again on SIGHUP and when
 // the file changes, and a broken one keeps the running one. No secret reaches the log.
 
+#include <arpa/inet.h>
 #include <crypt.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <fstream>
@@ -69,7 +74,8 @@ class DaemonTlsTest : public ::testing::Test {
              "-out", f("ca.crt"), "-days", "2", "-subj", "/CN=linkwatch test CA"});
     dir_.write("server.ext", "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n");
     dir_.write("client.ext", "extendedKeyUsage=clientAuth\n");
-    for (const std::string who : {"server", "client"}) {
+    dir_.write("server2.ext", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+    for (const std::string who : {"server", "client", "server2"}) {
       openssl({"req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", f((who + ".key").c_str()),
                "-out", f((who + ".csr").c_str()), "-subj", "/CN=" + who});
       openssl({"x509", "-req", "-in", f((who + ".csr").c_str()), "-CA", f("ca.crt"), "-CAkey", f("ca.key"),
@@ -200,6 +206,20 @@ TEST_F(DaemonTlsTest, WebConfigReadAgainOnSighupAndOnChangeAndABrokenOneKeepsThe
   EXPECT_EQ(curl(user("ops", "third")), 200);
   EXPECT_EQ(log().find("not-a-hash-but-a-password"), std::string::npos) << log();
 
+  // A new certificate and key (rotation): the next handshake uses them.
+  const auto subject = [&] {
+    const auto r = test::run_command({"curl", "-s", "-o", "/dev/null", "-m", "10", "--cacert", dir_.file("ca.crt"), "-u",
+                                      "ops:third", "-w", "%{certs}", "https://127.0.0.1:" + std::to_string(port_) + "/metrics"},
+                                     20s);
+    const size_t at = r.out.find("Subject:");
+    return at == std::string::npos ? std::string() : r.out.substr(at, r.out.find('\n', at) - at);
+  };
+  EXPECT_EQ(subject(), "Subject:CN = server");
+  dir_.write("web.yml", "tls_server_config:\n  cert_file: server2.crt\n  key_file: server2.key\n"
+                        "basic_auth_users:\n  ops: '" + hash_ + "'\n");
+  kill(daemon_->pid(), SIGHUP);
+  EXPECT_TRUE(test::wait_until([&] { return subject() == "Subject:CN = server2"; }, 10s)) << subject() << log();
+
   // A key that does not belong to the certificate: refused too.
   dir_.write("web.yml", "tls_server_config:\n  cert_file: server.crt\n  key_file: client.key\n"
                         "basic_auth_users:\n  ops: '" + bcrypt("fourth") + "'\n");
@@ -208,7 +228,32 @@ TEST_F(DaemonTlsTest, WebConfigReadAgainOnSighupAndOnChangeAndABrokenOneKeepsThe
       << log();
   EXPECT_EQ(curl(user("ops", "third")), 200);
   EXPECT_EQ(curl(user("ops", "fourth")), 401);
+  EXPECT_EQ(subject(), "Subject:CN = server2");
   EXPECT_TRUE(daemon_->running());
+}
+
+// A client that connects and says nothing must not hold a TLS relay: the handshake has the
+// same 2 s deadline as request headers on plain HTTP (issue 9, item 6).
+TEST_F(DaemonTlsTest, SilentClientIsCutAfterTheHandshakeDeadline) {
+  write_web_config("prometheus", "pw");
+  start_daemon();
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(port_);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  const auto start = std::chrono::steady_clock::now();
+  pollfd p{fd, POLLIN, 0};
+  const int ready = ::poll(&p, 1, 10000);
+  char byte;
+  const ssize_t n = ready > 0 ? ::recv(fd, &byte, 1, 0) : -1;
+  const auto took = std::chrono::steady_clock::now() - start;
+  ::close(fd);
+  EXPECT_EQ(n, 0) << "the server should have closed the connection";
+  EXPECT_LT(took, 5s);
+  EXPECT_EQ(curl(user("prometheus", "pw")), 200);
 }
 
 TEST_F(DaemonTlsTest, ClientCertificatesWhenRequired) {
