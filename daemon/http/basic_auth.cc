@@ -6,7 +6,9 @@
 #include <openssl/evp.h>
 
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,28 @@ std::optional<std::string> base64_decode(std::string_view in) {
   size_t len = static_cast<size_t>(n);
   for (size_t i = in.size(); i > 0 && in[i - 1] == '='; --i) len = len > 0 ? len - 1 : 0;
   return std::string(reinterpret_cast<const char*>(out.data()), len);
+}
+
+// Credentials that passed, remembered by a SHA-256 of user, password and hash (as the
+// exporter-toolkit does): Prometheus sends the same ones every scrape, and a bcrypt run per
+// scrape is CPU the poller could use. A changed hash or a removed user misses (the key holds the
+// hash the user has now). Only successes are kept, at most kCacheSize.
+constexpr size_t kCacheSize = 64;
+std::mutex cache_mu;
+std::set<std::string>& cache() {
+  static std::set<std::string> c;  // guarded by cache_mu
+  return c;
+}
+
+std::string cache_key(std::string_view user, std::string_view password, const std::string& hash) {
+  std::string material;
+  material.reserve(user.size() + password.size() + hash.size() + 2);
+  material.append(user).append(1, '\0').append(password).append(1, '\0').append(hash);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(material.data(), material.size(), digest, &len, EVP_sha256(), nullptr);
+  OPENSSL_cleanse(material.data(), material.size());
+  return std::string(reinterpret_cast<const char*>(digest), len);
 }
 
 // Zeroes a string's bytes before it is freed (the decoded credentials).
@@ -66,10 +90,20 @@ AuthVerdict check_basic_auth(const char* authorization, const std::map<std::stri
   const std::string_view user = std::string_view(credentials.s).substr(0, colon);
   const std::string_view password = std::string_view(credentials.s).substr(colon + 1);
   const auto it = users.find(std::string(user));
+  if (it != users.end()) {
+    const std::string key = cache_key(user, password, it->second);
+    std::lock_guard lock(cache_mu);
+    if (cache().count(key) != 0) return AuthVerdict::Ok;
+  }
   // An unknown user is checked against a configured hash too (and then refused), so both
   // take one bcrypt run.
   const bool matches = crypt_matches(password, it != users.end() ? it->second : users.begin()->second);
-  return it != users.end() && matches ? AuthVerdict::Ok : AuthVerdict::Wrong;
+  if (it == users.end() || !matches) return AuthVerdict::Wrong;
+  const std::string key = cache_key(user, password, it->second);
+  std::lock_guard lock(cache_mu);
+  if (cache().size() >= kCacheSize) cache().clear();
+  cache().insert(key);
+  return AuthVerdict::Ok;
 }
 
 }  // namespace lw::http

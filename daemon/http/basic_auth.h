@@ -4,9 +4,11 @@
 // The hash is checked by the system's crypt(3) (libxcrypt, which knows $2a$/$2b$/$2y$), and the
 // result compared in constant time; no cryptography is written here. A user name that is not
 // configured still costs one bcrypt run, so the answer's timing does not tell which users
-// exist. Nothing here logs: the password is never in a message.
+// exist. Credentials that passed are remembered by their SHA-256 (with the hash they matched),
+// so Prometheus' scrapes do not cost a bcrypt run each. Nothing here logs: the password is
+// never in a message.
 //
-// Thread safety: pure functions; crypt_rn's scratch space is per call.
+// Thread safety: thread-safe; crypt_rn's scratch space is per call, the cache has a mutex.
 
 #include <map>
 #include <string>

@@ -53,9 +53,6 @@ class Checker {
     errors_.push_back(path_ + ":" + std::to_string(m.is_null() ? 0 : m.line + 1) + ":" +
                       std::to_string(m.is_null() ? 0 : m.column + 1) + ": " + message);
   }
-  void error_at(const YAML::Mark& m, const std::string& message) {
-    errors_.push_back(path_ + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1) + ": " + message);
-  }
 
   // A scalar string, or an error.
   std::optional<std::string> text(const YAML::Node& n, const std::string& key) {

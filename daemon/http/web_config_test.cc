@@ -116,6 +116,15 @@ TEST(BasicAuth, ChecksBcryptHashesFromTheHeader) {
   EXPECT_EQ(check_basic_auth(nullptr, {}), AuthVerdict::Ok);  // no users: no auth
 }
 
+TEST(BasicAuth, RememberedCredentialsFollowTheUsersHash) {
+  const std::string header = "Basic dTpvbGQ=";  // u:old
+  EXPECT_EQ(check_basic_auth(header.c_str(), {{"u", bcrypt("old")}}), AuthVerdict::Ok);
+  EXPECT_EQ(check_basic_auth(header.c_str(), {{"u", bcrypt("old")}}), AuthVerdict::Ok);  // a new salt
+  // The password changed (a reload): the old one must fail although it passed a moment ago.
+  EXPECT_EQ(check_basic_auth(header.c_str(), {{"u", bcrypt("new")}}), AuthVerdict::Wrong);
+  EXPECT_EQ(check_basic_auth(header.c_str(), {{"v", bcrypt("old")}}), AuthVerdict::Wrong);  // user removed
+}
+
 TEST(BasicAuth, CryptMatchesUsesTheWholeHash) {
   const std::string h = bcrypt("pw");
   EXPECT_TRUE(crypt_matches("pw", h));
