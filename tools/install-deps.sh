@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   prometheus prometheus-alertmanager prometheus-snmp-exporter
   python3 curl systemd procps iproute2
+  clang libfuzzer-14-dev libclang-rt-14-dev shellcheck  # fuzz targets; script checks
 )
 
 missing=()
