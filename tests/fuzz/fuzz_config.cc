@@ -1,8 +1,9 @@
 // Fuzz target: the config loader, YAML text -> a Config or errors (config/config.h).
 //
 // The loader reads files, so each input is written to linkwatch.yml in a private temporary
-// directory (removed at exit) and load_config() reads it from there. `include:` and `*_file:`
-// entries name paths relative to that directory, where nothing else lives. A Config that
+// directory (removed at exit) and load_config() reads it from there. Beside it are the files
+// an input can name: `inc.yml` (a module and an auth, for `include:`), `dir/` (a directory
+// include with one target file) and `secret.txt` (for `*_file:`). A Config that
 // loads must be usable as the daemon uses it: each target gets a poll plan and an engine peer,
 // and the trap matcher indexes it. Every error carries the file and a 1-based position.
 
@@ -26,6 +27,21 @@ const std::string& config_path() {
     if (!mkdtemp(dir.data())) abort();
     static const std::string to_remove = dir;
     atexit([] { std::filesystem::remove_all(to_remove); });
+    const auto put = [&dir](const std::string& name, const std::string& text) {
+      FILE* f = fopen((dir + "/" + name).c_str(), "wb");
+      if (!f || fwrite(text.data(), 1, text.size(), f) != text.size()) abort();
+      fclose(f);
+    };
+    put("secret.txt", "s3cret-password\n");
+    put("inc.yml",
+        "auths:\n  inc_v3:\n    version: 3\n    username: u\n    security_level: authPriv\n"
+        "    auth_protocol: SHA\n    auth_password_file: secret.txt\n    priv_protocol: AES\n"
+        "    priv_password: another-secret\n"
+        "modules:\n  inc_mod:\n    metrics:\n      - name: ifInOctets\n        oid: 1.3.6.1.2.1.2.2.1.10\n"
+        "        type: counter\n        help: In.\n        indexes: [{label: ifIndex, type: integer}]\n");
+    std::filesystem::create_directory(dir + "/dir");
+    put("dir/t.yml",
+        "targets:\n  - name: in-dir\n    address: 127.0.0.2\n    auth: inc_v3\n    modules: [inc_mod]\n");
     return dir + "/linkwatch.yml";
   }();
   return path;
