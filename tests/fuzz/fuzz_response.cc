@@ -2,9 +2,10 @@
 //
 // bytes -> snmp_parse (Net-SNMP, as the engine reads a reply) -> netsnmp_convert's
 // to_varbinds -> the WalkCursor (the engine's walk step) -> every shipped module's collector
-// (scalars and walked rows) -> the exposition text. Checks the contracts on the way: every
-// label value is valid UTF-8 (device data reaches Prometheus), and the walk never accepts a
-// non-increasing OID or a row outside its root.
+// (scalars and walked rows) and the LinkTracker (two polls of the same rows, with the link
+// rules of tests/fuzz/fuzz.yml, README's `/^BH-.*/` among them) -> the exposition text.
+// Checks the contracts on the way: every label value is valid UTF-8 (device data reaches
+// Prometheus), and the walk never accepts a non-increasing OID or a row outside its root.
 
 #include <cstdint>
 #include <cstdlib>
@@ -14,6 +15,7 @@
 #include "common/utf8.h"
 #include "config/config.h"
 #include "daemon/http/exposition.h"
+#include "daemon/state/links.h"
 #include "snmp/netsnmp_convert.h"
 #include "snmp/walk.h"
 #include "tests/fuzz/netsnmp_parse.h"
@@ -68,6 +70,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const auto out = lw::collect::collect(module, input, options);
     check_labels(out.families);
     (void)lw::http::render_families(out.families, lw::config::Global::MetricNames::Prometheus);
+  }
+
+  // Link state, as the poller derives it after the collectors: two polls a minute apart.
+  const lw::config::Target& gateway = config.targets.at(1);
+  lw::state::LinkTracker links;
+  lw::state::LinkObservation obs;
+  obs.rows = {&*varbinds};
+  for (const auto& vb : *varbinds)
+    if (vb.oid == lw::snmp::Oid{1, 3, 6, 1, 2, 1, 1, 3, 0} && vb.value.type == lw::snmp::Type::TimeTicks)
+      obs.sys_uptime = static_cast<uint32_t>(vb.value.unsigned_);
+  for (double now : {1.0e9, 1.0e9 + 60}) {
+    obs.now_unix = now;
+    const auto families = links.update(obs, gateway.links, options.target_labels);
+    check_labels(families);
+    (void)lw::http::render_families(families, lw::config::Global::MetricNames::Mib);
   }
   return 0;
 }
