@@ -78,11 +78,11 @@ cleanup() {
   fi
   if [[ -s "$pidfile" ]]; then
     while read -r pid; do
-      [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && kill -TERM "$pid" 2>/dev/null || true
+      if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid" 2>/dev/null || true; fi
     done <"$pidfile"
     sleep 1
     while read -r pid; do
-      [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+      if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
     done <"$pidfile"
   fi
 }

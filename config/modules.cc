@@ -105,7 +105,7 @@ std::optional<Lookup> read_lookup(Reader& r, const YAML::Node& node, const std::
       }
       for (const auto& [name, mark] : *names) {
         const bool known = std::any_of(indexes.begin(), indexes.end(),
-                                       [&](const Index& i) { return i.label == name; });
+                                       [&n = name](const Index& i) { return i.label == n; });
         if (!known) {
           std::vector<std::string> have;
           for (const Index& i : indexes) have.push_back(i.label);

@@ -11,6 +11,7 @@ packages=(
   prometheus prometheus-alertmanager prometheus-snmp-exporter
   python3 curl systemd procps iproute2
   libssl-dev libcrypt-dev openssl
+  clang libfuzzer-14-dev libclang-rt-14-dev shellcheck  # fuzz targets; script checks
 )
 
 missing=()

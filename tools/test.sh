@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds linkwatch and runs every test: unit, integration (real snmpd, simulator, Prometheus,
 # promtool, amtool, Alertmanager), rules and systemd checks; then the unit and integration
-# tests again in a build with AddressSanitizer and UndefinedBehaviorSanitizer.
+# tests again in a build with AddressSanitizer and UndefinedBehaviorSanitizer; then each
+# libFuzzer target (tests/fuzz, built with clang) for LINKWATCH_FUZZ_SECONDS (default 60).
 #   tools/test.sh            everything (what CI runs)
-#   tools/test.sh --fast     skip the sanitizer pass
+#   tools/test.sh --fast     skip the sanitizer and fuzz passes
 #   tools/test.sh -R regex   only tests matching (passed to ctest), no sanitizer pass
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,4 +35,8 @@ if [ "$fast" -eq 0 ]; then
   echo "== sanitizers: address, undefined =="
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     LABELS='unit|integration' run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DLINKWATCH_SANITIZE=ON
+  echo "== fuzz: libFuzzer targets, ${LINKWATCH_FUZZ_SECONDS:-60} s each =="
+  # -Werror is gcc's contract; clang 14 warns about other things, which must not stop fuzzing.
+  CC=clang CXX=clang++ LABELS=fuzz run_suite build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DLINKWATCH_WERROR=OFF -DLINKWATCH_FUZZ=ON -DLINKWATCH_FUZZ_SECONDS="${LINKWATCH_FUZZ_SECONDS:-60}"
 fi
