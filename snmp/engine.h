@@ -89,6 +89,8 @@ struct EngineStats {
   int64_t queued = 0;          // waiting for a slot
   uint64_t pdus_sent = 0;
   uint64_t pdus_received = 0;
+  uint64_t engine_id_changes = 0;     // v3: a target answered with a new engine ID (rediscovered)
+  uint64_t engine_id_duplicates = 0;  // v3: two addresses answered with one engine ID (clones)
 };
 
 // A notification received and accepted (credentials checked). SNMPv1 traps arrive translated

@@ -28,6 +28,7 @@
 #include <cstring>
 #include <deque>
 #include <future>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -80,6 +81,7 @@ struct Session {
   int fd = -1;
   bool v3 = false;
   bool discovered = true;  // v3: the agent's engine ID is known and the USM user exists
+  detail::UsmUserPtr user; // v3: this session's own USM user (snmp/usm_users.h)
   bool probing = false;
   std::vector<uint64_t> waiting;  // ops waiting for discovery
   int outstanding = 0;            // PDUs on the wire
@@ -98,7 +100,7 @@ struct Listener {
   int fd = -1;
   std::vector<std::shared_ptr<const Credentials>> accept;
   NotificationHandlers handlers;
-  std::vector<std::pair<std::string, std::string>> users;  // (engine ID, name) we put into USM
+  std::vector<detail::UsmUserPtr> users;  // installed before each read (snmp/usm_users.h)
 
   Listener() = default;
   Listener(const Listener&) = delete;
@@ -150,6 +152,7 @@ struct Op {
   std::optional<WalkCursor> cursor;
   Engine::WalkCallback walk_done;
   int time_resends = 0;
+  bool rediscovered = false;  // v3: the agent's engine ID was learnt again once for this op
 };
 
 struct Sent {  // one PDU on the wire
@@ -296,6 +299,8 @@ class NetSnmpEngine final : public Engine {
     s.queued = incoming_n_.load() + ready_n_.load();
     s.pdus_sent = sent_.load();
     s.pdus_received = received_.load();
+    s.engine_id_changes = engine_id_changes_.load();
+    s.engine_id_duplicates = engine_id_duplicates_.load();
     return s;
   }
 
@@ -402,8 +407,11 @@ class NetSnmpEngine final : public Engine {
       for (size_t i = first; i < pfds.size(); ++i) {
         if (pfds[i].revents & (POLLIN | POLLERR | POLLHUP)) read_session(*active[i - first]);
       }
-      for (auto& s : active)
-        if (s->outstanding > 0) snmp_sess_timeout(s->sp);
+      for (auto& s : active) {
+        if (s->outstanding == 0) continue;
+        detail::install(s->user.get());  // a resend builds the message again
+        snmp_sess_timeout(s->sp);
+      }
       active.clear();
     }
     shutdown();
@@ -443,6 +451,13 @@ class NetSnmpEngine final : public Engine {
   void start(Command c, Calls& calls) {
     if (c.kind == Command::Forget) {
       sessions_.erase(c.peer.key);  // closed once the last op using it is done
+      if (auto it = engine_of_.find(c.peer.key); it != engine_of_.end()) {
+        if (auto b = by_engine_.find(it->second); b != by_engine_.end()) {
+          b->second.erase(c.peer.key);
+          if (b->second.empty()) by_engine_.erase(b);
+        }
+        engine_of_.erase(it);
+      }
       return;
     }
     if (c.kind == Command::Listen) {
@@ -509,16 +524,7 @@ class NetSnmpEngine final : public Engine {
     return s;
   }
 
-  void drop_listener() {
-    if (!listener_) return;
-    for (const auto& [id, name] : listener_->users) {
-      if (usmUser* u = usm_get_user(reinterpret_cast<const u_char*>(id.data()), id.size(), name.c_str())) {
-        usm_remove_user(u);
-        usm_free_user(u);
-      }
-    }
-    listener_.reset();
-  }
+  void drop_listener() { listener_.reset(); }  // its users leave Net-SNMP's table with it
 
   Status listen(Command& c) {
     drop_listener();
@@ -536,9 +542,9 @@ class NetSnmpEngine final : public Engine {
       if (local_len > 0) ids.emplace_back(reinterpret_cast<const char*>(local), local_len);
       if (!cred->engine_id.empty()) ids.push_back(cred->engine_id);
       for (const auto& id : ids) {
-        if (Status st = detail::put_usm_user(*cred, id))
-          return Error{st->reason, "notification receiver: " + st->detail};
-        l->users.emplace_back(id, cred->username);
+        auto user = detail::make_usm_user(*cred, id);
+        if (!user) return Error{user.error().reason, "notification receiver: " + user.error().detail};
+        l->users.push_back(std::move(*user));
       }
     }
     netsnmp_transport* t = netsnmp_transport_open_server(options_.app_name.c_str(), spec->c_str());
@@ -567,6 +573,7 @@ class NetSnmpEngine final : public Engine {
     for (int i = 0; i < kReadsPerWake; ++i) {
       const uint64_t drops_before = usm_drops();
       const uint64_t garbage_before = snmp_get_statistic(STAT_SNMPINASNPARSEERRS);
+      for (auto& u : l.users) detail::install(u.get());
       netsnmp_large_fd_set fds;
       netsnmp_large_fd_set_init(&fds, l.fd + 1);
       NETSNMP_LARGE_FD_SET(l.fd, &fds);
@@ -661,6 +668,7 @@ class NetSnmpEngine final : public Engine {
                 std::string& error) {
     const uint64_t token = next_token_++;
     wire_[token] = Sent{op_id, std::move(keep)};
+    detail::install(s.user.get());  // the message is built (and its keys looked up) now
     void* magic = reinterpret_cast<void*>(static_cast<uintptr_t>(token));
     if (snmp_sess_async_send(s.sp, pdu, &NetSnmpEngine::on_netsnmp, magic) == 0) {
       wire_.erase(token);
@@ -747,19 +755,16 @@ class NetSnmpEngine final : public Engine {
           ss->securityEngineID = static_cast<u_char*>(netsnmp_memdup(r.engine_id.data(), r.engine_id.size()));
           ss->securityEngineIDLen = r.engine_id.size();
         }
-        // USM keeps one user per (engine ID, name); a new session (new passwords) replaces it.
-        if (usmUser* old = usm_get_user(ss->securityEngineID, ss->securityEngineIDLen,
-                                        ss->securityName)) {
-          usm_remove_user(old);
-          usm_free_user(old);
-        }
-        ss->flags &= ~SNMP_FLAGS_USER_CREATED;
-        if (usm_create_user_from_session(ss) != SNMPERR_SUCCESS) {
+        // This session's own user: Net-SNMP's table is shared by every session of the process.
+        auto user = detail::make_usm_user(*ss);
+        if (!user) {
           fail_waiting(s, Error{kReasonAuth, key + ": cannot set up the USM user"}, calls);
           return;
         }
+        s.user = std::move(*user);
       }
       s.discovered = true;
+      note_engine_id(s, r.engine_id, calls);
       // Waiting ops go first: they already waited for a slot once.
       for (auto it = s.waiting.rbegin(); it != s.waiting.rend(); ++it) ready_.push_front(*it);
       s.waiting.clear();
@@ -777,7 +782,59 @@ class NetSnmpEngine final : public Engine {
     fail_waiting(s, e, calls);
   }
 
+  // v3: drop what was learnt of the agent's engine (ID, user keys); the next send probes.
+  void forget_engine_id(Session& s) {
+    if (!s.discovered || s.probing) return;
+    s.discovered = false;
+    s.user.reset();
+    if (netsnmp_session* ss = snmp_sess_session(s.sp)) {
+      free(ss->securityEngineID);
+      ss->securityEngineID = nullptr;
+      ss->securityEngineIDLen = 0;
+    }
+  }
+
+  // Keeps which target answered with which engine ID: a target whose ID changed (hardware
+  // swapped) and two addresses answering with one ID (cloned images) are noticed.
+  void note_engine_id(const Session& s, const std::string& id, Calls& calls) {
+    const std::string& key = s.config.key;
+    auto notice = [&](std::string text) {
+      if (options_.on_notice) calls.push_back([f = options_.on_notice, t = std::move(text)] { f(t); });
+    };
+    auto& known = engine_of_[key];
+    if (!known.empty() && known != id) {
+      engine_id_changes_.fetch_add(1);
+      notice(key + ": the SNMPv3 engine ID of " + s.config.address + " changed from " + hex(known) +
+             " to " + hex(id) + " (device replaced or reconfigured); keys localized again");
+      if (auto it = by_engine_.find(known); it != by_engine_.end()) {
+        it->second.erase(key);
+        if (it->second.empty()) by_engine_.erase(it);
+      }
+    }
+    known = id;
+    auto& sharers = by_engine_[id];
+    for (const auto& [other, address] : sharers) {
+      if (other == key || address == s.config.address) continue;
+      engine_id_duplicates_.fetch_add(1);
+      notice("targets " + other + " (" + address + ") and " + key + " (" + s.config.address +
+             ") answer with the same SNMPv3 engine ID " + hex(id) +
+             " (cloned configuration?): their time windows collide; give each device its own engine ID");
+    }
+    sharers[key] = s.config.address;
+  }
+
+  static std::string hex(const std::string& bytes) {
+    static const char* digits = "0123456789abcdef";
+    std::string out = "0x";
+    for (unsigned char c : bytes) {
+      out.push_back(digits[c >> 4]);
+      out.push_back(digits[c & 15]);
+    }
+    return out;
+  }
+
   void read_session(Session& s) {
+    detail::install(s.user.get());  // answers are authenticated with this session's keys
     for (int i = 0; i < kReadsPerWake && s.outstanding > 0; ++i) {
       netsnmp_large_fd_set fds;
       netsnmp_large_fd_set_init(&fds, s.fd + 1);
@@ -857,6 +914,15 @@ class NetSnmpEngine final : public Engine {
         break;
     }
     if (!failure && r.command == SNMP_MSG_REPORT) {
+      // The agent no longer knows the engine ID we address it by (hardware swapped, engine
+      // ID reconfigured): learn it again and resend, once per op.
+      if (r.report == SNMPERR_UNKNOWN_ENG_ID && sent.session->v3 && !op.rediscovered) {
+        op.rediscovered = true;
+        forget_engine_id(*sent.session);
+        if (!op.is_walk) op.chunks.push_front(std::move(op.current));
+        ready_.push_front(op.id);
+        return;
+      }
       if (r.report == SNMPERR_NOT_IN_TIME_WINDOW && op.time_resends < kMaxTimeResends) {
         ++op.time_resends;  // Net-SNMP learnt the agent's time from the report: ask again
         if (!op.is_walk) op.chunks.push_front(std::move(op.current));
@@ -1030,6 +1096,8 @@ class NetSnmpEngine final : public Engine {
   std::atomic<int64_t> ready_n_{0};
   std::atomic<uint64_t> sent_{0};
   std::atomic<uint64_t> received_{0};
+  std::atomic<uint64_t> engine_id_changes_{0};
+  std::atomic<uint64_t> engine_id_duplicates_{0};
 
   // Engine thread only.
   std::unordered_map<std::string, std::shared_ptr<Session>> sessions_;
@@ -1037,6 +1105,8 @@ class NetSnmpEngine final : public Engine {
   std::deque<uint64_t> ready_;                 // ops waiting for a slot, FIFO
   std::unordered_map<uint64_t, Sent> wire_;    // token -> PDU on the wire
   std::vector<Reply> replies_;                 // filled by on_netsnmp
+  std::unordered_map<std::string, std::string> engine_of_;  // target key -> engine ID
+  std::unordered_map<std::string, std::map<std::string, std::string>> by_engine_;  // ID -> key -> address
   uint64_t next_op_ = 1;
   uint64_t next_token_ = 1;
   // The notification receiver (engine thread only).

@@ -13,8 +13,11 @@
 //   Net-SNMP calls) but pointless: use one.
 // - One UDP socket per peer session: polling N peers needs N file descriptors (raise
 //   LimitNOFILE for thousands of targets).
-// - SNMPv3 engine-ID discovery is asynchronous (no blocking probe). USM keeps one user per
-//   (agent engine ID, user name): two Peers naming the same agent and user must share keys.
+// - SNMPv3 engine-ID discovery is asynchronous (no blocking probe). Each session owns its USM
+//   user (snmp/usm_users.h), so two Peers naming the same agent and user with different
+//   passwords each get their own result. An agent that answers usmStatsUnknownEngineIDs (its
+//   engine ID changed) is discovered again; a changed ID and one ID answered from two
+//   addresses (cloned devices) are counted in EngineStats and told to `on_notice`.
 // - DNS names are resolved when a session opens, on the engine thread (blocking): prefer
 //   addresses for large target lists.
 // - A wrong v2c community or v3 privacy password is silently dropped by agents: `timeout`.
@@ -25,7 +28,9 @@
 // engine thread. The destructor answers every pending request with kReasonTransport
 // ("engine stopped") and joins the thread promptly (no waiting for timeouts).
 
+#include <functional>
 #include <memory>
+#include <string>
 
 #include "snmp/engine.h"
 
@@ -34,6 +39,9 @@ namespace lw::snmp {
 struct NetSnmpOptions {
   int max_in_flight = 512;
   std::string app_name = "linkwatchd";  // init_snmp() type; no config files are read
+  // Things an operator should hear about (engine ID changed or shared), naming the targets.
+  // Runs on the engine thread, outside the Net-SNMP lock; must not block. May be empty.
+  std::function<void(const std::string&)> on_notice;
 };
 
 // Starts the engine thread. Never returns null; a failure to set up (no sockets) is reported

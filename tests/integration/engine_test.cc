@@ -535,6 +535,38 @@ TEST_F(EngineTest, ForgetAndPeerChangesReopenSessions) {
   ASSERT_TRUE(get_sync(*engine_, p, {kSysDescr}).ok());
 }
 
+// Net-SNMP keeps one USM user per (engine ID, user name) per process: two targets on the same
+// agent naming the same user with different passwords must still each get their own result.
+TEST_F(EngineTest, V3KeysDoNotLeakBetweenTargetsOfTheSameUser) {
+  Peer good = v3_peer(agent_->address(), test::Snmpd::user("authpriv"));
+  good.key = "good";
+  auto wrong_user = test::Snmpd::user("authpriv");
+  wrong_user.auth_pass = "not-the-auth-password";
+  Peer wrong = v3_peer(agent_->address(), wrong_user);
+  wrong.key = "wrong";
+  // Good first, then the wrong one, then the good one again, then the wrong one again: each
+  // interleaving once replaced the other's keys in Net-SNMP's user table.
+  for (int round = 0; round < 2; ++round) {
+    auto g = get_sync(*engine_, good, {kSysDescr});
+    EXPECT_TRUE(g.ok()) << "round " << round << ": " << g.error().to_string();
+    auto w = get_sync(*engine_, wrong, {kSysDescr});
+    ASSERT_FALSE(w.ok()) << "round " << round << ": the wrong password was accepted";
+    EXPECT_EQ(w.error().reason, kReasonAuth) << w.error().to_string();
+  }
+  // Both at once, many times: each answer must match its own credentials.
+  std::atomic<int> good_ok{0}, wrong_auth{0}, done{0};
+  for (int i = 0; i < 20; ++i) {
+    engine_->get(good, {kSysDescr}, [&](Result<VarBinds> r) { good_ok += r.ok(); ++done; });
+    engine_->get(wrong, {kSysDescr}, [&](Result<VarBinds> r) {
+      wrong_auth += !r.ok() && r.error().reason == kReasonAuth;
+      ++done;
+    });
+  }
+  ASSERT_TRUE(test::wait_until([&] { return done.load() == 40; }, 60s));
+  EXPECT_EQ(good_ok.load(), 20);
+  EXPECT_EQ(wrong_auth.load(), 20);
+}
+
 TEST_F(EngineTest, BadAddressIsATransportError) {
   Peer p = v2c_peer("127.0.0.1:notaport");
   auto r = get_sync(*engine_, p, {kSysDescr});
