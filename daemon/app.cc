@@ -162,6 +162,7 @@ int Daemon::run() {
 
   snmp::NetSnmpOptions eo;
   eo.max_in_flight = config_->global.max_in_flight;
+  eo.on_notice = [](const std::string& notice) { spdlog::warn("snmp: {}", notice); };
   parts_->engine = snmp::make_netsnmp_engine(eo);
   parts_->poller = std::make_unique<poll::Poller>(*parts_->engine, parts_->box);
 

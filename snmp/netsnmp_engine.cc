@@ -82,6 +82,9 @@ struct Session {
   bool v3 = false;
   bool discovered = true;  // v3: the agent's engine ID is known and the USM user exists
   detail::UsmUserPtr user; // v3: this session's own USM user (snmp/usm_users.h)
+  // v3: an answer on this socket named a user we do not have under any engine ID we know:
+  // the agent now has another engine ID (Net-SNMP drops its usmStatsUnknownEngineIDs report).
+  bool engine_suspect = false;
   bool probing = false;
   std::vector<uint64_t> waiting;  // ops waiting for discovery
   int outstanding = 0;            // PDUs on the wire
@@ -786,6 +789,7 @@ class NetSnmpEngine final : public Engine {
   void forget_engine_id(Session& s) {
     if (!s.discovered || s.probing) return;
     s.discovered = false;
+    s.engine_suspect = false;
     s.user.reset();
     if (netsnmp_session* ss = snmp_sess_session(s.sp)) {
       free(ss->securityEngineID);
@@ -835,6 +839,7 @@ class NetSnmpEngine final : public Engine {
 
   void read_session(Session& s) {
     detail::install(s.user.get());  // answers are authenticated with this session's keys
+    const uint64_t unknown_before = snmp_get_statistic(STAT_USMSTATSUNKNOWNUSERNAMES);
     for (int i = 0; i < kReadsPerWake && s.outstanding > 0; ++i) {
       netsnmp_large_fd_set fds;
       netsnmp_large_fd_set_init(&fds, s.fd + 1);
@@ -844,6 +849,7 @@ class NetSnmpEngine final : public Engine {
       pollfd more{s.fd, POLLIN, 0};
       if (poll(&more, 1, 0) <= 0 || !(more.revents & POLLIN)) break;
     }
+    if (s.v3 && snmp_get_statistic(STAT_USMSTATSUNKNOWNUSERNAMES) != unknown_before) s.engine_suspect = true;
   }
 
   int build_poll_set(std::vector<pollfd>& pfds, std::vector<std::shared_ptr<Session>>& active) {
@@ -901,6 +907,13 @@ class NetSnmpEngine final : public Engine {
     switch (r.op) {
       case NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE: break;
       case NETSNMP_CALLBACK_OP_TIMED_OUT:
+        if (sent.session->engine_suspect && !op.rediscovered) {  // see Session::engine_suspect
+          op.rediscovered = true;
+          forget_engine_id(*sent.session);
+          if (!op.is_walk) op.chunks.push_front(std::move(op.current));
+          ready_.push_front(op.id);
+          return;
+        }
         failure = Error{kReasonTimeout, key + ": no answer from " + op.peer.address + " after " +
                                             std::to_string(op.peer.retries + 1) + " tries of " +
                                             std::to_string(op.peer.timeout.count()) + " ms"};

@@ -477,6 +477,12 @@ collect::Families PollerCore::global_families() const {
                  {{{}, static_cast<double>(stats.in_flight)}}});
   out.push_back({"linkwatch_requests_queued", "SNMP requests waiting for a slot.", Kind::Gauge,
                  {{{}, static_cast<double>(stats.queued)}}});
+  out.push_back({"linkwatch_snmp_engine_id_changes_total",
+                 "SNMPv3 targets that answered with a new engine ID and were discovered again.", Kind::Counter,
+                 {{{}, static_cast<double>(stats.engine_id_changes)}}});
+  out.push_back({"linkwatch_snmp_engine_id_duplicates_total",
+                 "SNMPv3 engine IDs found answering from a second address (cloned devices); see the log.",
+                 Kind::Counter, {{{}, static_cast<double>(stats.engine_id_duplicates)}}});
   out.push_back({"linkwatch_targets", "Targets configured and polled.", Kind::Gauge, {{{}, static_cast<double>(polled)}}});
   out.push_back({"linkwatch_interval_seconds", "The global poll interval.", Kind::Gauge,
                  {{{}, config_ ? std::chrono::duration<double>(config_->global.interval).count() : 0.0}}});

@@ -567,6 +567,65 @@ TEST_F(EngineTest, V3KeysDoNotLeakBetweenTargetsOfTheSameUser) {
   EXPECT_EQ(wrong_auth.load(), 20);
 }
 
+// A device replaced by another on the same address (new engine ID): the engine learns the
+// new ID instead of failing with usmStatsUnknownEngineIDs forever, and says so.
+TEST(EngineIdTest, ChangedEngineIdIsRediscovered) {
+  std::mutex mu;
+  std::vector<std::string> notices;
+  NetSnmpOptions opts;
+  opts.on_notice = [&](const std::string& n) {
+    std::lock_guard g(mu);
+    notices.push_back(n);
+  };
+  auto engine = make_netsnmp_engine(opts);
+  auto first = std::make_unique<test::Snmpd>(std::vector<std::string>{"engineID linkwatch-old-box"});
+  const uint16_t port = first->port();
+  Peer p = v3_peer(first->address(), test::Snmpd::user("authpriv"));
+  p.key = "swapped";
+  p.timeout = 500ms;  // the new agent's report is dropped by Net-SNMP: one timeout to notice
+  p.retries = 0;
+  ASSERT_TRUE(get_sync(*engine, p, {kSysDescr}).ok());
+  first.reset();
+  test::Snmpd second({"engineID linkwatch-new-box"}, port);
+  auto r = get_sync(*engine, p, {kSysDescr});
+  EXPECT_TRUE(r.ok()) << r.error().to_string();
+  auto w = walk_sync(*engine, p, kSystem);
+  EXPECT_FALSE(w.error) << w.error->to_string();
+  EXPECT_EQ(engine->stats().engine_id_changes, 1u);
+  std::lock_guard g(mu);
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_NE(notices[0].find("swapped"), std::string::npos) << notices[0];
+  EXPECT_NE(notices[0].find("engine ID"), std::string::npos) << notices[0];
+}
+
+// Two devices answering with one engine ID (a cloned image): both still poll with their own
+// keys, and the clash is counted and told with both targets named.
+TEST(EngineIdTest, TwoDevicesWithOneEngineIdAreReported) {
+  std::mutex mu;
+  std::vector<std::string> notices;
+  NetSnmpOptions opts;
+  opts.on_notice = [&](const std::string& n) {
+    std::lock_guard g(mu);
+    notices.push_back(n);
+  };
+  auto engine = make_netsnmp_engine(opts);
+  test::Snmpd a({"engineID linkwatch-cloned"});
+  test::Snmpd b({"engineID linkwatch-cloned"});
+  Peer pa = v3_peer(a.address(), test::Snmpd::user("authpriv"));
+  pa.key = "clone-a";
+  Peer pb = v3_peer(b.address(), test::Snmpd::user("authpriv"));
+  pb.key = "clone-b";
+  auto ra = get_sync(*engine, pa, {kSysDescr});
+  auto rb = get_sync(*engine, pb, {kSysDescr});
+  EXPECT_TRUE(ra.ok()) << ra.error().to_string();
+  EXPECT_TRUE(rb.ok()) << rb.error().to_string();
+  EXPECT_EQ(engine->stats().engine_id_duplicates, 1u);
+  std::lock_guard g(mu);
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_NE(notices[0].find("clone-a"), std::string::npos) << notices[0];
+  EXPECT_NE(notices[0].find("clone-b"), std::string::npos) << notices[0];
+}
+
 TEST_F(EngineTest, BadAddressIsATransportError) {
   Peer p = v2c_peer("127.0.0.1:notaport");
   auto r = get_sync(*engine_, p, {kSysDescr});
