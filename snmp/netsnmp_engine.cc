@@ -20,6 +20,7 @@
 
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -85,6 +86,10 @@ struct Session {
   // v3: an answer on this socket named a user we do not have under any engine ID we know:
   // the agent now has another engine ID (Net-SNMP drops its usmStatsUnknownEngineIDs report).
   bool engine_suspect = false;
+  // Datagrams read from this socket that Net-SNMP could not use: unparsable, or a response
+  // matching no request (wrong request-id, late, forged). A timeout after such a reply is
+  // `decode`: the peer did answer, with garbage.
+  uint64_t malformed = 0;
   bool probing = false;
   std::vector<uint64_t> waiting;  // ops waiting for discovery
   int outstanding = 0;            // PDUs on the wire
@@ -161,7 +166,9 @@ struct Op {
 struct Sent {  // one PDU on the wire
   uint64_t op_id = 0;  // 0: an engine-ID discovery probe
   std::shared_ptr<Session> session;
+  uint64_t malformed_at_send = 0;  // the session's `malformed` when this PDU went out
 };
+
 
 struct Reply {  // what a Net-SNMP callback saw, copied out of its PDU
   uint64_t token = 0;
@@ -670,7 +677,7 @@ class NetSnmpEngine final : public Engine {
   bool transmit(Session& s, netsnmp_pdu* pdu, uint64_t op_id, std::shared_ptr<Session> keep,
                 std::string& error) {
     const uint64_t token = next_token_++;
-    wire_[token] = Sent{op_id, std::move(keep)};
+    wire_[token] = Sent{op_id, std::move(keep), s.malformed};
     detail::install(s.user.get());  // the message is built (and its keys looked up) now
     void* magic = reinterpret_cast<void*>(static_cast<uintptr_t>(token));
     if (snmp_sess_async_send(s.sp, pdu, &NetSnmpEngine::on_netsnmp, magic) == 0) {
@@ -746,7 +753,8 @@ class NetSnmpEngine final : public Engine {
       if (auto it = ops_.find(id); it != ops_.end()) finish(*it->second, e, calls);
   }
 
-  void probe_done(const std::shared_ptr<Session>& session, const Reply& r, Calls& calls) {
+  void probe_done(const std::shared_ptr<Session>& session, const Reply& r, uint64_t malformed_at_send,
+                  Calls& calls) {
     Session& s = *session;
     s.probing = false;
     const std::string& key = s.config.key;
@@ -774,7 +782,10 @@ class NetSnmpEngine final : public Engine {
       return;
     }
     Error e;
-    if (r.op == NETSNMP_CALLBACK_OP_TIMED_OUT)
+    if (r.op == NETSNMP_CALLBACK_OP_TIMED_OUT && s.malformed > malformed_at_send)
+      e = Error{kReasonDecode, key + ": only unreadable or unmatched replies to SNMPv3 engine-ID discovery from " +
+                                   s.config.address};
+    else if (r.op == NETSNMP_CALLBACK_OP_TIMED_OUT)
       e = Error{kReasonTimeout, key + ": no answer to SNMPv3 engine-ID discovery from " +
                                     s.config.address};
     else if (r.op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE)
@@ -841,13 +852,17 @@ class NetSnmpEngine final : public Engine {
     detail::install(s.user.get());  // answers are authenticated with this session's keys
     const uint64_t unknown_before = snmp_get_statistic(STAT_USMSTATSUNKNOWNUSERNAMES);
     for (int i = 0; i < kReadsPerWake && s.outstanding > 0; ++i) {
+      // One datagram per read (UDP). One that makes no callback was thrown away by Net-SNMP:
+      // unparsable, or matching no request. (Its statistics miss some of these.)
+      char byte;
+      if (recv(s.fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) < 0) break;  // nothing waiting
+      const size_t replies_before = replies_.size();
       netsnmp_large_fd_set fds;
       netsnmp_large_fd_set_init(&fds, s.fd + 1);
       NETSNMP_LARGE_FD_SET(s.fd, &fds);
       snmp_sess_read2(s.sp, &fds);
       netsnmp_large_fd_set_cleanup(&fds);
-      pollfd more{s.fd, POLLIN, 0};
-      if (poll(&more, 1, 0) <= 0 || !(more.revents & POLLIN)) break;
+      if (replies_.size() == replies_before) ++s.malformed;
     }
     if (s.v3 && snmp_get_statistic(STAT_USMSTATSUNKNOWNUSERNAMES) != unknown_before) s.engine_suspect = true;
   }
@@ -895,7 +910,7 @@ class NetSnmpEngine final : public Engine {
     in_flight_.fetch_sub(1);
     if (r.op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE || r.command != 0) received_.fetch_add(1);
     if (sent.op_id == 0) {
-      probe_done(sent.session, r, calls);
+      probe_done(sent.session, r, sent.malformed_at_send, calls);
       return;
     }
     auto oit = ops_.find(sent.op_id);
@@ -914,9 +929,15 @@ class NetSnmpEngine final : public Engine {
           ready_.push_front(op.id);
           return;
         }
-        failure = Error{kReasonTimeout, key + ": no answer from " + op.peer.address + " after " +
-                                            std::to_string(op.peer.retries + 1) + " tries of " +
-                                            std::to_string(op.peer.timeout.count()) + " ms"};
+        if (const uint64_t bad = sent.session->malformed - sent.malformed_at_send; bad > 0)
+          failure = Error{kReasonDecode, key + ": " + std::to_string(bad) + " unreadable or unmatched " +
+                                             (bad == 1 ? "reply" : "replies") + " from " + op.peer.address +
+                                             " (garbage, or a wrong request-id) and no valid answer after " +
+                                             std::to_string(op.peer.retries + 1) + " tries"};
+        else
+          failure = Error{kReasonTimeout, key + ": no answer from " + op.peer.address + " after " +
+                                              std::to_string(op.peer.retries + 1) + " tries of " +
+                                              std::to_string(op.peer.timeout.count()) + " ms"};
         break;
       case NETSNMP_CALLBACK_OP_SEC_ERROR:
         if (r.command != SNMP_MSG_REPORT)

@@ -333,10 +333,70 @@ TEST_F(EngineTest, WrongV3PasswordsAreAuthErrors) {
   ASSERT_TRUE(r3.ok()) << r3.error().to_string();
 }
 
-// A UDP socket on 127.0.0.1 that reads everything and answers nothing (or garbage).
+// Minimal BER for the misbehaving peer below: tag, short or long length, contents.
+std::string ber(unsigned char tag, const std::string& content) {
+  std::string out(1, static_cast<char>(tag));
+  if (content.size() < 128) {
+    out.push_back(static_cast<char>(content.size()));
+  } else {
+    out.push_back(static_cast<char>(0x82));
+    out.push_back(static_cast<char>(content.size() >> 8));
+    out.push_back(static_cast<char>(content.size() & 0xff));
+  }
+  return out + content;
+}
+
+// Reads one TLV at `pos` of `in`: returns its tag and contents and moves `pos` past it.
+std::optional<std::pair<unsigned char, std::string>> read_tlv(const std::string& in, size_t& pos) {
+  if (pos + 2 > in.size()) return std::nullopt;
+  const auto tag = static_cast<unsigned char>(in[pos++]);
+  size_t len = static_cast<unsigned char>(in[pos++]);
+  if (len & 0x80) {
+    const size_t n = len & 0x7f;
+    if (n == 0 || n > 2 || pos + n > in.size()) return std::nullopt;
+    len = 0;
+    for (size_t i = 0; i < n; ++i) len = (len << 8) | static_cast<unsigned char>(in[pos++]);
+  }
+  if (pos + len > in.size()) return std::nullopt;
+  std::string content = in.substr(pos, len);
+  pos += len;
+  return std::make_pair(tag, std::move(content));
+}
+
+// A well-formed SNMPv2c Response to a v2c request, with the request-id moved by one: what a
+// confused (or spoofing) agent sends. Empty if the request cannot be read.
+std::string response_with_wrong_request_id(const std::string& request) {
+  size_t pos = 0;
+  auto msg = read_tlv(request, pos);
+  if (!msg || msg->first != 0x30) return {};
+  size_t p = 0;
+  auto version = read_tlv(msg->second, p);
+  auto community = read_tlv(msg->second, p);
+  auto pdu = read_tlv(msg->second, p);
+  if (!version || !community || !pdu) return {};
+  size_t q = 0;
+  auto reqid = read_tlv(pdu->second, q);
+  if (!reqid || reqid->first != 0x02 || reqid->second.empty() || reqid->second.size() > 4) return {};
+  uint32_t id = 0;
+  for (unsigned char c : reqid->second) id = (id << 8) | c;
+  ++id;
+  std::string id_bytes{'\0', static_cast<char>(id >> 24), static_cast<char>(id >> 16),
+                       static_cast<char>(id >> 8), static_cast<char>(id)};
+  const std::string sys_descr_oid("\x2b\x06\x01\x02\x01\x01\x01\x00", 8);
+  const std::string varbinds = ber(0x30, ber(0x30, ber(0x06, sys_descr_oid) + ber(0x04, "forged")));
+  const std::string response = ber(0xa2, ber(0x02, id_bytes) + ber(0x02, std::string(1, '\0')) +
+                                             ber(0x02, std::string(1, '\0')) + varbinds);
+  return ber(0x30, ber(0x02, version->second) + ber(0x04, community->second) + response);
+}
+
+// A UDP socket on 127.0.0.1 that reads everything and answers nothing, garbage, or
+// well-formed responses with the wrong request-id. (A hand-written fake: snmpd cannot be
+// made to misbehave like this.)
 class SilentPeer {
  public:
-  explicit SilentPeer(bool garbage = false) : garbage_(garbage) {
+  enum class Mode { Silent, Garbage, WrongRequestId };
+  explicit SilentPeer(bool garbage = false) : SilentPeer(garbage ? Mode::Garbage : Mode::Silent) {}
+  explicit SilentPeer(Mode mode) : mode_(mode) {
     fd_ = socket(AF_INET, SOCK_DGRAM, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
@@ -367,7 +427,13 @@ class SilentPeer {
       const ssize_t n = recvfrom(fd_, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
       if (n <= 0) continue;
       ++packets_;
-      if (!garbage_) continue;
+      if (mode_ == Mode::WrongRequestId) {
+        const std::string out =
+            response_with_wrong_request_id(std::string(reinterpret_cast<const char*>(buf), static_cast<size_t>(n)));
+        if (!out.empty()) sendto(fd_, out.data(), out.size(), 0, reinterpret_cast<sockaddr*>(&from), len);
+        continue;
+      }
+      if (mode_ != Mode::Garbage) continue;
       // Answer with the request truncated, bit-flipped, and pure noise: none may crash or hang.
       for (int variant = 0; variant < 3; ++variant) {
         std::string out(reinterpret_cast<const char*>(buf), static_cast<size_t>(n));
@@ -381,7 +447,7 @@ class SilentPeer {
     }
   }
 
-  bool garbage_;
+  Mode mode_;
   int fd_ = -1;
   uint16_t port_ = 0;
   std::atomic<bool> stop_{false};
@@ -426,12 +492,13 @@ TEST_F(EngineTest, GarbageAnswersNeitherCrashNorHang) {
   p.key = "noisy";
   p.timeout = 500ms;
   p.retries = 1;
+  // The engine saw the replies and could not read them: decode, not timeout.
   auto r = get_sync(*engine_, p, {kSysDescr});
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().reason, kReasonTimeout);
+  EXPECT_EQ(r.error().reason, kReasonDecode) << r.error().to_string();
   auto w = walk_sync(*engine_, p, kIfTable);
   ASSERT_TRUE(w.error);
-  EXPECT_EQ(w.error->reason, kReasonTimeout);
+  EXPECT_EQ(w.error->reason, kReasonDecode) << w.error->to_string();
   Peer v3 = v3_peer(noisy.address(), test::Snmpd::user("authpriv"));
   v3.timeout = 500ms;
   auto r3 = get_sync(*engine_, v3, {kSysDescr});
@@ -439,6 +506,31 @@ TEST_F(EngineTest, GarbageAnswersNeitherCrashNorHang) {
   EXPECT_GT(noisy.packets(), 0);
   // The engine still works.
   EXPECT_TRUE(get_sync(*engine_, v2c_peer(agent_->address()), {kSysDescr}).ok());
+}
+
+TEST_F(EngineTest, RepliesWithTheWrongRequestIdAreDecodeErrors) {
+  SilentPeer confused(SilentPeer::Mode::WrongRequestId);
+  Peer p = v2c_peer(confused.address());
+  p.key = "confused";
+  p.timeout = 300ms;
+  p.retries = 1;
+  auto r = get_sync(*engine_, p, {kSysDescr});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().reason, kReasonDecode) << r.error().to_string();
+  EXPECT_NE(r.error().detail.find("confused"), std::string::npos) << r.error().detail;
+  auto w = walk_sync(*engine_, p, kIfTable);
+  ASSERT_TRUE(w.error);
+  EXPECT_EQ(w.error->reason, kReasonDecode) << w.error->to_string();
+  EXPECT_GE(confused.packets(), 2);
+  // A silent peer stays a timeout.
+  SilentPeer dead;
+  Peer d = v2c_peer(dead.address());
+  d.key = "dead";
+  d.timeout = 300ms;
+  d.retries = 0;
+  auto rd = get_sync(*engine_, d, {kSysDescr});
+  ASSERT_FALSE(rd.ok());
+  EXPECT_EQ(rd.error().reason, kReasonTimeout);
 }
 
 TEST_F(EngineTest, RowCapKeepsRows) {
