@@ -13,6 +13,11 @@
 namespace lw::poll {
 namespace {
 
+// poll_errors_total reasons found by the poller itself (the engine's are snmp::kReason*). Both
+// leave module_up at 1 (the agent answered) while the module's series are missing.
+constexpr const char* kReasonEmptyTable = "empty_table";  // a walk returned no row
+constexpr const char* kReasonWrongType = "wrong_type";    // a value of a type the metric cannot read
+
 double unix_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -292,6 +297,10 @@ void PollerCore::finish(std::shared_ptr<PollJob> job) {
   for (const auto* m : t.plan->modules) t.module_up.emplace_back(m->name, answered);
   for (size_t k = 0; k < job->walks.size() && answered; ++k) {
     const auto& w = job->walks[k];
+    if (!w.error && w.varbinds.empty()) {  // answered, but the table ended at once
+      for (const size_t mi : t.plan->walks[k].modules) t.errors[{t.plan->modules[mi]->name, kReasonEmptyTable}]++;
+      continue;
+    }
     if (!w.error) continue;
     for (const size_t mi : t.plan->walks[k].modules) {
       t.errors[{t.plan->modules[mi]->name, w.error->reason}]++;
@@ -325,7 +334,10 @@ collect::Families PollerCore::build_target_families(TargetRt& t, const PollJob& 
         const auto& uses = t.plan->walks[k].modules;
         if (std::find(uses.begin(), uses.end(), mi) != uses.end()) input.walked.push_back(&job.walks[k].varbinds);
       }
-      merge_into(out, collect::collect(*t.plan->modules[mi], input, {labels}).families);
+      auto collected = collect::collect(*t.plan->modules[mi], input, {labels});
+      // Counted once per poll, like a failed request: the agent typed a value wrongly.
+      if (collected.wrong_type > 0) t.errors[{t.plan->modules[mi]->name, kReasonWrongType}]++;
+      merge_into(out, std::move(collected.families));
     }
 
     state::LinkObservation obs;
