@@ -91,6 +91,10 @@ struct EngineStats {
   uint64_t pdus_received = 0;
   uint64_t engine_id_changes = 0;     // v3: a target answered with a new engine ID (rediscovered)
   uint64_t engine_id_duplicates = 0;  // v3: two addresses answered with one engine ID (clones)
+  // The notification receiver's socket (0 without one): its receive buffer as the kernel
+  // reports it, and the datagrams the kernel dropped there because that buffer was full.
+  int64_t trap_receive_buffer = 0;
+  uint64_t trap_socket_drops = 0;
 };
 
 // A notification received and accepted (credentials checked). SNMPv1 traps arrive translated

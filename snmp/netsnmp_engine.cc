@@ -35,6 +35,7 @@
 #include <unordered_map>
 
 #include "snmp/netsnmp_convert.h"
+#include "snmp/socket_stats.h"
 #include "snmp/walk.h"
 
 namespace lw::snmp {
@@ -311,6 +312,8 @@ class NetSnmpEngine final : public Engine {
     s.pdus_received = received_.load();
     s.engine_id_changes = engine_id_changes_.load();
     s.engine_id_duplicates = engine_id_duplicates_.load();
+    s.trap_receive_buffer = trap_rcvbuf_.load();
+    s.trap_socket_drops = trap_drops_.load();
     return s;
   }
 
@@ -391,6 +394,7 @@ class NetSnmpEngine final : public Engine {
         stopping = take_commands(calls);
         if (!stopping) {
           deliver_notifications(calls);
+          update_trap_drops();
           handle_replies(calls);
           pump(calls);
           // A callback may have queued work while we were busy; replies may have come in.
@@ -534,7 +538,20 @@ class NetSnmpEngine final : public Engine {
     return s;
   }
 
-  void drop_listener() { listener_.reset(); }  // its users leave Net-SNMP's table with it
+  void drop_listener() {  // its users leave Net-SNMP's table with it
+    listener_.reset();
+    trap_rcvbuf_.store(0);
+    trap_drops_.store(0);
+  }
+
+  // Reads the kernel's drop count of the notification socket, at most every 250 ms.
+  void update_trap_drops(bool now = false) {
+    if (!listener_ || listener_->fd < 0) return;
+    const auto t = std::chrono::steady_clock::now();
+    if (!now && t - drops_read_at_ < std::chrono::milliseconds(250)) return;
+    drops_read_at_ = t;
+    if (auto d = detail::socket_drops(listener_->fd)) trap_drops_.store(*d);
+  }
 
   Status listen(Command& c) {
     drop_listener();
@@ -573,7 +590,11 @@ class NetSnmpEngine final : public Engine {
       return Error{kReasonTransport, "notification receiver: cannot set up a session on " + *spec};
     netsnmp_transport* st = snmp_sess_transport(l->sp);
     l->fd = st ? st->sock : -1;
+    if (l->fd >= 0 && options_.trap_receive_buffer > 0)
+      detail::set_receive_buffer(l->fd, options_.trap_receive_buffer);
+    trap_rcvbuf_.store(l->fd >= 0 ? detail::receive_buffer(l->fd).value_or(0) : 0);
     listener_ = std::move(l);
+    update_trap_drops(true);
     return std::nullopt;
   }
 
@@ -1132,6 +1153,9 @@ class NetSnmpEngine final : public Engine {
   std::atomic<uint64_t> received_{0};
   std::atomic<uint64_t> engine_id_changes_{0};
   std::atomic<uint64_t> engine_id_duplicates_{0};
+  std::atomic<int64_t> trap_rcvbuf_{0};
+  std::atomic<uint64_t> trap_drops_{0};
+  std::chrono::steady_clock::time_point drops_read_at_;  // engine thread only
 
   // Engine thread only.
   std::unordered_map<std::string, std::shared_ptr<Session>> sessions_;

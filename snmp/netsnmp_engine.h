@@ -42,6 +42,10 @@ struct NetSnmpOptions {
   // Things an operator should hear about (engine ID changed or shared), naming the targets.
   // Runs on the engine thread, outside the Net-SNMP lock; must not block. May be empty.
   std::function<void(const std::string&)> on_notice;
+  // Receive buffer of the notification socket, bytes (0: the kernel's default). Traps come
+  // in bursts (a power cut at a site): what the buffer cannot hold, the kernel drops, and
+  // EngineStats::trap_socket_drops counts.
+  int64_t trap_receive_buffer = 4 << 20;
 };
 
 // Starts the engine thread. Never returns null; a failure to set up (no sockets) is reported

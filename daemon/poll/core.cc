@@ -515,6 +515,12 @@ collect::Families PollerCore::global_families() const {
     out.push_back(std::move(rejected));
     out.push_back({"linkwatch_traps_unmatched_total", "Notifications from an agent address that is no polled target.",
                    Kind::Counter, {{{}, static_cast<double>(traps_unmatched_)}}});
+    out.push_back({"linkwatch_trap_socket_drops_total",
+                   "Datagrams the kernel dropped on the trap socket because its receive buffer was full.",
+                   Kind::Counter, {{{}, static_cast<double>(stats.trap_socket_drops)}}});
+    out.push_back({"linkwatch_trap_receive_buffer_bytes",
+                   "Receive buffer of the trap socket as the kernel reports it (about twice the setting).",
+                   Kind::Gauge, {{{}, static_cast<double>(stats.trap_receive_buffer)}}});
   }
   return out;
 }

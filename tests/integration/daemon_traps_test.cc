@@ -11,6 +11,10 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <optional>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -45,6 +49,7 @@ class DaemonTrapsTest : public ::testing::Test {
            "  timeout: 2s\n"
            "  trap_listen_address: 127.0.0.1:" << trap_port_ << "\n"
            "  trap_auths: [traps_v2, traps_v3]\n"
+           "  trap_receive_buffer: 1048576\n"
            "include:\n"
            "  - " << LW_SOURCE_DIR << "/config/modules/\n"
            "auths:\n"
@@ -182,6 +187,50 @@ TEST_F(DaemonTrapsTest, NoSecretInTheLogOrMetrics) {
     EXPECT_EQ(log.find(secret), std::string::npos) << secret;
     EXPECT_EQ(metrics.find(secret), std::string::npos) << secret;
   }
+}
+
+// The kernel's drop count for the socket bound to 127.0.0.1:`port` (/proc/net/udp, last column).
+std::optional<double> proc_udp_drops(uint16_t port) {
+  std::ifstream in("/proc/net/udp");
+  char want[32];
+  std::snprintf(want, sizeof want, "0100007F:%04X", port);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, f, last;
+    fields >> slot >> local;
+    if (local != want) continue;
+    while (fields >> f) last = f;
+    return std::stod(last);
+  }
+  return std::nullopt;
+}
+
+// A bounded flood of junk at the trap port: the daemon's drop counter is the kernel's own
+// (whether or not this machine is slow enough to drop), and the buffer is what was set.
+TEST_F(DaemonTrapsTest, TrapSocketDropsAreTheKernelsAndTheBufferIsRaised) {
+  EXPECT_GE(value("linkwatch_trap_receive_buffer_bytes", {}), 1048576);
+  const int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(trap_port_);
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const std::string junk(1000, 'x');
+  for (int i = 0; i < 20000; ++i)
+    sendto(fd, junk.data(), junk.size(), 0, reinterpret_cast<const sockaddr*>(&to), sizeof to);
+  close(fd);
+  const auto kernel = proc_udp_drops(trap_port_);
+  ASSERT_TRUE(kernel.has_value()) << "no socket on the trap port in /proc/net/udp";
+  EXPECT_TRUE(test::wait_until(
+      [&] {
+        const auto now = proc_udp_drops(trap_port_);
+        return now && daemon_->scrape().value("linkwatch_trap_socket_drops_total", {}) == *now;
+      },
+      15s, 100ms))
+      << "kernel: " << proc_udp_drops(trap_port_).value_or(-1) << "\n" << daemon_->scrape().text;
+  std::cout << "trap flood: 20000 datagrams, " << proc_udp_drops(trap_port_).value_or(-1)
+            << " dropped by the kernel\n";
 }
 
 TEST(DaemonTrapsStartup, UnbindableTrapAddressIsAStartupError) {
