@@ -42,6 +42,7 @@ inline constexpr const char* kReasonOidNotIncreasing = "oid_not_increasing";  //
 inline constexpr const char* kReasonRowCap = "row_cap";           // walk stopped at the row cap
 inline constexpr const char* kReasonTransport = "transport";      // socket / address resolution
 inline constexpr const char* kReasonDecode = "decode";            // garbage from the peer
+inline constexpr const char* kReasonDns = "dns";                  // the peer's name does not resolve
 
 struct Credentials {
   enum class Version : uint8_t { V1 = 1, V2c = 2, V3 = 3 };

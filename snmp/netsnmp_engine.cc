@@ -202,6 +202,7 @@ class NetSnmpEngine final : public Engine {
   explicit NetSnmpEngine(NetSnmpOptions options) : options_(std::move(options)) {
     if (options_.max_in_flight < 1) options_.max_in_flight = 1;
     wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    resolver_ = std::make_unique<Resolver>(options_.dns, [this] { wake(); });
     thread_ = std::thread([this] {
       pthread_setname_np(pthread_self(), "lw-engine");  // for top -H and the benchmark
       run();
@@ -215,6 +216,7 @@ class NetSnmpEngine final : public Engine {
     }
     wake();
     thread_.join();
+    resolver_.reset();  // calls wake() no more
     if (wake_fd_ >= 0) close(wake_fd_);
   }
 
@@ -393,6 +395,7 @@ class NetSnmpEngine final : public Engine {
         std::lock_guard g(netsnmp_lock());
         stopping = take_commands(calls);
         if (!stopping) {
+          resume_resolved(calls);
           deliver_notifications(calls);
           update_trap_drops();
           handle_replies(calls);
@@ -499,23 +502,51 @@ class NetSnmpEngine final : public Engine {
         op->chunks.push_back(std::move(chunk));
       }
     }
-    auto session = session_for(op->peer);
-    if (!session) {
-      Op& ref = *op;
-      ops_.emplace(ref.id, std::move(op));
-      finish(ref, session.error(), calls);
-      return;
-    }
-    op->session = std::move(*session);
-    if (!op->is_walk && op->chunks.empty()) {  // GET of nothing
-      Op& ref = *op;
-      ops_.emplace(ref.id, std::move(op));
-      finish(ref, std::nullopt, calls);
-      return;
-    }
-    ready_.push_back(op->id);
-    ops_.emplace(op->id, std::move(op));
+    Op& ref = *op;
+    ops_.emplace(ref.id, std::move(op));
+    attach(ref, calls);
     ready_n_.store(static_cast<int64_t>(ready_.size()));
+  }
+
+  // Gives an op its session, once its peer's name (if it has one) is resolved, and queues it.
+  void attach(Op& op, Calls& calls) {
+    Peer wire = op.peer;
+    const HostPart h = split_host(op.peer.address);
+    if (h.is_name) {
+      const Resolver::Answer a = resolver_->lookup(h.host);
+      if (a.state == Resolver::Answer::State::Pending) {
+        dns_waiting_[h.host].push_back(op.id);  // attach() again once resolved
+        return;
+      }
+      if (a.state == Resolver::Answer::State::Failed) {
+        finish(op, Error{kReasonDns, op.peer.key + ": " + a.error.detail}, calls);
+        return;
+      }
+      wire.address = (a.address.find(':') != std::string::npos ? "[" + a.address + "]" : a.address) + h.port_suffix;
+    }
+    auto session = session_for(wire);  // a new address (the name moved) opens a new session
+    if (!session) {
+      finish(op, session.error(), calls);
+      return;
+    }
+    op.session = std::move(*session);
+    if (!op.is_walk && op.chunks.empty()) {  // GET of nothing
+      finish(op, std::nullopt, calls);
+      return;
+    }
+    ready_.push_back(op.id);
+  }
+
+  // Ops that waited for a name whose resolution has finished.
+  void resume_resolved(Calls& calls) {
+    for (const std::string& host : resolver_->take_done()) {
+      auto it = dns_waiting_.find(host);
+      if (it == dns_waiting_.end()) continue;
+      auto ids = std::move(it->second);
+      dns_waiting_.erase(it);
+      for (uint64_t id : ids)
+        if (auto o = ops_.find(id); o != ops_.end()) attach(*o->second, calls);
+    }
   }
 
   Result<std::shared_ptr<Session>> session_for(const Peer& peer) {
@@ -950,6 +981,8 @@ class NetSnmpEngine final : public Engine {
           ready_.push_front(op.id);
           return;
         }
+        if (const HostPart h = split_host(op.peer.address); h.is_name)
+          resolver_->expire(h.host);  // the name may have moved: resolve it again before the next try
         if (const uint64_t bad = sent.session->malformed - sent.malformed_at_send; bad > 0)
           failure = Error{kReasonDecode, key + ": " + std::to_string(bad) + " unreadable or unmatched " +
                                              (bad == 1 ? "reply" : "replies") + " from " + op.peer.address +
@@ -1105,6 +1138,7 @@ class NetSnmpEngine final : public Engine {
           finish(*it->second, Error{kReasonTransport, it->second->peer.key + ": engine stopped"},
                  calls);
       ready_.clear();
+      dns_waiting_.clear();
       // Closing a session may call on_netsnmp for its requests: let it find nothing.
       auto wire = std::move(wire_);
       wire_.clear();
@@ -1160,6 +1194,8 @@ class NetSnmpEngine final : public Engine {
   // Engine thread only.
   std::unordered_map<std::string, std::shared_ptr<Session>> sessions_;
   std::unordered_map<uint64_t, std::unique_ptr<Op>> ops_;
+  std::unique_ptr<Resolver> resolver_;
+  std::unordered_map<std::string, std::vector<uint64_t>> dns_waiting_;  // name -> ops
   std::deque<uint64_t> ready_;                 // ops waiting for a slot, FIFO
   std::unordered_map<uint64_t, Sent> wire_;    // token -> PDU on the wire
   std::vector<Reply> replies_;                 // filled by on_netsnmp

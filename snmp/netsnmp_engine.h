@@ -18,8 +18,9 @@
 //   passwords each get their own result. An agent that answers usmStatsUnknownEngineIDs (its
 //   engine ID changed) is discovered again; a changed ID and one ID answered from two
 //   addresses (cloned devices) are counted in EngineStats and told to `on_notice`.
-// - DNS names are resolved when a session opens, on the engine thread (blocking): prefer
-//   addresses for large target lists.
+// - DNS names are resolved off the engine thread (snmp/resolver.h): a request to a name
+//   waits for its first answer without holding up the others, answers are renewed every
+//   `dns_refresh` and after a timeout, and a name that does not resolve is `dns`.
 // - A wrong v2c community or v3 privacy password is silently dropped by agents: `timeout`.
 //   Unknown user, wrong auth digest and similar USM reports are `auth`.
 // - Opaque-wrapped float/double values arrive as Type::Opaque holding their decimal text.
@@ -33,6 +34,7 @@
 #include <string>
 
 #include "snmp/engine.h"
+#include "snmp/resolver.h"
 
 namespace lw::snmp {
 
@@ -46,6 +48,9 @@ struct NetSnmpOptions {
   // in bursts (a power cut at a site): what the buffer cannot hold, the kernel drops, and
   // EngineStats::trap_socket_drops counts.
   int64_t trap_receive_buffer = 4 << 20;
+  // DNS names of peers: how often they are resolved again, how soon a failure is retried,
+  // and (tests) the resolver itself; empty: getaddrinfo().
+  ResolverOptions dns;
 };
 
 // Starts the engine thread. Never returns null; a failure to set up (no sockets) is reported

@@ -25,7 +25,7 @@ double unix_now() {
 // A target that did not answer at all, as opposed to one that answered with an error.
 bool silent(const Error& e) {
   return e.reason == snmp::kReasonTimeout || e.reason == snmp::kReasonAuth ||
-         e.reason == snmp::kReasonTransport || e.reason == snmp::kReasonDecode;
+         e.reason == snmp::kReasonTransport || e.reason == snmp::kReasonDecode || e.reason == snmp::kReasonDns;
 }
 
 // Stable per-target phase within the interval, so polls spread evenly and stay spread

@@ -718,6 +718,89 @@ TEST(EngineIdTest, TwoDevicesWithOneEngineIdAreReported) {
   EXPECT_NE(notices[0].find("clone-b"), std::string::npos) << notices[0];
 }
 
+// Target names: `localhost` comes from /etc/hosts; a `.invalid` name (RFC 6761) never resolves
+// and says so as `dns` (it was a transport error from inside the engine thread).
+TEST_F(EngineTest, NamesResolveAndUnresolvableNamesAreDns) {
+  Peer local = v2c_peer("localhost:" + std::to_string(agent_->port()));
+  local.key = "by-name";
+  auto r = get_sync(*engine_, local, {kSysDescr});
+  EXPECT_TRUE(r.ok()) << r.error().to_string();
+  Peer nowhere = v2c_peer("no-such-site.invalid:" + std::to_string(agent_->port()));
+  nowhere.key = "nowhere";
+  auto bad = get_sync(*engine_, nowhere, {kSysDescr});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().reason, kReasonDns) << bad.error().to_string();
+  EXPECT_NE(bad.error().detail.find("no-such-site.invalid"), std::string::npos) << bad.error().detail;
+  auto w = walk_sync(*engine_, nowhere, kSystem);
+  ASSERT_TRUE(w.error);
+  EXPECT_EQ(w.error->reason, kReasonDns);
+}
+
+// A slow DNS answer holds up only the requests to that name. (The slow resolver is a stand-in:
+// no DNS server runs here; the engine calls it exactly where it calls getaddrinfo.)
+TEST(EngineDnsTest, ASlowNameDoesNotDelayOtherTargets) {
+  test::Snmpd agent;
+  NetSnmpOptions opts;
+  opts.dns.resolve = [](const std::string& name) -> Result<std::string> {
+    if (name == "slow.example") {
+      std::this_thread::sleep_for(1500ms);
+      return std::string("127.0.0.1");
+    }
+    return resolve_with_getaddrinfo(name);
+  };
+  auto engine = make_netsnmp_engine(opts);
+  Peer slow = v2c_peer("slow.example:" + std::to_string(agent.port()));
+  slow.key = "slow";
+  std::promise<std::pair<bool, Clock::time_point>> slow_done;
+  const auto start = Clock::now();
+  engine->get(slow, {kSysDescr}, [&](Result<VarBinds> r) { slow_done.set_value({r.ok(), Clock::now()}); });
+  std::this_thread::sleep_for(50ms);  // the slow name is being resolved now
+  auto fast = get_sync(*engine, v2c_peer(agent.address()), {kSysDescr});
+  const auto fast_at = Clock::now();
+  EXPECT_TRUE(fast.ok()) << fast.error().to_string();
+  EXPECT_LT(fast_at - start, 1000ms) << "a request to an address waited for a DNS answer";
+  auto f = slow_done.get_future();
+  ASSERT_EQ(f.wait_for(30s), std::future_status::ready);
+  auto [ok, at] = f.get();
+  EXPECT_TRUE(ok);
+  EXPECT_GE(at - start, 1400ms);
+}
+
+// A name that now points elsewhere: after a timeout it is resolved again, and every
+// `refresh` anyway.
+TEST(EngineDnsTest, NamesAreResolvedAgainAfterATimeoutAndOnSchedule) {
+  test::Snmpd agent;
+  std::mutex mu;
+  std::string points_to = "127.0.0.9";  // nothing answers there
+  std::atomic<int> lookups{0};
+  NetSnmpOptions opts;
+  opts.dns.refresh = 300ms;
+  opts.dns.resolve = [&](const std::string&) -> Result<std::string> {
+    ++lookups;
+    std::lock_guard g(mu);
+    return points_to;
+  };
+  auto engine = make_netsnmp_engine(opts);
+  Peer p = v2c_peer("moving.example:" + std::to_string(agent.port()));
+  p.key = "moving";
+  p.timeout = 300ms;
+  p.retries = 0;
+  auto first = get_sync(*engine, p, {kSysDescr});
+  ASSERT_FALSE(first.ok());
+  EXPECT_EQ(first.error().reason, kReasonTimeout) << first.error().to_string();
+  {
+    std::lock_guard g(mu);
+    points_to = "127.0.0.1";  // the device moved (or DNS was fixed)
+  }
+  auto second = get_sync(*engine, p, {kSysDescr});
+  EXPECT_TRUE(second.ok()) << second.error().to_string();
+  EXPECT_EQ(lookups.load(), 2);
+  // Renewed on schedule, while the last answer keeps being used.
+  std::this_thread::sleep_for(400ms);
+  EXPECT_TRUE(get_sync(*engine, p, {kSysDescr}).ok());
+  EXPECT_TRUE(test::wait_until([&] { return lookups.load() >= 3; }, 5s));
+}
+
 TEST_F(EngineTest, BadAddressIsATransportError) {
   Peer p = v2c_peer("127.0.0.1:notaport");
   auto r = get_sync(*engine_, p, {kSysDescr});
