@@ -1,5 +1,7 @@
 #include "sim/recording.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 namespace lw::sim {
@@ -66,7 +68,7 @@ TEST(Recording, EverySnmpwalkOutputModeReplaysLikeOn) {
   const auto ref = fixture("On.txt");
   ASSERT_EQ(ref.size(), 137u);  // 139 answers, less "No Such Object" and "No Such Instance"
   // Modes that keep types; -Ot drops only the Timeticks type (a bare number is Timeticks).
-  for (const char* name : {"default.txt", "Of.txt", "Onet.txt", "Ot.txt", "OnT.txt", "Onx.txt", "OnUb.txt",
+  for (const char* name : {"default.txt", "Of.txt", "Onet.txt", "Ot.txt", "OnT.txt", "Onx.txt", "Ona.txt", "OnUb.txt",
                            "Onq.txt", "Oq.txt", "OnQ.txt", "Onqt.txt", "OnqT.txt"}) {
     SCOPED_TRACE(name);
     const std::string mode(name);
@@ -83,9 +85,18 @@ TEST(Recording, EverySnmpwalkOutputModeReplaysLikeOn) {
       if (!typeless) {
         EXPECT_EQ(have.type, want.type);
       }
+      // -Oa prints bytes outside printable ASCII as '.': only the length survives.
+      const bool lossy = mode == "Ona.txt" && std::any_of(want.bytes.begin(), want.bytes.end(), [](char c) {
+                           return c < 0x20 || c > 0x7e;
+                         });
+      if (lossy) {
+        EXPECT_EQ(have.bytes.size(), want.bytes.size());
+      }
       if (!numeric) {
         EXPECT_EQ(have.type, want.type);
-        EXPECT_EQ(have.bytes, want.bytes);
+        if (!lossy) {
+          EXPECT_EQ(have.bytes, want.bytes);
+        }
         EXPECT_EQ(have.oid, want.oid);
       } else if (!moves(ref[i])) {
         EXPECT_EQ(number(have), number(want));

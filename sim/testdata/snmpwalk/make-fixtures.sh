@@ -19,6 +19,7 @@ walk -On -Oe -Ot > Onet.txt
 walk -Ot > Ot.txt
 walk -On -OT > OnT.txt
 walk -On -Ox > Onx.txt
+walk -On -Oa > Ona.txt
 walk -On -Oq > Onq.txt
 walk -Oq > Oq.txt
 walk -On -OQ > OnQ.txt
