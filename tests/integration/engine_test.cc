@@ -801,6 +801,20 @@ TEST(EngineDnsTest, NamesAreResolvedAgainAfterATimeoutAndOnSchedule) {
   EXPECT_TRUE(test::wait_until([&] { return lookups.load() >= 3; }, 5s));
 }
 
+// A table the agent does not have: the walk ends at once, with no row and no error (the
+// poller counts it as `empty_table`, daemon/poll/core.cc).
+TEST_F(EngineTest, WalkOfAnAbsentTableHasNoRowsAndNoError) {
+  for (const char* root : {"1.3.6.1.2.1.999", "1.3.6.1.6.3.999"}) {
+    auto w = walk_sync(*engine_, v2c_peer(agent_->address()), *parse_oid(root));
+    EXPECT_FALSE(w.error) << root << ": " << w.error->to_string();
+    EXPECT_TRUE(w.varbinds.empty()) << root;
+  }
+  // Past the end of the whole MIB: endOfMibView at once.
+  auto end = walk_sync(*engine_, v2c_peer(agent_->address()), *parse_oid("2.99"));
+  EXPECT_FALSE(end.error);
+  EXPECT_TRUE(end.varbinds.empty());
+}
+
 TEST_F(EngineTest, BadAddressIsATransportError) {
   Peer p = v2c_peer("127.0.0.1:notaport");
   auto r = get_sync(*engine_, p, {kSysDescr});
