@@ -80,6 +80,11 @@ std::optional<Series> make_series(const config::Metric& m, const snmp::Value& v,
   return Series{std::move(labels), *n};
 }
 
+// A value the agent did send, of a type the metric cannot read as a number.
+bool wrong_type(const config::Metric& m, const snmp::Value& v) {
+  return has_value(v) && !is_label_type(m.type) && !to_number(v, m.scale);
+}
+
 std::string help_for(const config::Metric& m) {
   if (!m.help.empty()) return m.help;
   return "MIB object " + m.name + " (" + snmp::to_string(m.oid) + ")";
@@ -104,7 +109,7 @@ std::optional<std::string> lookup_value(const config::Lookup& lookup,
 }
 
 void collect_scalar(const config::Metric& m, const OidIndex& scalars, const OidIndex& walked,
-                    const CollectOptions& options, Family& family, size_t& skipped) {
+                    const CollectOptions& options, Family& family, CollectOutput& out) {
   snmp::Oid instance = m.oid;
   instance.push_back(0);
   const snmp::Value* v = scalars.find(instance);
@@ -113,18 +118,19 @@ void collect_scalar(const config::Metric& m, const OidIndex& scalars, const OidI
   if (auto s = make_series(m, *v, options.target_labels)) {
     family.series.push_back(std::move(*s));
   } else {
-    ++skipped;
+    ++out.skipped;
+    if (wrong_type(m, *v)) ++out.wrong_type;
   }
 }
 
 void collect_table(const config::Metric& m, const OidIndex& walked,
-                   const CollectOptions& options, Family& family, size_t& skipped) {
+                   const CollectOptions& options, Family& family, CollectOutput& out) {
   for (const snmp::VarBind* vb : walked.subtree(m.oid)) {
     const std::span<const uint32_t> suffix(vb->oid.begin() + static_cast<std::ptrdiff_t>(m.oid.size()),
                                            vb->oid.end());
     auto row = decode_index(m.indexes, suffix);
     if (suffix.empty() || !row) {
-      ++skipped;
+      ++out.skipped;
       continue;
     }
     Labels labels = options.target_labels;
@@ -137,7 +143,8 @@ void collect_table(const config::Metric& m, const OidIndex& walked,
     if (auto s = make_series(m, vb->value, std::move(labels))) {
       family.series.push_back(std::move(*s));
     } else {
-      ++skipped;
+      ++out.skipped;
+      if (wrong_type(m, vb->value)) ++out.wrong_type;
     }
   }
 }
@@ -159,9 +166,9 @@ CollectOutput collect(const config::Module& module, const ModuleView& input, con
     family.help = help_for(m);
     family.kind = m.type == config::MetricType::Counter ? Kind::Counter : Kind::Gauge;
     if (m.indexes.empty()) {
-      collect_scalar(m, scalars, walked, options, family, out.skipped);
+      collect_scalar(m, scalars, walked, options, family, out);
     } else {
-      collect_table(m, walked, options, family, out.skipped);
+      collect_table(m, walked, options, family, out);
     }
     if (!family.series.empty()) out.families.push_back(std::move(family));
   }

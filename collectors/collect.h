@@ -25,7 +25,8 @@
 // - String, IpAddress, PhysAddress, Hex → gauge at 1 with the text as a label named after
 //   the metric (`sysDescr{sysDescr="..."} 1`).
 // - `skipped` counts varbinds of a metric's column or scalar that became no sample: an
-//   undecodable index, an exception or NULL, a value that is not a number.
+//   undecodable index, an exception or NULL, a value that is not a number. `wrong_type`
+//   counts the last kind alone (an agent that types a column wrongly, not one that lacks it).
 // The walked varbinds are sorted once per call: lookups are binary searches, so 100k
 // varbinds cost O(n log n), not a scan per row.
 //
@@ -48,7 +49,8 @@ struct CollectOptions {
 
 struct CollectOutput {
   Families families;
-  size_t skipped = 0;  // varbinds that could not be turned into samples
+  size_t skipped = 0;     // varbinds that could not be turned into samples
+  size_t wrong_type = 0;  // of those, values present but not of a type the metric can read
 };
 
 CollectOutput collect(const config::Module& module, const ModuleInput& input,

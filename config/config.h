@@ -56,6 +56,9 @@ struct Global {
   int unreachable_backoff = 4;
   std::string trap_listen_address;      // empty: no trap receiver
   std::vector<std::string> trap_auths;  // names in Config::auths
+  // Receive buffer of the trap socket, bytes (what a burst of traps can queue while the
+  // engine is busy; the kernel drops the rest). 0: the kernel's default.
+  int64_t trap_receive_buffer = 4 << 20;
 };
 
 // How an index OID suffix becomes a label value (snmp_exporter's index types).

@@ -118,6 +118,8 @@ Status Daemon::reload() {
                  neu.max_in_flight);
   if (old.trap_listen_address != neu.trap_listen_address)
     spdlog::warn("global.trap_listen_address changed: takes effect at restart");
+  if (old.trap_receive_buffer != neu.trap_receive_buffer)
+    spdlog::warn("global.trap_receive_buffer changed: takes effect at restart");
   {
     const auto a = TrapReceiver::accepted(*config_), b = TrapReceiver::accepted(*r.config);
     const bool same = std::equal(a.begin(), a.end(), b.begin(), b.end(),
@@ -174,6 +176,8 @@ int Daemon::run() {
 
   snmp::NetSnmpOptions eo;
   eo.max_in_flight = config_->global.max_in_flight;
+  eo.on_notice = [](const std::string& notice) { spdlog::warn("snmp: {}", notice); };
+  eo.trap_receive_buffer = config_->global.trap_receive_buffer;
   parts_->engine = snmp::make_netsnmp_engine(eo);
   parts_->poller = std::make_unique<poll::Poller>(*parts_->engine, parts_->box);
 

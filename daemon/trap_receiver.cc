@@ -27,7 +27,14 @@ Status TrapReceiver::start(snmp::Engine& engine, const config::Config& config) {
       hint = " (ports below 1024 need CAP_NET_BIND_SERVICE: see systemd/trap-port.conf)";
     return Error{st->reason, "global.trap_listen_address " + address + ": " + st->detail + hint};
   }
-  spdlog::info("receiving SNMP notifications on {} ({} auths)", address, config.global.trap_auths.size());
+  const int64_t buffer = engine.stats().trap_receive_buffer;
+  spdlog::info("receiving SNMP notifications on {} ({} auths, receive buffer {} bytes)", address,
+               config.global.trap_auths.size(), buffer);
+  // The kernel reports about twice what it granted; less than asked means rmem_max capped it.
+  if (buffer > 0 && buffer < config.global.trap_receive_buffer)
+    spdlog::warn("traps: the receive buffer is {} bytes, not the {} asked for: raise net.core.rmem_max "
+                 "(or grant CAP_NET_ADMIN) so a burst of traps is not dropped",
+                 buffer, config.global.trap_receive_buffer);
   return std::nullopt;
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 // Recorded walks, so that a real device's recording becomes a simulated device.
 //
-// Two formats: the output of `snmpwalk -On` (Net-SNMP's text, one `.oid = TYPE: value` per
-// varbind, strings and hex that run over several lines included) and snmpsim's `.snmprec`
+// Two formats: the output of `snmpwalk` in any mode that prints OIDs (Net-SNMP's text; the
+// forms are listed in snmpwalk_parse.cc and sim/README.md) and snmpsim's `.snmprec`
 // (`oid|tag|value`, tag with an `x` suffix when the value is hex). The format is chosen by
 // the file name (.snmprec) or else by the first line.
 //

@@ -42,6 +42,7 @@ inline constexpr const char* kReasonOidNotIncreasing = "oid_not_increasing";  //
 inline constexpr const char* kReasonRowCap = "row_cap";           // walk stopped at the row cap
 inline constexpr const char* kReasonTransport = "transport";      // socket / address resolution
 inline constexpr const char* kReasonDecode = "decode";            // garbage from the peer
+inline constexpr const char* kReasonDns = "dns";                  // the peer's name does not resolve
 
 struct Credentials {
   enum class Version : uint8_t { V1 = 1, V2c = 2, V3 = 3 };
@@ -89,6 +90,12 @@ struct EngineStats {
   int64_t queued = 0;          // waiting for a slot
   uint64_t pdus_sent = 0;
   uint64_t pdus_received = 0;
+  uint64_t engine_id_changes = 0;     // v3: a target answered with a new engine ID (rediscovered)
+  uint64_t engine_id_duplicates = 0;  // v3: two addresses answered with one engine ID (clones)
+  // The notification receiver's socket (0 without one): its receive buffer as the kernel
+  // reports it, and the datagrams the kernel dropped there because that buffer was full.
+  int64_t trap_receive_buffer = 0;
+  uint64_t trap_socket_drops = 0;
 };
 
 // A notification received and accepted (credentials checked). SNMPv1 traps arrive translated

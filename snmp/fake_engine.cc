@@ -32,7 +32,12 @@ FakeEngine::~FakeEngine() {
   worker_.join();
 }
 
-void FakeEngine::deliver(std::function<void()> call) {
+void FakeEngine::deliver(std::function<void()> answer) {
+  // Answered (no longer in flight) when its callback starts, as with the real engine.
+  auto call = [this, answer = std::move(answer)] {
+    in_flight_.fetch_sub(1);
+    answer();
+  };
   if (!async_) {
     call();
     return;
@@ -67,10 +72,13 @@ void FakeEngine::forget(const std::string& key) {
 
 EngineStats FakeEngine::stats() const {
   std::lock_guard lock(mu_);
-  return stats_;
+  EngineStats s = stats_;
+  s.in_flight = in_flight_.load();
+  return s;
 }
 
 void FakeEngine::get(const Peer& peer, std::vector<Oid> oids, GetCallback done) {
+  in_flight_.fetch_add(1);
   std::optional<Result<VarBinds>> result;
   {
     std::lock_guard lock(mu_);
@@ -123,6 +131,7 @@ VarBinds FakeEngine::bulk_response(FakeAgent& agent, const Oid& start, int repet
 }
 
 void FakeEngine::walk(const Peer& peer, Oid root, WalkCallback done) {
+  in_flight_.fetch_add(1);
   WalkResult result;
   {
     std::lock_guard lock(mu_);

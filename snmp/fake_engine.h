@@ -9,8 +9,10 @@
 //
 // Thread safety: add()/agent() before use; get()/walk() may be called from any thread.
 // Callbacks run synchronously on the caller's thread unless `async` is set, in which case
-// they run on a worker thread, as with the real engine.
+// they run on a worker thread, as with the real engine. A request is counted in
+// stats().in_flight from the call until its callback starts.
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -61,6 +63,7 @@ class FakeEngine final : public Engine {
   mutable std::mutex mu_;
   std::map<std::string, FakeAgent> agents_;
   EngineStats stats_;
+  std::atomic<int64_t> in_flight_{0};  // requests whose callback has not started
 
   // async mode only
   bool async_;

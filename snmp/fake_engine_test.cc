@@ -3,6 +3,8 @@
 #include <atomic>
 #include <thread>
 
+#include <future>
+
 #include <gtest/gtest.h>
 
 namespace lw::snmp {
@@ -167,6 +169,32 @@ TEST_F(FakeEngineTest, StatsCountPdus) {
   EXPECT_GT(s.pdus_sent, 0u);
   EXPECT_EQ(s.pdus_sent, s.pdus_received);
   EXPECT_EQ(s.in_flight, 0);
+}
+
+// Requests whose answers have not been delivered yet are in flight, as on the real engine;
+// the poller's linkwatch_requests_in_flight reads this.
+TEST(FakeEngineAsync, UndeliveredAnswersAreInFlight) {
+  FakeEngine engine(/*async=*/true);
+  engine.agent("r1").mib[Oid{1, 3, 6, 1, 2, 1, 1, 5, 0}] = Value::Str("r1");
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<int> done{0};
+  std::atomic<bool> started{false};
+  engine.get(peer("r1"), {Oid{1, 3, 6, 1, 2, 1, 1, 5, 0}}, [&, released](Result<VarBinds>) {
+    started = true;
+    released.wait();  // holds the worker: the answers below stay undelivered
+    ++done;
+  });
+  for (int i = 0; i < 3; ++i)
+    engine.walk(peer("r1"), Oid{1, 3, 6, 1, 2, 1, 1}, [&](WalkResult) { ++done; });
+  for (int i = 0; i < 500 && !started.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  // The first answer is being delivered (its callback runs); three wait behind it.
+  EXPECT_EQ(engine.stats().in_flight, 3);
+  release.set_value();
+  for (int i = 0; i < 500 && done.load() < 4; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(done.load(), 4);
+  EXPECT_EQ(engine.stats().in_flight, 0);
 }
 
 TEST(FakeEngineAsync, CallbacksRunOnAnotherThreadAndMayReenter) {

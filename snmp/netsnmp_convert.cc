@@ -317,8 +317,8 @@ Result<void*> open_session(const Peer& peer) {
   return sp;
 }
 
-Status put_usm_user(const Credentials& c, const std::string& engine_id) {
-  if (c.version != Credentials::Version::V3) return std::nullopt;
+Result<UsmUserPtr> make_usm_user(const Credentials& c, const std::string& engine_id) {
+  if (c.version != Credentials::Version::V3) return Error{kReasonAuth, "not an SNMPv3 credential"};
   if (engine_id.empty()) return Error{kReasonAuth, "user " + c.username + ": empty engine ID"};
   netsnmp_session s;
   snmp_sess_init(&s);
@@ -332,15 +332,9 @@ Status put_usm_user(const Credentials& c, const std::string& engine_id) {
   }
   s.securityEngineID = reinterpret_cast<u_char*>(id.data());
   s.securityEngineIDLen = id.size();
-  const auto* eid = reinterpret_cast<const u_char*>(id.data());
-  if (usmUser* old = usm_get_user(eid, id.size(), user.data())) {
-    usm_remove_user(old);
-    usm_free_user(old);
-  }
-  const int rc = usm_create_user_from_session(&s);  // localizes the keys to `id`
+  auto made = make_usm_user(s);  // localizes the keys to `id`
   wipe_keys(s);
-  if (rc != SNMPERR_SUCCESS) return Error{kReasonAuth, "user " + c.username + ": cannot create the USM user"};
-  return std::nullopt;
+  return made;
 }
 
 std::string sender_address(const snmp_pdu& pdu) {

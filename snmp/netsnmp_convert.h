@@ -13,6 +13,7 @@
 #include "common/result.h"
 #include "snmp/engine.h"
 #include "snmp/types.h"
+#include "snmp/usm_users.h"
 
 struct variable_list;
 struct snmp_pdu;
@@ -34,10 +35,10 @@ Result<VarBinds> to_varbinds(const snmp_pdu& pdu);
 // by the engine asynchronously). Returns the opaque session pointer (snmp_sess_open's).
 Result<void*> open_session(const Peer& peer);
 
-// Puts a USM user for `c` (v3) under `engine_id` (raw bytes) into Net-SNMP's user table,
-// replacing one of the same (engine ID, name): keys derived from the passwords and localized
-// to that engine ID. Error (reason auth) if the credentials cannot be used.
-Status put_usm_user(const Credentials& c, const std::string& engine_id);
+// A USM user for `c` (v3) under `engine_id` (raw bytes), keys derived from the passwords and
+// localized to that engine ID, owned by the caller and not in Net-SNMP's table until
+// install() (snmp/usm_users.h). Error (reason auth) if the credentials cannot be used.
+Result<UsmUserPtr> make_usm_user(const Credentials& c, const std::string& engine_id);
 
 // The IP address of a received PDU's sender as text ("10.0.0.1", "2001:db8::1"; an
 // IPv4-mapped IPv6 address as IPv4). Empty if the transport did not record one.

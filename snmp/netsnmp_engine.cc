@@ -20,6 +20,7 @@
 
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -28,11 +29,13 @@
 #include <cstring>
 #include <deque>
 #include <future>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
 
 #include "snmp/netsnmp_convert.h"
+#include "snmp/socket_stats.h"
 #include "snmp/walk.h"
 
 namespace lw::snmp {
@@ -80,6 +83,14 @@ struct Session {
   int fd = -1;
   bool v3 = false;
   bool discovered = true;  // v3: the agent's engine ID is known and the USM user exists
+  detail::UsmUserPtr user; // v3: this session's own USM user (snmp/usm_users.h)
+  // v3: an answer on this socket named a user we do not have under any engine ID we know:
+  // the agent now has another engine ID (Net-SNMP drops its usmStatsUnknownEngineIDs report).
+  bool engine_suspect = false;
+  // Datagrams read from this socket that Net-SNMP could not use: unparsable, or a response
+  // matching no request (wrong request-id, late, forged). A timeout after such a reply is
+  // `decode`: the peer did answer, with garbage.
+  uint64_t malformed = 0;
   bool probing = false;
   std::vector<uint64_t> waiting;  // ops waiting for discovery
   int outstanding = 0;            // PDUs on the wire
@@ -98,7 +109,7 @@ struct Listener {
   int fd = -1;
   std::vector<std::shared_ptr<const Credentials>> accept;
   NotificationHandlers handlers;
-  std::vector<std::pair<std::string, std::string>> users;  // (engine ID, name) we put into USM
+  std::vector<detail::UsmUserPtr> users;  // installed before each read (snmp/usm_users.h)
 
   Listener() = default;
   Listener(const Listener&) = delete;
@@ -150,12 +161,15 @@ struct Op {
   std::optional<WalkCursor> cursor;
   Engine::WalkCallback walk_done;
   int time_resends = 0;
+  bool rediscovered = false;  // v3: the agent's engine ID was learnt again once for this op
 };
 
 struct Sent {  // one PDU on the wire
   uint64_t op_id = 0;  // 0: an engine-ID discovery probe
   std::shared_ptr<Session> session;
+  uint64_t malformed_at_send = 0;  // the session's `malformed` when this PDU went out
 };
+
 
 struct Reply {  // what a Net-SNMP callback saw, copied out of its PDU
   uint64_t token = 0;
@@ -188,6 +202,7 @@ class NetSnmpEngine final : public Engine {
   explicit NetSnmpEngine(NetSnmpOptions options) : options_(std::move(options)) {
     if (options_.max_in_flight < 1) options_.max_in_flight = 1;
     wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    resolver_ = std::make_unique<Resolver>(options_.dns, [this] { wake(); });
     thread_ = std::thread([this] {
       pthread_setname_np(pthread_self(), "lw-engine");  // for top -H and the benchmark
       run();
@@ -201,6 +216,7 @@ class NetSnmpEngine final : public Engine {
     }
     wake();
     thread_.join();
+    resolver_.reset();  // calls wake() no more
     if (wake_fd_ >= 0) close(wake_fd_);
   }
 
@@ -296,6 +312,10 @@ class NetSnmpEngine final : public Engine {
     s.queued = incoming_n_.load() + ready_n_.load();
     s.pdus_sent = sent_.load();
     s.pdus_received = received_.load();
+    s.engine_id_changes = engine_id_changes_.load();
+    s.engine_id_duplicates = engine_id_duplicates_.load();
+    s.trap_receive_buffer = trap_rcvbuf_.load();
+    s.trap_socket_drops = trap_drops_.load();
     return s;
   }
 
@@ -375,7 +395,9 @@ class NetSnmpEngine final : public Engine {
         std::lock_guard g(netsnmp_lock());
         stopping = take_commands(calls);
         if (!stopping) {
+          resume_resolved(calls);
           deliver_notifications(calls);
+          update_trap_drops();
           handle_replies(calls);
           pump(calls);
           // A callback may have queued work while we were busy; replies may have come in.
@@ -402,8 +424,11 @@ class NetSnmpEngine final : public Engine {
       for (size_t i = first; i < pfds.size(); ++i) {
         if (pfds[i].revents & (POLLIN | POLLERR | POLLHUP)) read_session(*active[i - first]);
       }
-      for (auto& s : active)
-        if (s->outstanding > 0) snmp_sess_timeout(s->sp);
+      for (auto& s : active) {
+        if (s->outstanding == 0) continue;
+        detail::install(s->user.get());  // a resend builds the message again
+        snmp_sess_timeout(s->sp);
+      }
       active.clear();
     }
     shutdown();
@@ -443,6 +468,13 @@ class NetSnmpEngine final : public Engine {
   void start(Command c, Calls& calls) {
     if (c.kind == Command::Forget) {
       sessions_.erase(c.peer.key);  // closed once the last op using it is done
+      if (auto it = engine_of_.find(c.peer.key); it != engine_of_.end()) {
+        if (auto b = by_engine_.find(it->second); b != by_engine_.end()) {
+          b->second.erase(c.peer.key);
+          if (b->second.empty()) by_engine_.erase(b);
+        }
+        engine_of_.erase(it);
+      }
       return;
     }
     if (c.kind == Command::Listen) {
@@ -470,23 +502,51 @@ class NetSnmpEngine final : public Engine {
         op->chunks.push_back(std::move(chunk));
       }
     }
-    auto session = session_for(op->peer);
-    if (!session) {
-      Op& ref = *op;
-      ops_.emplace(ref.id, std::move(op));
-      finish(ref, session.error(), calls);
-      return;
-    }
-    op->session = std::move(*session);
-    if (!op->is_walk && op->chunks.empty()) {  // GET of nothing
-      Op& ref = *op;
-      ops_.emplace(ref.id, std::move(op));
-      finish(ref, std::nullopt, calls);
-      return;
-    }
-    ready_.push_back(op->id);
-    ops_.emplace(op->id, std::move(op));
+    Op& ref = *op;
+    ops_.emplace(ref.id, std::move(op));
+    attach(ref, calls);
     ready_n_.store(static_cast<int64_t>(ready_.size()));
+  }
+
+  // Gives an op its session, once its peer's name (if it has one) is resolved, and queues it.
+  void attach(Op& op, Calls& calls) {
+    Peer wire = op.peer;
+    const HostPart h = split_host(op.peer.address);
+    if (h.is_name) {
+      const Resolver::Answer a = resolver_->lookup(h.host);
+      if (a.state == Resolver::Answer::State::Pending) {
+        dns_waiting_[h.host].push_back(op.id);  // attach() again once resolved
+        return;
+      }
+      if (a.state == Resolver::Answer::State::Failed) {
+        finish(op, Error{kReasonDns, op.peer.key + ": " + a.error.detail}, calls);
+        return;
+      }
+      wire.address = (a.address.find(':') != std::string::npos ? "[" + a.address + "]" : a.address) + h.port_suffix;
+    }
+    auto session = session_for(wire);  // a new address (the name moved) opens a new session
+    if (!session) {
+      finish(op, session.error(), calls);
+      return;
+    }
+    op.session = std::move(*session);
+    if (!op.is_walk && op.chunks.empty()) {  // GET of nothing
+      finish(op, std::nullopt, calls);
+      return;
+    }
+    ready_.push_back(op.id);
+  }
+
+  // Ops that waited for a name whose resolution has finished.
+  void resume_resolved(Calls& calls) {
+    for (const std::string& host : resolver_->take_done()) {
+      auto it = dns_waiting_.find(host);
+      if (it == dns_waiting_.end()) continue;
+      auto ids = std::move(it->second);
+      dns_waiting_.erase(it);
+      for (uint64_t id : ids)
+        if (auto o = ops_.find(id); o != ops_.end()) attach(*o->second, calls);
+    }
   }
 
   Result<std::shared_ptr<Session>> session_for(const Peer& peer) {
@@ -509,15 +569,19 @@ class NetSnmpEngine final : public Engine {
     return s;
   }
 
-  void drop_listener() {
-    if (!listener_) return;
-    for (const auto& [id, name] : listener_->users) {
-      if (usmUser* u = usm_get_user(reinterpret_cast<const u_char*>(id.data()), id.size(), name.c_str())) {
-        usm_remove_user(u);
-        usm_free_user(u);
-      }
-    }
+  void drop_listener() {  // its users leave Net-SNMP's table with it
     listener_.reset();
+    trap_rcvbuf_.store(0);
+    trap_drops_.store(0);
+  }
+
+  // Reads the kernel's drop count of the notification socket, at most every 250 ms.
+  void update_trap_drops(bool now = false) {
+    if (!listener_ || listener_->fd < 0) return;
+    const auto t = std::chrono::steady_clock::now();
+    if (!now && t - drops_read_at_ < std::chrono::milliseconds(250)) return;
+    drops_read_at_ = t;
+    if (auto d = detail::socket_drops(listener_->fd)) trap_drops_.store(*d);
   }
 
   Status listen(Command& c) {
@@ -536,9 +600,9 @@ class NetSnmpEngine final : public Engine {
       if (local_len > 0) ids.emplace_back(reinterpret_cast<const char*>(local), local_len);
       if (!cred->engine_id.empty()) ids.push_back(cred->engine_id);
       for (const auto& id : ids) {
-        if (Status st = detail::put_usm_user(*cred, id))
-          return Error{st->reason, "notification receiver: " + st->detail};
-        l->users.emplace_back(id, cred->username);
+        auto user = detail::make_usm_user(*cred, id);
+        if (!user) return Error{user.error().reason, "notification receiver: " + user.error().detail};
+        l->users.push_back(std::move(*user));
       }
     }
     netsnmp_transport* t = netsnmp_transport_open_server(options_.app_name.c_str(), spec->c_str());
@@ -557,7 +621,11 @@ class NetSnmpEngine final : public Engine {
       return Error{kReasonTransport, "notification receiver: cannot set up a session on " + *spec};
     netsnmp_transport* st = snmp_sess_transport(l->sp);
     l->fd = st ? st->sock : -1;
+    if (l->fd >= 0 && options_.trap_receive_buffer > 0)
+      detail::set_receive_buffer(l->fd, options_.trap_receive_buffer);
+    trap_rcvbuf_.store(l->fd >= 0 ? detail::receive_buffer(l->fd).value_or(0) : 0);
     listener_ = std::move(l);
+    update_trap_drops(true);
     return std::nullopt;
   }
 
@@ -567,6 +635,7 @@ class NetSnmpEngine final : public Engine {
     for (int i = 0; i < kReadsPerWake; ++i) {
       const uint64_t drops_before = usm_drops();
       const uint64_t garbage_before = snmp_get_statistic(STAT_SNMPINASNPARSEERRS);
+      for (auto& u : l.users) detail::install(u.get());
       netsnmp_large_fd_set fds;
       netsnmp_large_fd_set_init(&fds, l.fd + 1);
       NETSNMP_LARGE_FD_SET(l.fd, &fds);
@@ -660,7 +729,8 @@ class NetSnmpEngine final : public Engine {
   bool transmit(Session& s, netsnmp_pdu* pdu, uint64_t op_id, std::shared_ptr<Session> keep,
                 std::string& error) {
     const uint64_t token = next_token_++;
-    wire_[token] = Sent{op_id, std::move(keep)};
+    wire_[token] = Sent{op_id, std::move(keep), s.malformed};
+    detail::install(s.user.get());  // the message is built (and its keys looked up) now
     void* magic = reinterpret_cast<void*>(static_cast<uintptr_t>(token));
     if (snmp_sess_async_send(s.sp, pdu, &NetSnmpEngine::on_netsnmp, magic) == 0) {
       wire_.erase(token);
@@ -735,7 +805,8 @@ class NetSnmpEngine final : public Engine {
       if (auto it = ops_.find(id); it != ops_.end()) finish(*it->second, e, calls);
   }
 
-  void probe_done(const std::shared_ptr<Session>& session, const Reply& r, Calls& calls) {
+  void probe_done(const std::shared_ptr<Session>& session, const Reply& r, uint64_t malformed_at_send,
+                  Calls& calls) {
     Session& s = *session;
     s.probing = false;
     const std::string& key = s.config.key;
@@ -747,26 +818,26 @@ class NetSnmpEngine final : public Engine {
           ss->securityEngineID = static_cast<u_char*>(netsnmp_memdup(r.engine_id.data(), r.engine_id.size()));
           ss->securityEngineIDLen = r.engine_id.size();
         }
-        // USM keeps one user per (engine ID, name); a new session (new passwords) replaces it.
-        if (usmUser* old = usm_get_user(ss->securityEngineID, ss->securityEngineIDLen,
-                                        ss->securityName)) {
-          usm_remove_user(old);
-          usm_free_user(old);
-        }
-        ss->flags &= ~SNMP_FLAGS_USER_CREATED;
-        if (usm_create_user_from_session(ss) != SNMPERR_SUCCESS) {
+        // This session's own user: Net-SNMP's table is shared by every session of the process.
+        auto user = detail::make_usm_user(*ss);
+        if (!user) {
           fail_waiting(s, Error{kReasonAuth, key + ": cannot set up the USM user"}, calls);
           return;
         }
+        s.user = std::move(*user);
       }
       s.discovered = true;
+      note_engine_id(s, r.engine_id, calls);
       // Waiting ops go first: they already waited for a slot once.
       for (auto it = s.waiting.rbegin(); it != s.waiting.rend(); ++it) ready_.push_front(*it);
       s.waiting.clear();
       return;
     }
     Error e;
-    if (r.op == NETSNMP_CALLBACK_OP_TIMED_OUT)
+    if (r.op == NETSNMP_CALLBACK_OP_TIMED_OUT && s.malformed > malformed_at_send)
+      e = Error{kReasonDecode, key + ": only unreadable or unmatched replies to SNMPv3 engine-ID discovery from " +
+                                   s.config.address};
+    else if (r.op == NETSNMP_CALLBACK_OP_TIMED_OUT)
       e = Error{kReasonTimeout, key + ": no answer to SNMPv3 engine-ID discovery from " +
                                     s.config.address};
     else if (r.op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE)
@@ -777,16 +848,75 @@ class NetSnmpEngine final : public Engine {
     fail_waiting(s, e, calls);
   }
 
+  // v3: drop what was learnt of the agent's engine (ID, user keys); the next send probes.
+  void forget_engine_id(Session& s) {
+    if (!s.discovered || s.probing) return;
+    s.discovered = false;
+    s.engine_suspect = false;
+    s.user.reset();
+    if (netsnmp_session* ss = snmp_sess_session(s.sp)) {
+      free(ss->securityEngineID);
+      ss->securityEngineID = nullptr;
+      ss->securityEngineIDLen = 0;
+    }
+  }
+
+  // Keeps which target answered with which engine ID: a target whose ID changed (hardware
+  // swapped) and two addresses answering with one ID (cloned images) are noticed.
+  void note_engine_id(const Session& s, const std::string& id, Calls& calls) {
+    const std::string& key = s.config.key;
+    auto notice = [&](std::string text) {
+      if (options_.on_notice) calls.push_back([f = options_.on_notice, t = std::move(text)] { f(t); });
+    };
+    auto& known = engine_of_[key];
+    if (!known.empty() && known != id) {
+      engine_id_changes_.fetch_add(1);
+      notice(key + ": the SNMPv3 engine ID of " + s.config.address + " changed from " + hex(known) +
+             " to " + hex(id) + " (device replaced or reconfigured); keys localized again");
+      if (auto it = by_engine_.find(known); it != by_engine_.end()) {
+        it->second.erase(key);
+        if (it->second.empty()) by_engine_.erase(it);
+      }
+    }
+    known = id;
+    auto& sharers = by_engine_[id];
+    for (const auto& [other, address] : sharers) {
+      if (other == key || address == s.config.address) continue;
+      engine_id_duplicates_.fetch_add(1);
+      notice("targets " + other + " (" + address + ") and " + key + " (" + s.config.address +
+             ") answer with the same SNMPv3 engine ID " + hex(id) +
+             " (cloned configuration?): their time windows collide; give each device its own engine ID");
+    }
+    sharers[key] = s.config.address;
+  }
+
+  static std::string hex(const std::string& bytes) {
+    static const char* digits = "0123456789abcdef";
+    std::string out = "0x";
+    for (unsigned char c : bytes) {
+      out.push_back(digits[c >> 4]);
+      out.push_back(digits[c & 15]);
+    }
+    return out;
+  }
+
   void read_session(Session& s) {
+    detail::install(s.user.get());  // answers are authenticated with this session's keys
+    const uint64_t unknown_before = snmp_get_statistic(STAT_USMSTATSUNKNOWNUSERNAMES);
     for (int i = 0; i < kReadsPerWake && s.outstanding > 0; ++i) {
+      // One datagram per read (UDP). One that makes no callback was thrown away by Net-SNMP:
+      // unparsable, or matching no request. (Its statistics miss some of these.)
+      char byte;
+      if (recv(s.fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) < 0) break;  // nothing waiting
+      const size_t replies_before = replies_.size();
       netsnmp_large_fd_set fds;
       netsnmp_large_fd_set_init(&fds, s.fd + 1);
       NETSNMP_LARGE_FD_SET(s.fd, &fds);
       snmp_sess_read2(s.sp, &fds);
       netsnmp_large_fd_set_cleanup(&fds);
-      pollfd more{s.fd, POLLIN, 0};
-      if (poll(&more, 1, 0) <= 0 || !(more.revents & POLLIN)) break;
+      if (replies_.size() == replies_before) ++s.malformed;
     }
+    if (s.v3 && snmp_get_statistic(STAT_USMSTATSUNKNOWNUSERNAMES) != unknown_before) s.engine_suspect = true;
   }
 
   int build_poll_set(std::vector<pollfd>& pfds, std::vector<std::shared_ptr<Session>>& active) {
@@ -832,7 +962,7 @@ class NetSnmpEngine final : public Engine {
     in_flight_.fetch_sub(1);
     if (r.op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE || r.command != 0) received_.fetch_add(1);
     if (sent.op_id == 0) {
-      probe_done(sent.session, r, calls);
+      probe_done(sent.session, r, sent.malformed_at_send, calls);
       return;
     }
     auto oit = ops_.find(sent.op_id);
@@ -844,9 +974,24 @@ class NetSnmpEngine final : public Engine {
     switch (r.op) {
       case NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE: break;
       case NETSNMP_CALLBACK_OP_TIMED_OUT:
-        failure = Error{kReasonTimeout, key + ": no answer from " + op.peer.address + " after " +
-                                            std::to_string(op.peer.retries + 1) + " tries of " +
-                                            std::to_string(op.peer.timeout.count()) + " ms"};
+        if (sent.session->engine_suspect && !op.rediscovered) {  // see Session::engine_suspect
+          op.rediscovered = true;
+          forget_engine_id(*sent.session);
+          if (!op.is_walk) op.chunks.push_front(std::move(op.current));
+          ready_.push_front(op.id);
+          return;
+        }
+        if (const HostPart h = split_host(op.peer.address); h.is_name)
+          resolver_->expire(h.host);  // the name may have moved: resolve it again before the next try
+        if (const uint64_t bad = sent.session->malformed - sent.malformed_at_send; bad > 0)
+          failure = Error{kReasonDecode, key + ": " + std::to_string(bad) + " unreadable or unmatched " +
+                                             (bad == 1 ? "reply" : "replies") + " from " + op.peer.address +
+                                             " (garbage, or a wrong request-id) and no valid answer after " +
+                                             std::to_string(op.peer.retries + 1) + " tries"};
+        else
+          failure = Error{kReasonTimeout, key + ": no answer from " + op.peer.address + " after " +
+                                              std::to_string(op.peer.retries + 1) + " tries of " +
+                                              std::to_string(op.peer.timeout.count()) + " ms"};
         break;
       case NETSNMP_CALLBACK_OP_SEC_ERROR:
         if (r.command != SNMP_MSG_REPORT)
@@ -857,6 +1002,15 @@ class NetSnmpEngine final : public Engine {
         break;
     }
     if (!failure && r.command == SNMP_MSG_REPORT) {
+      // The agent no longer knows the engine ID we address it by (hardware swapped, engine
+      // ID reconfigured): learn it again and resend, once per op.
+      if (r.report == SNMPERR_UNKNOWN_ENG_ID && sent.session->v3 && !op.rediscovered) {
+        op.rediscovered = true;
+        forget_engine_id(*sent.session);
+        if (!op.is_walk) op.chunks.push_front(std::move(op.current));
+        ready_.push_front(op.id);
+        return;
+      }
       if (r.report == SNMPERR_NOT_IN_TIME_WINDOW && op.time_resends < kMaxTimeResends) {
         ++op.time_resends;  // Net-SNMP learnt the agent's time from the report: ask again
         if (!op.is_walk) op.chunks.push_front(std::move(op.current));
@@ -984,6 +1138,7 @@ class NetSnmpEngine final : public Engine {
           finish(*it->second, Error{kReasonTransport, it->second->peer.key + ": engine stopped"},
                  calls);
       ready_.clear();
+      dns_waiting_.clear();
       // Closing a session may call on_netsnmp for its requests: let it find nothing.
       auto wire = std::move(wire_);
       wire_.clear();
@@ -1030,13 +1185,22 @@ class NetSnmpEngine final : public Engine {
   std::atomic<int64_t> ready_n_{0};
   std::atomic<uint64_t> sent_{0};
   std::atomic<uint64_t> received_{0};
+  std::atomic<uint64_t> engine_id_changes_{0};
+  std::atomic<uint64_t> engine_id_duplicates_{0};
+  std::atomic<int64_t> trap_rcvbuf_{0};
+  std::atomic<uint64_t> trap_drops_{0};
+  std::chrono::steady_clock::time_point drops_read_at_;  // engine thread only
 
   // Engine thread only.
   std::unordered_map<std::string, std::shared_ptr<Session>> sessions_;
   std::unordered_map<uint64_t, std::unique_ptr<Op>> ops_;
+  std::unique_ptr<Resolver> resolver_;
+  std::unordered_map<std::string, std::vector<uint64_t>> dns_waiting_;  // name -> ops
   std::deque<uint64_t> ready_;                 // ops waiting for a slot, FIFO
   std::unordered_map<uint64_t, Sent> wire_;    // token -> PDU on the wire
   std::vector<Reply> replies_;                 // filled by on_netsnmp
+  std::unordered_map<std::string, std::string> engine_of_;  // target key -> engine ID
+  std::unordered_map<std::string, std::map<std::string, std::string>> by_engine_;  // ID -> key -> address
   uint64_t next_op_ = 1;
   uint64_t next_token_ = 1;
   // The notification receiver (engine thread only).

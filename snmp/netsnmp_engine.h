@@ -13,10 +13,14 @@
 //   Net-SNMP calls) but pointless: use one.
 // - One UDP socket per peer session: polling N peers needs N file descriptors (raise
 //   LimitNOFILE for thousands of targets).
-// - SNMPv3 engine-ID discovery is asynchronous (no blocking probe). USM keeps one user per
-//   (agent engine ID, user name): two Peers naming the same agent and user must share keys.
-// - DNS names are resolved when a session opens, on the engine thread (blocking): prefer
-//   addresses for large target lists.
+// - SNMPv3 engine-ID discovery is asynchronous (no blocking probe). Each session owns its USM
+//   user (snmp/usm_users.h), so two Peers naming the same agent and user with different
+//   passwords each get their own result. An agent that answers usmStatsUnknownEngineIDs (its
+//   engine ID changed) is discovered again; a changed ID and one ID answered from two
+//   addresses (cloned devices) are counted in EngineStats and told to `on_notice`.
+// - DNS names are resolved off the engine thread (snmp/resolver.h): a request to a name
+//   waits for its first answer without holding up the others, answers are renewed every
+//   `dns_refresh` and after a timeout, and a name that does not resolve is `dns`.
 // - A wrong v2c community or v3 privacy password is silently dropped by agents: `timeout`.
 //   Unknown user, wrong auth digest and similar USM reports are `auth`.
 // - Opaque-wrapped float/double values arrive as Type::Opaque holding their decimal text.
@@ -25,15 +29,28 @@
 // engine thread. The destructor answers every pending request with kReasonTransport
 // ("engine stopped") and joins the thread promptly (no waiting for timeouts).
 
+#include <functional>
 #include <memory>
+#include <string>
 
 #include "snmp/engine.h"
+#include "snmp/resolver.h"
 
 namespace lw::snmp {
 
 struct NetSnmpOptions {
   int max_in_flight = 512;
   std::string app_name = "linkwatchd";  // init_snmp() type; no config files are read
+  // Things an operator should hear about (engine ID changed or shared), naming the targets.
+  // Runs on the engine thread, outside the Net-SNMP lock; must not block. May be empty.
+  std::function<void(const std::string&)> on_notice;
+  // Receive buffer of the notification socket, bytes (0: the kernel's default). Traps come
+  // in bursts (a power cut at a site): what the buffer cannot hold, the kernel drops, and
+  // EngineStats::trap_socket_drops counts.
+  int64_t trap_receive_buffer = 4 << 20;
+  // DNS names of peers: how often they are resolved again, how soon a failure is retried,
+  // and (tests) the resolver itself; empty: getaddrinfo().
+  ResolverOptions dns;
 };
 
 // Starts the engine thread. Never returns null; a failure to set up (no sockets) is reported

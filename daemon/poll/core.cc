@@ -13,6 +13,11 @@
 namespace lw::poll {
 namespace {
 
+// poll_errors_total reasons found by the poller itself (the engine's are snmp::kReason*). Both
+// leave module_up at 1 (the agent answered) while the module's series are missing.
+constexpr const char* kReasonEmptyTable = "empty_table";  // a walk returned no row
+constexpr const char* kReasonWrongType = "wrong_type";    // a value of a type the metric cannot read
+
 double unix_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -20,7 +25,7 @@ double unix_now() {
 // A target that did not answer at all, as opposed to one that answered with an error.
 bool silent(const Error& e) {
   return e.reason == snmp::kReasonTimeout || e.reason == snmp::kReasonAuth ||
-         e.reason == snmp::kReasonTransport || e.reason == snmp::kReasonDecode;
+         e.reason == snmp::kReasonTransport || e.reason == snmp::kReasonDecode || e.reason == snmp::kReasonDns;
 }
 
 // Stable per-target phase within the interval, so polls spread evenly and stay spread
@@ -292,6 +297,10 @@ void PollerCore::finish(std::shared_ptr<PollJob> job) {
   for (const auto* m : t.plan->modules) t.module_up.emplace_back(m->name, answered);
   for (size_t k = 0; k < job->walks.size() && answered; ++k) {
     const auto& w = job->walks[k];
+    if (!w.error && w.varbinds.empty()) {  // answered, but the table ended at once
+      for (const size_t mi : t.plan->walks[k].modules) t.errors[{t.plan->modules[mi]->name, kReasonEmptyTable}]++;
+      continue;
+    }
     if (!w.error) continue;
     for (const size_t mi : t.plan->walks[k].modules) {
       t.errors[{t.plan->modules[mi]->name, w.error->reason}]++;
@@ -325,7 +334,10 @@ collect::Families PollerCore::build_target_families(TargetRt& t, const PollJob& 
         const auto& uses = t.plan->walks[k].modules;
         if (std::find(uses.begin(), uses.end(), mi) != uses.end()) input.walked.push_back(&job.walks[k].varbinds);
       }
-      merge_into(out, collect::collect(*t.plan->modules[mi], input, {labels}).families);
+      auto collected = collect::collect(*t.plan->modules[mi], input, {labels});
+      // Counted once per poll, like a failed request: the agent typed a value wrongly.
+      if (collected.wrong_type > 0) t.errors[{t.plan->modules[mi]->name, kReasonWrongType}]++;
+      merge_into(out, std::move(collected.families));
     }
 
     state::LinkObservation obs;
@@ -477,6 +489,12 @@ collect::Families PollerCore::global_families() const {
                  {{{}, static_cast<double>(stats.in_flight)}}});
   out.push_back({"linkwatch_requests_queued", "SNMP requests waiting for a slot.", Kind::Gauge,
                  {{{}, static_cast<double>(stats.queued)}}});
+  out.push_back({"linkwatch_snmp_engine_id_changes_total",
+                 "SNMPv3 targets that answered with a new engine ID and were discovered again.", Kind::Counter,
+                 {{{}, static_cast<double>(stats.engine_id_changes)}}});
+  out.push_back({"linkwatch_snmp_engine_id_duplicates_total",
+                 "SNMPv3 engine IDs found answering from a second address (cloned devices); see the log.",
+                 Kind::Counter, {{{}, static_cast<double>(stats.engine_id_duplicates)}}});
   out.push_back({"linkwatch_targets", "Targets configured and polled.", Kind::Gauge, {{{}, static_cast<double>(polled)}}});
   out.push_back({"linkwatch_interval_seconds", "The global poll interval.", Kind::Gauge,
                  {{{}, config_ ? std::chrono::duration<double>(config_->global.interval).count() : 0.0}}});
@@ -497,6 +515,12 @@ collect::Families PollerCore::global_families() const {
     out.push_back(std::move(rejected));
     out.push_back({"linkwatch_traps_unmatched_total", "Notifications from an agent address that is no polled target.",
                    Kind::Counter, {{{}, static_cast<double>(traps_unmatched_)}}});
+    out.push_back({"linkwatch_trap_socket_drops_total",
+                   "Datagrams the kernel dropped on the trap socket because its receive buffer was full.",
+                   Kind::Counter, {{{}, static_cast<double>(stats.trap_socket_drops)}}});
+    out.push_back({"linkwatch_trap_receive_buffer_bytes",
+                   "Receive buffer of the trap socket as the kernel reports it (about twice the setting).",
+                   Kind::Gauge, {{{}, static_cast<double>(stats.trap_receive_buffer)}}});
   }
   return out;
 }

@@ -144,6 +144,28 @@ TEST_F(PollerTest, ReloadDropsRemovedTargetsAndKeepsTheOthersState) {
   EXPECT_GE(polls, 2);
 }
 
+// An agent that answers but gives a module nothing (its table walks end at once) or values of
+// the wrong type: the module's series are missing, so poll_errors_total says why.
+TEST_F(PollerTest, EmptyTablesAndWrongTypesAreCounted) {
+  auto& bare = engine.agent("gw");
+  bare.mib.clear();
+  bare.mib[{1, 3, 6, 1, 2, 1, 1, 3, 0}] = Value::Str("not a time");  // sysUpTime as a string
+  poller.apply(make_config({{"core", ""}, {"gw", "core"}}));
+  poller.start();
+  auto count = [&](const std::string& target, const std::string& module, const std::string& reason) {
+    const std::string text = http::render(*box.latest());
+    const std::string series = "linkwatch_poll_errors_total{target=\"" + target +
+                               "\",district=\"Huyện Kỳ Sơn\",module=\"" + module + "\",reason=\"" + reason + "\"} ";
+    const auto pos = text.find(series);
+    return pos == std::string::npos ? 0.0 : std::stod(text.substr(pos + series.size()));
+  };
+  ASSERT_TRUE(eventually([&] { return count("gw", "ifx", "empty_table") >= 2 && count("gw", "sys", "wrong_type") >= 1; }))
+      << http::render(*box.latest());
+  EXPECT_EQ(state_of("gw"), "up");  // it answered: reachable, just not useful
+  EXPECT_EQ(count("core", "ifx", "empty_table"), 0);
+  EXPECT_EQ(count("core", "sys", "wrong_type"), 0);
+}
+
 TEST(Exposition, PrometheusNamesAreSnakeCaseWithTotal) {
   EXPECT_EQ(http::snake_case("ifHCInOctets"), "if_hc_in_octets");
   EXPECT_EQ(http::snake_case("ifIndex"), "if_index");

@@ -11,6 +11,10 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <optional>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -29,6 +33,7 @@ using namespace std::chrono_literals;
 using test::Scrape;
 
 constexpr const char* kTarget = "agent";
+constexpr const char* kTargetV3 = "agent-v3";  // the same agent polled with SNMPv3 authPriv
 constexpr const char* kEngineId = "0x8000a8ff0a0b0c0d0e";  // the v3 sender's, as snmptrap -e
 
 class DaemonTrapsTest : public ::testing::Test {
@@ -45,6 +50,7 @@ class DaemonTrapsTest : public ::testing::Test {
            "  timeout: 2s\n"
            "  trap_listen_address: 127.0.0.1:" << trap_port_ << "\n"
            "  trap_auths: [traps_v2, traps_v3]\n"
+           "  trap_receive_buffer: 1048576\n"
            "include:\n"
            "  - " << LW_SOURCE_DIR << "/config/modules/\n"
            "auths:\n"
@@ -59,9 +65,19 @@ class DaemonTrapsTest : public ::testing::Test {
            "    priv_protocol: AES\n"
            "    priv_password: trap-priv-s3cret\n"
            "    engine_id: " << kEngineId << "\n"
+           "  v3_poll:\n"
+           "    version: 3\n"
+           "    username: authpriv\n"
+           "    security_level: authPriv\n"
+           "    auth_protocol: SHA-256\n"
+           "    auth_password: " << test::Snmpd::user("authpriv").auth_pass << "\n"
+           "    priv_protocol: AES\n"
+           "    priv_password: " << test::Snmpd::user("authpriv").priv_pass << "\n"
            "targets:\n"
            "  - {name: " << kTarget << ", address: \"" << agent_->address()
-        << "\", auth: v2_ro, modules: [system]}\n";
+        << "\", auth: v2_ro, modules: [system]}\n"
+           "  - {name: " << kTargetV3 << ", address: \"" << agent_->address()
+        << "\", auth: v3_poll, modules: [system]}\n";
       dir_->write("linkwatch.yml", c.str());
       try {
         daemon_ = std::make_unique<test::Linkwatchd>(LW_LINKWATCHD, dir_->file("linkwatch.yml"),
@@ -176,12 +192,86 @@ TEST_F(DaemonTrapsTest, UnknownSourceIsUnmatched) {
   EXPECT_NE(daemon_->log().find("127.0.0.77"), std::string::npos) << "unmatched source logged at debug";
 }
 
+// Each test runs in a process of its own (gtest_discover_tests), with a daemon of its own: this
+// one first makes every secret travel (v2c and v3 traps, right and wrong, and a v3 poll), sees
+// them processed, and only then reads the log (at debug) and the metrics.
 TEST_F(DaemonTrapsTest, NoSecretInTheLogOrMetrics) {
+  const auto& v3 = test::Snmpd::user("authpriv");
+  const double accepted = value("linkwatch_traps_total", {{"target", kTarget}, {"trap", "linkUp"}});
+  const double community = value("linkwatch_traps_rejected_total", {{"reason", "community"}});
+  const double auth = value("linkwatch_traps_rejected_total", {{"reason", "auth"}});
+  ASSERT_EQ(trap({"-v2c", "-c", "trap-community", dest(), "", "1.3.6.1.6.3.1.1.5.4"}).exit_code, 0);
+  ASSERT_EQ(trap({"-v3", "-e", kEngineId, "-u", "trapsender", "-l", "authPriv", "-a", "SHA-256", "-A",
+                  "trap-auth-s3cret", "-x", "AES", "-X", "trap-priv-s3cret", dest(), "", "1.3.6.1.6.3.1.1.5.4"})
+                .exit_code,
+            0);
+  ASSERT_EQ(trap({"-v2c", "-c", "not-the-community", dest(), "", "1.3.6.1.6.3.1.1.5.4"}).exit_code, 0);
+  ASSERT_EQ(trap({"-v3", "-e", kEngineId, "-u", "trapsender", "-l", "authPriv", "-a", "SHA-256", "-A",
+                  "wrong-auth-s3cret", "-x", "AES", "-X", "trap-priv-s3cret", dest(), "", "1.3.6.1.6.3.1.1.5.4"})
+                .exit_code,
+            0);
+  ASSERT_TRUE(test::wait_until(
+      [&] {
+        const Scrape s = daemon_->scrape();
+        return s.value("linkwatch_traps_total", {{"target", kTarget}, {"trap", "linkUp"}}).value_or(0) == accepted + 2 &&
+               s.value("linkwatch_traps_rejected_total", {{"reason", "community"}}).value_or(0) == community + 1 &&
+               s.value("linkwatch_traps_rejected_total", {{"reason", "auth"}}).value_or(0) == auth + 1 &&
+               s.value("linkwatch_target_up", {{"target", kTargetV3}}).value_or(0) == 1;
+      },
+      30s, 100ms))
+      << daemon_->scrape().text << daemon_->log();
   const std::string log = daemon_->log(), metrics = daemon_->scrape().text;
-  for (const char* secret : {"trap-community", "trap-auth-s3cret", "trap-priv-s3cret", "not-the-community"}) {
+  ASSERT_NE(log.find("debug"), std::string::npos) << "the log is at debug level";
+  for (const std::string& secret : {std::string("trap-community"), std::string("trap-auth-s3cret"),
+                                    std::string("trap-priv-s3cret"), std::string("not-the-community"),
+                                    std::string("wrong-auth-s3cret"), v3.auth_pass, v3.priv_pass}) {
     EXPECT_EQ(log.find(secret), std::string::npos) << secret;
     EXPECT_EQ(metrics.find(secret), std::string::npos) << secret;
   }
+}
+
+// The kernel's drop count for the socket bound to 127.0.0.1:`port` (/proc/net/udp, last column).
+std::optional<double> proc_udp_drops(uint16_t port) {
+  std::ifstream in("/proc/net/udp");
+  char want[32];
+  std::snprintf(want, sizeof want, "0100007F:%04X", port);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, f, last;
+    fields >> slot >> local;
+    if (local != want) continue;
+    while (fields >> f) last = f;
+    return std::stod(last);
+  }
+  return std::nullopt;
+}
+
+// A bounded flood of junk at the trap port: the daemon's drop counter is the kernel's own
+// (whether or not this machine is slow enough to drop), and the buffer is what was set.
+TEST_F(DaemonTrapsTest, TrapSocketDropsAreTheKernelsAndTheBufferIsRaised) {
+  EXPECT_GE(value("linkwatch_trap_receive_buffer_bytes", {}), 1048576);
+  const int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(trap_port_);
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const std::string junk(1000, 'x');
+  for (int i = 0; i < 20000; ++i)
+    sendto(fd, junk.data(), junk.size(), 0, reinterpret_cast<const sockaddr*>(&to), sizeof to);
+  close(fd);
+  const auto kernel = proc_udp_drops(trap_port_);
+  ASSERT_TRUE(kernel.has_value()) << "no socket on the trap port in /proc/net/udp";
+  EXPECT_TRUE(test::wait_until(
+      [&] {
+        const auto now = proc_udp_drops(trap_port_);
+        return now && daemon_->scrape().value("linkwatch_trap_socket_drops_total", {}) == *now;
+      },
+      15s, 100ms))
+      << "kernel: " << proc_udp_drops(trap_port_).value_or(-1) << "\n" << daemon_->scrape().text;
+  std::cout << "trap flood: 20000 datagrams, " << proc_udp_drops(trap_port_).value_or(-1)
+            << " dropped by the kernel\n";
 }
 
 TEST(DaemonTrapsStartup, UnbindableTrapAddressIsAStartupError) {

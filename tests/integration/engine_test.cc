@@ -333,10 +333,70 @@ TEST_F(EngineTest, WrongV3PasswordsAreAuthErrors) {
   ASSERT_TRUE(r3.ok()) << r3.error().to_string();
 }
 
-// A UDP socket on 127.0.0.1 that reads everything and answers nothing (or garbage).
+// Minimal BER for the misbehaving peer below: tag, short or long length, contents.
+std::string ber(unsigned char tag, const std::string& content) {
+  std::string out(1, static_cast<char>(tag));
+  if (content.size() < 128) {
+    out.push_back(static_cast<char>(content.size()));
+  } else {
+    out.push_back(static_cast<char>(0x82));
+    out.push_back(static_cast<char>(content.size() >> 8));
+    out.push_back(static_cast<char>(content.size() & 0xff));
+  }
+  return out + content;
+}
+
+// Reads one TLV at `pos` of `in`: returns its tag and contents and moves `pos` past it.
+std::optional<std::pair<unsigned char, std::string>> read_tlv(const std::string& in, size_t& pos) {
+  if (pos + 2 > in.size()) return std::nullopt;
+  const auto tag = static_cast<unsigned char>(in[pos++]);
+  size_t len = static_cast<unsigned char>(in[pos++]);
+  if (len & 0x80) {
+    const size_t n = len & 0x7f;
+    if (n == 0 || n > 2 || pos + n > in.size()) return std::nullopt;
+    len = 0;
+    for (size_t i = 0; i < n; ++i) len = (len << 8) | static_cast<unsigned char>(in[pos++]);
+  }
+  if (pos + len > in.size()) return std::nullopt;
+  std::string content = in.substr(pos, len);
+  pos += len;
+  return std::make_pair(tag, std::move(content));
+}
+
+// A well-formed SNMPv2c Response to a v2c request, with the request-id moved by one: what a
+// confused (or spoofing) agent sends. Empty if the request cannot be read.
+std::string response_with_wrong_request_id(const std::string& request) {
+  size_t pos = 0;
+  auto msg = read_tlv(request, pos);
+  if (!msg || msg->first != 0x30) return {};
+  size_t p = 0;
+  auto version = read_tlv(msg->second, p);
+  auto community = read_tlv(msg->second, p);
+  auto pdu = read_tlv(msg->second, p);
+  if (!version || !community || !pdu) return {};
+  size_t q = 0;
+  auto reqid = read_tlv(pdu->second, q);
+  if (!reqid || reqid->first != 0x02 || reqid->second.empty() || reqid->second.size() > 4) return {};
+  uint32_t id = 0;
+  for (unsigned char c : reqid->second) id = (id << 8) | c;
+  ++id;
+  std::string id_bytes{'\0', static_cast<char>(id >> 24), static_cast<char>(id >> 16),
+                       static_cast<char>(id >> 8), static_cast<char>(id)};
+  const std::string sys_descr_oid("\x2b\x06\x01\x02\x01\x01\x01\x00", 8);
+  const std::string varbinds = ber(0x30, ber(0x30, ber(0x06, sys_descr_oid) + ber(0x04, "forged")));
+  const std::string response = ber(0xa2, ber(0x02, id_bytes) + ber(0x02, std::string(1, '\0')) +
+                                             ber(0x02, std::string(1, '\0')) + varbinds);
+  return ber(0x30, ber(0x02, version->second) + ber(0x04, community->second) + response);
+}
+
+// A UDP socket on 127.0.0.1 that reads everything and answers nothing, garbage, or
+// well-formed responses with the wrong request-id. (A hand-written fake: snmpd cannot be
+// made to misbehave like this.)
 class SilentPeer {
  public:
-  explicit SilentPeer(bool garbage = false) : garbage_(garbage) {
+  enum class Mode { Silent, Garbage, WrongRequestId };
+  explicit SilentPeer(bool garbage = false) : SilentPeer(garbage ? Mode::Garbage : Mode::Silent) {}
+  explicit SilentPeer(Mode mode) : mode_(mode) {
     fd_ = socket(AF_INET, SOCK_DGRAM, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
@@ -367,7 +427,13 @@ class SilentPeer {
       const ssize_t n = recvfrom(fd_, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
       if (n <= 0) continue;
       ++packets_;
-      if (!garbage_) continue;
+      if (mode_ == Mode::WrongRequestId) {
+        const std::string out =
+            response_with_wrong_request_id(std::string(reinterpret_cast<const char*>(buf), static_cast<size_t>(n)));
+        if (!out.empty()) sendto(fd_, out.data(), out.size(), 0, reinterpret_cast<sockaddr*>(&from), len);
+        continue;
+      }
+      if (mode_ != Mode::Garbage) continue;
       // Answer with the request truncated, bit-flipped, and pure noise: none may crash or hang.
       for (int variant = 0; variant < 3; ++variant) {
         std::string out(reinterpret_cast<const char*>(buf), static_cast<size_t>(n));
@@ -381,7 +447,7 @@ class SilentPeer {
     }
   }
 
-  bool garbage_;
+  Mode mode_;
   int fd_ = -1;
   uint16_t port_ = 0;
   std::atomic<bool> stop_{false};
@@ -426,12 +492,13 @@ TEST_F(EngineTest, GarbageAnswersNeitherCrashNorHang) {
   p.key = "noisy";
   p.timeout = 500ms;
   p.retries = 1;
+  // The engine saw the replies and could not read them: decode, not timeout.
   auto r = get_sync(*engine_, p, {kSysDescr});
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().reason, kReasonTimeout);
+  EXPECT_EQ(r.error().reason, kReasonDecode) << r.error().to_string();
   auto w = walk_sync(*engine_, p, kIfTable);
   ASSERT_TRUE(w.error);
-  EXPECT_EQ(w.error->reason, kReasonTimeout);
+  EXPECT_EQ(w.error->reason, kReasonDecode) << w.error->to_string();
   Peer v3 = v3_peer(noisy.address(), test::Snmpd::user("authpriv"));
   v3.timeout = 500ms;
   auto r3 = get_sync(*engine_, v3, {kSysDescr});
@@ -439,6 +506,31 @@ TEST_F(EngineTest, GarbageAnswersNeitherCrashNorHang) {
   EXPECT_GT(noisy.packets(), 0);
   // The engine still works.
   EXPECT_TRUE(get_sync(*engine_, v2c_peer(agent_->address()), {kSysDescr}).ok());
+}
+
+TEST_F(EngineTest, RepliesWithTheWrongRequestIdAreDecodeErrors) {
+  SilentPeer confused(SilentPeer::Mode::WrongRequestId);
+  Peer p = v2c_peer(confused.address());
+  p.key = "confused";
+  p.timeout = 300ms;
+  p.retries = 1;
+  auto r = get_sync(*engine_, p, {kSysDescr});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().reason, kReasonDecode) << r.error().to_string();
+  EXPECT_NE(r.error().detail.find("confused"), std::string::npos) << r.error().detail;
+  auto w = walk_sync(*engine_, p, kIfTable);
+  ASSERT_TRUE(w.error);
+  EXPECT_EQ(w.error->reason, kReasonDecode) << w.error->to_string();
+  EXPECT_GE(confused.packets(), 2);
+  // A silent peer stays a timeout.
+  SilentPeer dead;
+  Peer d = v2c_peer(dead.address());
+  d.key = "dead";
+  d.timeout = 300ms;
+  d.retries = 0;
+  auto rd = get_sync(*engine_, d, {kSysDescr});
+  ASSERT_FALSE(rd.ok());
+  EXPECT_EQ(rd.error().reason, kReasonTimeout);
 }
 
 TEST_F(EngineTest, RowCapKeepsRows) {
@@ -533,6 +625,194 @@ TEST_F(EngineTest, ForgetAndPeerChangesReopenSessions) {
   auto r = get_sync(*engine_, moved, {kSysDescr});
   ASSERT_FALSE(r.ok());
   ASSERT_TRUE(get_sync(*engine_, p, {kSysDescr}).ok());
+}
+
+// Net-SNMP keeps one USM user per (engine ID, user name) per process: two targets on the same
+// agent naming the same user with different passwords must still each get their own result.
+TEST_F(EngineTest, V3KeysDoNotLeakBetweenTargetsOfTheSameUser) {
+  Peer good = v3_peer(agent_->address(), test::Snmpd::user("authpriv"));
+  good.key = "good";
+  auto wrong_user = test::Snmpd::user("authpriv");
+  wrong_user.auth_pass = "not-the-auth-password";
+  Peer wrong = v3_peer(agent_->address(), wrong_user);
+  wrong.key = "wrong";
+  // Good first, then the wrong one, then the good one again, then the wrong one again: each
+  // interleaving once replaced the other's keys in Net-SNMP's user table.
+  for (int round = 0; round < 2; ++round) {
+    auto g = get_sync(*engine_, good, {kSysDescr});
+    EXPECT_TRUE(g.ok()) << "round " << round << ": " << g.error().to_string();
+    auto w = get_sync(*engine_, wrong, {kSysDescr});
+    ASSERT_FALSE(w.ok()) << "round " << round << ": the wrong password was accepted";
+    EXPECT_EQ(w.error().reason, kReasonAuth) << w.error().to_string();
+  }
+  // Both at once, many times: each answer must match its own credentials.
+  std::atomic<int> good_ok{0}, wrong_auth{0}, done{0};
+  for (int i = 0; i < 20; ++i) {
+    engine_->get(good, {kSysDescr}, [&](Result<VarBinds> r) { good_ok += r.ok(); ++done; });
+    engine_->get(wrong, {kSysDescr}, [&](Result<VarBinds> r) {
+      wrong_auth += !r.ok() && r.error().reason == kReasonAuth;
+      ++done;
+    });
+  }
+  ASSERT_TRUE(test::wait_until([&] { return done.load() == 40; }, 60s));
+  EXPECT_EQ(good_ok.load(), 20);
+  EXPECT_EQ(wrong_auth.load(), 20);
+}
+
+// A device replaced by another on the same address (new engine ID): the engine learns the
+// new ID instead of failing with usmStatsUnknownEngineIDs forever, and says so.
+TEST(EngineIdTest, ChangedEngineIdIsRediscovered) {
+  std::mutex mu;
+  std::vector<std::string> notices;
+  NetSnmpOptions opts;
+  opts.on_notice = [&](const std::string& n) {
+    std::lock_guard g(mu);
+    notices.push_back(n);
+  };
+  auto engine = make_netsnmp_engine(opts);
+  auto first = std::make_unique<test::Snmpd>(std::vector<std::string>{"engineID linkwatch-old-box"});
+  const uint16_t port = first->port();
+  Peer p = v3_peer(first->address(), test::Snmpd::user("authpriv"));
+  p.key = "swapped";
+  p.timeout = 500ms;  // the new agent's report is dropped by Net-SNMP: one timeout to notice
+  p.retries = 0;
+  ASSERT_TRUE(get_sync(*engine, p, {kSysDescr}).ok());
+  first.reset();
+  test::Snmpd second({"engineID linkwatch-new-box"}, port);
+  auto r = get_sync(*engine, p, {kSysDescr});
+  EXPECT_TRUE(r.ok()) << r.error().to_string();
+  auto w = walk_sync(*engine, p, kSystem);
+  EXPECT_FALSE(w.error) << w.error->to_string();
+  EXPECT_EQ(engine->stats().engine_id_changes, 1u);
+  std::lock_guard g(mu);
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_NE(notices[0].find("swapped"), std::string::npos) << notices[0];
+  EXPECT_NE(notices[0].find("engine ID"), std::string::npos) << notices[0];
+}
+
+// Two devices answering with one engine ID (a cloned image): both still poll with their own
+// keys, and the clash is counted and told with both targets named.
+TEST(EngineIdTest, TwoDevicesWithOneEngineIdAreReported) {
+  std::mutex mu;
+  std::vector<std::string> notices;
+  NetSnmpOptions opts;
+  opts.on_notice = [&](const std::string& n) {
+    std::lock_guard g(mu);
+    notices.push_back(n);
+  };
+  auto engine = make_netsnmp_engine(opts);
+  test::Snmpd a({"engineID linkwatch-cloned"});
+  test::Snmpd b({"engineID linkwatch-cloned"});
+  Peer pa = v3_peer(a.address(), test::Snmpd::user("authpriv"));
+  pa.key = "clone-a";
+  Peer pb = v3_peer(b.address(), test::Snmpd::user("authpriv"));
+  pb.key = "clone-b";
+  auto ra = get_sync(*engine, pa, {kSysDescr});
+  auto rb = get_sync(*engine, pb, {kSysDescr});
+  EXPECT_TRUE(ra.ok()) << ra.error().to_string();
+  EXPECT_TRUE(rb.ok()) << rb.error().to_string();
+  EXPECT_EQ(engine->stats().engine_id_duplicates, 1u);
+  std::lock_guard g(mu);
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_NE(notices[0].find("clone-a"), std::string::npos) << notices[0];
+  EXPECT_NE(notices[0].find("clone-b"), std::string::npos) << notices[0];
+}
+
+// Target names: `localhost` comes from /etc/hosts; a `.invalid` name (RFC 6761) never resolves
+// and says so as `dns` (it was a transport error from inside the engine thread).
+TEST_F(EngineTest, NamesResolveAndUnresolvableNamesAreDns) {
+  Peer local = v2c_peer("localhost:" + std::to_string(agent_->port()));
+  local.key = "by-name";
+  auto r = get_sync(*engine_, local, {kSysDescr});
+  EXPECT_TRUE(r.ok()) << r.error().to_string();
+  Peer nowhere = v2c_peer("no-such-site.invalid:" + std::to_string(agent_->port()));
+  nowhere.key = "nowhere";
+  auto bad = get_sync(*engine_, nowhere, {kSysDescr});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().reason, kReasonDns) << bad.error().to_string();
+  EXPECT_NE(bad.error().detail.find("no-such-site.invalid"), std::string::npos) << bad.error().detail;
+  auto w = walk_sync(*engine_, nowhere, kSystem);
+  ASSERT_TRUE(w.error);
+  EXPECT_EQ(w.error->reason, kReasonDns);
+}
+
+// A slow DNS answer holds up only the requests to that name. (The slow resolver is a stand-in:
+// no DNS server runs here; the engine calls it exactly where it calls getaddrinfo.)
+TEST(EngineDnsTest, ASlowNameDoesNotDelayOtherTargets) {
+  test::Snmpd agent;
+  NetSnmpOptions opts;
+  opts.dns.resolve = [](const std::string& name) -> Result<std::string> {
+    if (name == "slow.example") {
+      std::this_thread::sleep_for(1500ms);
+      return std::string("127.0.0.1");
+    }
+    return resolve_with_getaddrinfo(name);
+  };
+  auto engine = make_netsnmp_engine(opts);
+  Peer slow = v2c_peer("slow.example:" + std::to_string(agent.port()));
+  slow.key = "slow";
+  std::promise<std::pair<bool, Clock::time_point>> slow_done;
+  const auto start = Clock::now();
+  engine->get(slow, {kSysDescr}, [&](Result<VarBinds> r) { slow_done.set_value({r.ok(), Clock::now()}); });
+  std::this_thread::sleep_for(50ms);  // the slow name is being resolved now
+  auto fast = get_sync(*engine, v2c_peer(agent.address()), {kSysDescr});
+  const auto fast_at = Clock::now();
+  EXPECT_TRUE(fast.ok()) << fast.error().to_string();
+  EXPECT_LT(fast_at - start, 1000ms) << "a request to an address waited for a DNS answer";
+  auto f = slow_done.get_future();
+  ASSERT_EQ(f.wait_for(30s), std::future_status::ready);
+  auto [ok, at] = f.get();
+  EXPECT_TRUE(ok);
+  EXPECT_GE(at - start, 1400ms);
+}
+
+// A name that now points elsewhere: after a timeout it is resolved again, and every
+// `refresh` anyway.
+TEST(EngineDnsTest, NamesAreResolvedAgainAfterATimeoutAndOnSchedule) {
+  test::Snmpd agent;
+  std::mutex mu;
+  std::string points_to = "127.0.0.9";  // nothing answers there
+  std::atomic<int> lookups{0};
+  NetSnmpOptions opts;
+  opts.dns.refresh = 300ms;
+  opts.dns.resolve = [&](const std::string&) -> Result<std::string> {
+    ++lookups;
+    std::lock_guard g(mu);
+    return points_to;
+  };
+  auto engine = make_netsnmp_engine(opts);
+  Peer p = v2c_peer("moving.example:" + std::to_string(agent.port()));
+  p.key = "moving";
+  p.timeout = 300ms;
+  p.retries = 0;
+  auto first = get_sync(*engine, p, {kSysDescr});
+  ASSERT_FALSE(first.ok());
+  EXPECT_EQ(first.error().reason, kReasonTimeout) << first.error().to_string();
+  {
+    std::lock_guard g(mu);
+    points_to = "127.0.0.1";  // the device moved (or DNS was fixed)
+  }
+  auto second = get_sync(*engine, p, {kSysDescr});
+  EXPECT_TRUE(second.ok()) << second.error().to_string();
+  EXPECT_EQ(lookups.load(), 2);
+  // Renewed on schedule, while the last answer keeps being used.
+  std::this_thread::sleep_for(400ms);
+  EXPECT_TRUE(get_sync(*engine, p, {kSysDescr}).ok());
+  EXPECT_TRUE(test::wait_until([&] { return lookups.load() >= 3; }, 5s));
+}
+
+// A table the agent does not have: the walk ends at once, with no row and no error (the
+// poller counts it as `empty_table`, daemon/poll/core.cc).
+TEST_F(EngineTest, WalkOfAnAbsentTableHasNoRowsAndNoError) {
+  for (const char* root : {"1.3.6.1.2.1.999", "1.3.6.1.6.3.999"}) {
+    auto w = walk_sync(*engine_, v2c_peer(agent_->address()), *parse_oid(root));
+    EXPECT_FALSE(w.error) << root << ": " << w.error->to_string();
+    EXPECT_TRUE(w.varbinds.empty()) << root;
+  }
+  // Past the end of the whole MIB: endOfMibView at once.
+  auto end = walk_sync(*engine_, v2c_peer(agent_->address()), *parse_oid("2.99"));
+  EXPECT_FALSE(end.error);
+  EXPECT_TRUE(end.varbinds.empty());
 }
 
 TEST_F(EngineTest, BadAddressIsATransportError) {

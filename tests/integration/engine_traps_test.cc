@@ -7,7 +7,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <thread>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -235,6 +240,86 @@ TEST(TrapReceiverBind, Ipv6Loopback) {
   const Status st = engine->listen_for_notifications("[::1]:" + std::to_string(port), {v2("x")}, {});
   if (st && st->detail.find("Address family") != std::string::npos) GTEST_SKIP() << "no IPv6 here";
   EXPECT_FALSE(st) << st->to_string();
+}
+
+// The kernel's count of datagrams it dropped on the socket bound to 127.0.0.1:`port`: the
+// `drops` column (the last) of /proc/net/udp. nullopt if no such socket.
+std::optional<uint64_t> proc_udp_drops(uint16_t port) {
+  std::ifstream in("/proc/net/udp");
+  char want[32];
+  std::snprintf(want, sizeof want, "0100007F:%04X", port);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string slot, local;
+    fields >> slot >> local;
+    if (local != want) continue;
+    std::string last, f;
+    while (fields >> f) last = f;
+    return std::stoull(last);
+  }
+  return std::nullopt;
+}
+
+// A trap flood while the engine thread is busy: the kernel drops what the socket's buffer
+// cannot hold, and the engine reports exactly the kernel's count.
+TEST(TrapSocket, FloodDropsAreCountedAsTheKernelCountsThem) {
+  NetSnmpOptions opts;
+  opts.trap_receive_buffer = 8192;  // small, so a bounded flood overflows it
+  auto engine = make_netsnmp_engine(opts);
+  std::atomic<int> handled{0};
+  NotificationHandlers h;
+  h.rejected = [&](RejectedNotification) {
+    if (handled++ == 0) std::this_thread::sleep_for(500ms);  // the engine thread is busy
+  };
+  uint16_t port = 0;
+  Status st;
+  for (int i = 0; i < 5; ++i) {
+    port = test::free_udp_port();
+    st = engine->listen_for_notifications("127.0.0.1:" + std::to_string(port), {v2("traps-ok")}, h);
+    if (!st) break;
+  }
+  ASSERT_FALSE(st) << st->to_string();
+  EXPECT_GE(engine->stats().trap_receive_buffer, 8192);
+  EXPECT_EQ(engine->stats().trap_socket_drops, 0u);
+
+  const int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(port);
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const std::string junk(200, 'x');  // not SNMP: rejected as decode, after the first one's stall
+  sendto(fd, junk.data(), junk.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
+  ASSERT_TRUE(test::wait_until([&] { return handled.load() > 0; }, 10s));
+  for (int i = 0; i < 2000; ++i)
+    sendto(fd, junk.data(), junk.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
+  close(fd);
+
+  const auto kernel = proc_udp_drops(port);
+  ASSERT_TRUE(kernel.has_value());
+  ASSERT_GT(*kernel, 0u) << "the flood did not overflow the socket";
+  ASSERT_TRUE(test::wait_until([&] { return engine->stats().trap_socket_drops == *kernel; }, 10s))
+      << engine->stats().trap_socket_drops << " reported, the kernel says " << *kernel;
+}
+
+// Without a setting the receive buffer is raised above the kernel's default (212992 B), as far
+// as the kernel lets us.
+TEST(TrapSocket, ReceiveBufferIsRaisedByDefault) {
+  auto engine = make_netsnmp_engine({});
+  NotificationHandlers h;
+  uint16_t port = 0;
+  Status st;
+  for (int i = 0; i < 5; ++i) {
+    port = test::free_udp_port();
+    st = engine->listen_for_notifications("127.0.0.1:" + std::to_string(port), {v2("traps-ok")}, h);
+    if (!st) break;
+  }
+  ASSERT_FALSE(st) << st->to_string();
+  std::ifstream max_file("/proc/sys/net/core/rmem_max");
+  int64_t rmem_max = 0;
+  max_file >> rmem_max;
+  // Unprivileged, the kernel caps the request at rmem_max (and doubles it).
+  EXPECT_GE(engine->stats().trap_receive_buffer, std::min<int64_t>(NetSnmpOptions{}.trap_receive_buffer, rmem_max));
 }
 
 }  // namespace

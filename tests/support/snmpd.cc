@@ -45,14 +45,14 @@ std::string Snmpd::log() const {
   return ss.str();
 }
 
-Snmpd::Snmpd(const std::vector<std::string>& extra_conf)
+Snmpd::Snmpd(const std::vector<std::string>& extra_conf, uint16_t port)
     : dir_(std::make_unique<TempDir>("linkwatch-snmpd")) {
   std::filesystem::create_directories(dir_->file("state"));
   std::filesystem::create_directories(dir_->file("tool-state"));
   std::filesystem::create_directories(dir_->file("tool-conf"));
   // A port can be taken between free_udp_port() and snmpd's bind: retry a few times.
   for (int attempt = 0; attempt < 5; ++attempt) {
-    port_ = free_udp_port();
+    port_ = port ? port : free_udp_port();
     std::ostringstream conf;
     conf << "agentaddress udp:127.0.0.1:" << port_ << "\n"
          << "[snmp] persistentDir " << dir_->file("state") << "\n"

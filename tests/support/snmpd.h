@@ -39,8 +39,9 @@ struct SnmpdUser {
 
 class Snmpd {
  public:
-  // `extra_conf` lines are appended to the generated snmpd.conf.
-  explicit Snmpd(const std::vector<std::string>& extra_conf = {});
+  // `extra_conf` lines are appended to the generated snmpd.conf. `port` 0: a free one; else
+  // that port (an agent replaced by another on the same address).
+  explicit Snmpd(const std::vector<std::string>& extra_conf = {}, uint16_t port = 0);
   ~Snmpd();
   Snmpd(const Snmpd&) = delete;
   Snmpd& operator=(const Snmpd&) = delete;
