@@ -133,7 +133,7 @@ struct Site {
 };
 
 // An interface that matters. Exactly one matcher is set; a string that starts and ends with
-// '/' is a regular expression (ECMAScript, whole match), otherwise an exact match.
+// '/' is a regular expression (RE2 syntax, whole match; common/regex.h), otherwise an exact match.
 struct LinkRule {
   enum class Field : uint8_t { IfName, IfAlias, IfDescr, IfIndex } field = Field::IfName;
   std::string pattern;
