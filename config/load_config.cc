@@ -11,10 +11,11 @@ LoadResult load_config(const std::string& path) {
   detail::State st;
   st.config.path = path;
   const std::vector<detail::Source> sources = detail::read_sources(path, st.diag);
+  const bool all_read = st.diag.errors.empty();
+  bool has_targets = false, says_none = false;
 
   for (const detail::Source& src : sources) {
     detail::Reader r(src, st.diag);
-    if (src.root.IsNull()) continue;  // an empty file
     const auto fields =
         src.top ? r.map(src.root, "the top level", {"global", "include", "auths", "modules", "targets"})
                 : r.map(src.root, "an included file", {"include", "auths", "modules", "targets"});
@@ -23,9 +24,19 @@ LoadResult load_config(const std::string& path) {
       if (f.key == "global") detail::read_global(r, f, st);
       if (f.key == "auths") detail::read_auths(r, f, st);
       if (f.key == "modules") detail::read_modules(r, f, st);
-      if (f.key == "targets") detail::read_targets(r, f, st);
+      if (f.key == "targets") {
+        has_targets = true;
+        says_none = says_none || (f.value.IsSequence() && f.value.size() == 0);
+        detail::read_targets(r, f, st);
+      }
     }
   }
+  // A file cut short or emptied by mistake must not pass as "poll nothing".
+  if (all_read && !sources.empty() && !has_targets) {
+    st.diag.error(Mark{path, 0, 0},
+                  "no \"targets\" key in this file or the files it includes; write targets: [] to poll nothing");
+  }
+  st.config.no_targets_on_purpose = says_none && st.config.targets.empty();
   if (!sources.empty()) detail::check_references(st);
 
   // Errors in file order: by the order files were read, then by position.
