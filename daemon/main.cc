@@ -1,7 +1,10 @@
 // linkwatchd: the command line. Everything else lives in Daemon (daemon/app.h).
 #include <sys/resource.h>
 
+#include <cstdlib>
 #include <iostream>
+
+#include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
 
@@ -41,6 +44,20 @@ int main(int argc, char** argv) {
     std::cerr << "linkwatchd: unknown log level \"" << overrides.log_level << "\"\n";
     return 2;
   }
-  lw::Daemon daemon(config_path, overrides);
-  return daemon.run();
+  int code = 0;
+  bool abandoned = false;
+  {
+    lw::Daemon daemon(config_path, overrides);
+    code = daemon.run();
+    abandoned = daemon.abandoned_a_load();
+  }
+  if (abandoned) {
+    // A config load that SIGTERM interrupted may still be running on its thread: leave now,
+    // without running static destructors (yaml-cpp's among them) under its feet.
+    spdlog::default_logger()->flush();
+    std::cout.flush();
+    std::cerr.flush();
+    std::_Exit(code);
+  }
+  return code;
 }
