@@ -106,6 +106,15 @@ TEST(FileLimits, UnclosedSingleQuoteIsAnError) {
   EXPECT_TRUE(has_error(r, 3, 14, "unclosed quote")) << testing::dump(r.errors);
 }
 
+TEST(FileLimits, UnclosedQuoteAfterVietnameseTextIsFound) {
+  // yaml-cpp's positions count bytes: multi-byte text before the quote must not hide it.
+  TempDir dir;
+  const auto r = load_text(dir, "targets: []\n# Huyện Kỳ Sơn\nauths:\n  a:\n    version: 2\n"
+                                "    community: \"Thành phố Vinh\nmodules: {}\n");
+  EXPECT_FALSE(r.config);
+  EXPECT_TRUE(has_error(r, 6, 16, "unclosed quote")) << testing::dump(r.errors);
+}
+
 TEST(FileLimits, QuotesWithEscapesAndDoubledQuotesAreClosed) {
   TempDir dir;
   const auto r = load_text(dir, std::string(testing::kPrelude) +
