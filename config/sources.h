@@ -7,7 +7,8 @@
 // read once; a file that includes itself, directly or not, is an error naming the chain.
 // Unreadable files and YAML syntax errors become errors with file:line:col; so do files that
 // are not regular, too large, empty, not UTF-8, hold a NUL byte or a second document, nest
-// too deep, expand too far through aliases, or leave a quoted string open to their end.
+// too deep, expand too far through aliases, or leave a quoted string open to their end
+// (config/yaml_file.h).
 //
 // Thread safety: none; one load runs on one thread.
 
