@@ -13,6 +13,10 @@
 
 namespace lw {
 
+// Length of the well-formed UTF-8 sequence that starts at s[i] (1 to 4), or 0 if there is
+// none there. `i` must be < s.size().
+size_t utf8_sequence_length(std::string_view s, size_t i);
+
 // True if `s` is well-formed UTF-8 (no overlongs, no surrogates, no code points > U+10FFFF).
 bool is_valid_utf8(std::string_view s);
 

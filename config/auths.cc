@@ -49,7 +49,7 @@ std::optional<std::string> read_secret(Reader& r, const Fields& f, const std::st
     if (!path_text) return std::nullopt;
     std::filesystem::path path(*path_text);
     if (path.is_relative()) path = std::filesystem::path(r.source().dir) / path;
-    auto text = read_file(path.string());
+    auto text = read_file(path.string(), kMaxSecretFileBytes);
     if (!text) {
       r.error(r.mark(*file_f), where,
               file_key + ": cannot read " + quote(path.string()) + ": " + text.error().detail);

@@ -5,7 +5,7 @@ namespace {
 
 using snmp::Credentials;
 using testing::has_error;
-using testing::load_text;
+using testing::load_snippet;
 using testing::ScopedEnv;
 using testing::TempDir;
 
@@ -15,7 +15,7 @@ const Credentials& creds(const LoadResult& r, const std::string& name) {
 
 TEST(Auths, V1AndV2) {
   TempDir dir;
-  const auto r = load_text(dir, R"(auths:
+  const auto r = load_snippet(dir, R"(auths:
   a: {version: 1, community: one}
   b: {version: 2, community: two}
   c: {version: 2c, community: three}
@@ -31,7 +31,7 @@ TEST(Auths, V1AndV2) {
 
 TEST(Auths, V3EveryLevelAndProtocol) {
   TempDir dir;
-  const auto r = load_text(dir, R"(auths:
+  const auto r = load_snippet(dir, R"(auths:
   none: {version: 3, username: u, security_level: noAuthNoPriv, context_name: ctx}
   md5: {version: 3, username: u, security_level: authNoPriv, auth_protocol: MD5, auth_password: 12345678}
   sha: {version: 3, username: u, security_level: authNoPriv, auth_protocol: SHA, auth_password: 12345678}
@@ -70,7 +70,7 @@ TEST(Auths, SecretsFromFileAndEnv) {
   dir.write("secrets/ops.auth", "s3cret-auth\n");
   dir.write("community.txt", "private\r\n");
   ScopedEnv env("LW_TEST_PRIV", "s3cret-priv");
-  const auto r = load_text(dir, R"(auths:
+  const auto r = load_snippet(dir, R"(auths:
   v3:
     version: 3
     username: linkwatch
@@ -97,7 +97,7 @@ TEST(Auths, SecretsFromFileAndEnv) {
 TEST(Auths, AbsoluteSecretFile) {
   TempDir dir;
   const std::string secret = dir.write("abs/ops.auth", "absolute-secret");
-  const auto r = load_text(dir, "auths:\n  v3: {version: 3, username: u, security_level: "
+  const auto r = load_snippet(dir, "auths:\n  v3: {version: 3, username: u, security_level: "
                                 "authNoPriv, auth_protocol: SHA, auth_password_file: " +
                                     secret + "}\n");
   ASSERT_TRUE(r.errors.empty()) << testing::dump(r.errors);
@@ -108,7 +108,7 @@ TEST(Auths, SecretSourceErrorsNeverShowTheSecret) {
   TempDir dir;
   dir.write("short.auth", "tiny\n");
   ::unsetenv("LW_TEST_UNSET");
-  const auto r = load_text(dir, R"(auths:
+  const auto r = load_snippet(dir, R"(auths:
   a:
     version: 3
     username: u
@@ -151,7 +151,7 @@ TEST(Auths, SecretSourceErrorsNeverShowTheSecret) {
 
 TEST(Auths, MissingAndMisplacedKeys) {
   TempDir dir;
-  const auto r = load_text(dir, R"(auths:
+  const auto r = load_snippet(dir, R"(auths:
   a: {version: 2}
   b: {version: 3, security_level: authPriv}
   c: {version: 2, community: x, username: u, auth_protocol: SHA}
@@ -184,7 +184,7 @@ TEST(Auths, MissingAndMisplacedKeys) {
 
 TEST(Auths, EngineIdForTrapSenders) {
   TempDir dir;
-  const auto r = load_text(dir, R"(auths:
+  const auto r = load_snippet(dir, R"(auths:
   a: {version: 3, username: u, security_level: noAuthNoPriv, engine_id: 0x80001F8880aabbccdd}
   b: {version: 3, username: u, security_level: noAuthNoPriv, engine_id: "8000000001"}
   c: {version: 3, username: u, security_level: noAuthNoPriv}
@@ -197,7 +197,7 @@ TEST(Auths, EngineIdForTrapSenders) {
 
 TEST(Auths, BadEngineId) {
   TempDir dir;
-  const auto r = load_text(dir, R"(auths:
+  const auto r = load_snippet(dir, R"(auths:
   a: {version: 3, username: u, security_level: noAuthNoPriv, engine_id: 0x800}
   b: {version: 3, username: u, security_level: noAuthNoPriv, engine_id: 0x80001f88zz}
   c: {version: 3, username: u, security_level: noAuthNoPriv, engine_id: 0x80001f88}
@@ -214,7 +214,7 @@ TEST(Auths, InlineSecretInWorldReadableFileWarns) {
   TempDir dir;
   const std::string text =
       "auths:\n  v3: {version: 3, username: u, security_level: authNoPriv, auth_protocol: SHA, "
-      "auth_password: 12345678}\n";
+      "auth_password: 12345678}\ntargets: []\n";
   const auto open = load_config(dir.write("open.yml", text, 0644));
   ASSERT_TRUE(open.errors.empty()) << testing::dump(open.errors);
   ASSERT_EQ(open.warnings.size(), 1u);
@@ -230,7 +230,7 @@ TEST(Auths, InlineSecretInWorldReadableFileWarns) {
 
 TEST(Auths, BadName) {
   TempDir dir;
-  const auto r = load_text(dir, "auths:\n  \"bad name\": {version: 2, community: x}\n");
+  const auto r = load_snippet(dir, "auths:\n  \"bad name\": {version: 2, community: x}\n");
   EXPECT_TRUE(has_error(r, 2, 3, "bad auth name \"bad name\""));
 }
 

@@ -136,7 +136,7 @@ struct Site {
 };
 
 // An interface that matters. Exactly one matcher is set; a string that starts and ends with
-// '/' is a regular expression (ECMAScript, whole match), otherwise an exact match.
+// '/' is a regular expression (RE2 syntax, whole match; common/regex.h), otherwise an exact match.
 struct LinkRule {
   enum class Field : uint8_t { IfName, IfAlias, IfDescr, IfIndex } field = Field::IfName;
   std::string pattern;
@@ -165,6 +165,9 @@ struct Config {
   std::map<std::string, Auth> auths;
   std::map<std::string, Module> modules;
   std::vector<Target> targets;  // in file order; names unique
+  // Some file says `targets: []` and none lists a target: polling nothing is meant, so a
+  // reload to this config may remove every target (otherwise the daemon refuses it).
+  bool no_targets_on_purpose = false;
 
   // The engine's view of a target (credentials resolved, per-target overrides applied).
   snmp::Peer peer_for(const Target& t) const;
@@ -178,6 +181,16 @@ struct LoadResult {
   std::vector<ConfigError> errors;       // every error found, in file order
   std::vector<ConfigError> warnings;     // e.g. an inline password in a world-readable file
 };
+
+// What load_config reads at most (README, "Configuration"). Anything larger is an error.
+inline constexpr size_t kMaxConfigFileBytes = size_t{16} << 20;    // one YAML file
+inline constexpr size_t kMaxConfigTotalBytes = size_t{128} << 20;  // all files of a config
+inline constexpr size_t kMaxSecretFileBytes = size_t{64} << 10;    // one *_file
+inline constexpr int kMaxYamlDepth = 64;                           // nesting of maps and lists
+// YAML aliases may expand a file to at most this many nodes, plus kMaxNodesPerByte per byte
+// of the file: ordinary reuse (`labels: *common`) fits, a "billion laughs" does not.
+inline constexpr size_t kMaxYamlNodes = 1000000;
+inline constexpr size_t kMaxNodesPerByte = 4;
 
 // Reads, resolves includes (relative to the including file), reads secrets from files and
 // the environment, and validates. Never throws for bad input.

@@ -34,7 +34,9 @@ void read_global(Reader& r, const Field& section, State& st) {
       if (auto v = r.integer(f, where, 1, 100000000)) g.max_rows = static_cast<int>(*v);
     } else if (f.key == "listen_address" || f.key == "trap_listen_address") {
       if (auto v = r.string(f, where)) {
-        if (auto bad = check_address(*v, true)) {
+        // ":9730" means every address, as the HTTP server takes it; only there.
+        const bool any_host = f.key == "listen_address" && v->starts_with(':');
+        if (auto bad = check_address(any_host ? "0.0.0.0" + *v : *v, true)) {
           r.error(r.mark(f), where, f.key + ": " + *bad + " (got " + quote(*v) + ")");
         } else if (f.key == "listen_address") {
           g.listen_address = *v;

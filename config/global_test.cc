@@ -5,6 +5,7 @@ namespace {
 
 using std::chrono::milliseconds;
 using testing::has_error;
+using testing::load_snippet;
 using testing::load_text;
 using testing::TempDir;
 
@@ -27,16 +28,16 @@ TEST(Global, DefaultsWhenAbsent) {
   EXPECT_TRUE(g.trap_auths.empty());
 }
 
-TEST(Global, EmptyFileIsAnEmptyConfig) {
+TEST(Global, EmptyFileIsAnError) {
+  // An emptied file must not pass as "poll nothing" (issue 9, item 3); see file_limits_test.
   TempDir dir;
   const auto r = load_text(dir, "");
-  ASSERT_TRUE(r.errors.empty()) << testing::dump(r.errors);
-  EXPECT_TRUE(r.config->targets.empty());
+  EXPECT_FALSE(r.config);
 }
 
 TEST(Global, ReadsEveryKey) {
   TempDir dir;
-  const auto r = load_text(dir, R"(global:
+  const auto r = load_snippet(dir, R"(global:
   interval: 1m30s
   timeout: 500ms
   retries: 3
@@ -70,7 +71,7 @@ auths:
 
 TEST(Global, MisspeltKeyNamesTheKnownOnes) {
   TempDir dir;
-  const auto r = load_text(dir, "global:\n  intervall: 30s\n");
+  const auto r = load_snippet(dir, "global:\n  intervall: 30s\n");
   ASSERT_EQ(r.errors.size(), 1u) << testing::dump(r.errors);
   EXPECT_EQ(r.config, nullptr);
   EXPECT_TRUE(has_error(r, 2, 3, "unknown key \"intervall\" in global (known: interval, timeout,"));
@@ -85,7 +86,7 @@ TEST(Global, MisspeltTopLevelKey) {
 
 TEST(Global, WrongTypesAndRanges) {
   TempDir dir;
-  const auto r = load_text(dir, R"(global:
+  const auto r = load_snippet(dir, R"(global:
   interval: 60
   timeout: fast
   retries: two
@@ -117,26 +118,26 @@ TEST(Global, WrongTypesAndRanges) {
 
 TEST(Global, DurationOutOfRange) {
   TempDir dir;
-  const auto r = load_text(dir, "global:\n  interval: 500ms\n  timeout: 2m\n");
+  const auto r = load_snippet(dir, "global:\n  interval: 500ms\n  timeout: 2m\n");
   EXPECT_TRUE(has_error(r, 2, 13, "interval: must be between 1s and 24h (got 500ms)"));
   EXPECT_TRUE(has_error(r, 3, 12, "timeout: must be between 10ms and 1m (got 2m)"));
 }
 
 TEST(Global, EmptyValueIsReportedAtTheKey) {
   TempDir dir;
-  const auto r = load_text(dir, "global:\n  interval:\n  retries: 1\n");
+  const auto r = load_snippet(dir, "global:\n  interval:\n  retries: 1\n");
   EXPECT_TRUE(has_error(r, 2, 3, "interval: expected a duration like 30s (the value is empty)"));
 }
 
 TEST(Global, TimeoutMustBeShorterThanInterval) {
   TempDir dir;
-  const auto r = load_text(dir, "global:\n  interval: 5s\n  timeout: 5s\n");
+  const auto r = load_snippet(dir, "global:\n  interval: 5s\n  timeout: 5s\n");
   EXPECT_TRUE(has_error(r, 3, 12, "timeout must be shorter than the interval"));
 }
 
 TEST(Global, TrapAuthsMustExist) {
   TempDir dir;
-  const auto r = load_text(dir, R"(global:
+  const auto r = load_snippet(dir, R"(global:
   trap_auths: [v2, traps]
 auths:
   v2: {version: 2, community: public}
@@ -147,14 +148,14 @@ auths:
 
 TEST(Global, RepeatedKey) {
   TempDir dir;
-  const auto r = load_text(dir, "global:\n  retries: 1\n  retries: 2\n");
+  const auto r = load_snippet(dir, "global:\n  retries: 1\n  retries: 2\n");
   EXPECT_TRUE(has_error(r, 3, 3, "key \"retries\" repeated (first at"));
 }
 
 TEST(Global, OnlyInTheTopFile) {
   TempDir dir;
   dir.write("inc.yml", "global:\n  retries: 2\n");
-  const auto r = load_text(dir, "include: [inc.yml]\n");
+  const auto r = load_snippet(dir, "include: [inc.yml]\n");
   ASSERT_EQ(r.errors.size(), 1u) << testing::dump(r.errors);
   EXPECT_EQ(r.errors[0].mark.file, (dir.path() / "inc.yml").string());
   EXPECT_TRUE(has_error(r, 1, 1, "unknown key \"global\" in an included file"));

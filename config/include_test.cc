@@ -4,6 +4,7 @@ namespace lw::config {
 namespace {
 
 using testing::has_error;
+using testing::load_snippet;
 using testing::load_text;
 using testing::TempDir;
 
@@ -92,7 +93,7 @@ TEST(Include, DiamondIsReadOnce) {
   dir.write("common.yml", kModule);
   dir.write("a.yml", "include: [common.yml]\n");
   dir.write("b.yml", "include: [common.yml]\n");
-  const auto r = load_text(dir, "include: [a.yml, b.yml, common.yml]\n");
+  const auto r = load_snippet(dir, "include: [a.yml, b.yml, common.yml]\n");
   ASSERT_TRUE(r.errors.empty()) << testing::dump(r.errors);
   EXPECT_EQ(r.config->modules.count("m"), 1u);
 }
@@ -132,7 +133,7 @@ TEST(Include, IncludeMustBeAListOfStrings) {
 TEST(Include, EmptyDirectoryIsFine) {
   TempDir dir;
   std::filesystem::create_directories(dir.path() / "empty");
-  const auto r = load_text(dir, "include: [empty/]\n");
+  const auto r = load_snippet(dir, "include: [empty/]\n");
   EXPECT_TRUE(r.errors.empty()) << testing::dump(r.errors);
 }
 

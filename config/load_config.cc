@@ -10,31 +10,40 @@ namespace lw::config {
 LoadResult load_config(const std::string& path) {
   detail::State st;
   st.config.path = path;
-  const std::vector<detail::Source> sources = detail::read_sources(path, st.diag);
-
-  for (const detail::Source& src : sources) {
+  bool has_targets = false, says_none = false;
+  const auto read = detail::read_sources(path, st.diag, [&](const detail::Source& src) {
     detail::Reader r(src, st.diag);
-    if (src.root.IsNull()) continue;  // an empty file
     const auto fields =
         src.top ? r.map(src.root, "the top level", {"global", "include", "auths", "modules", "targets"})
                 : r.map(src.root, "an included file", {"include", "auths", "modules", "targets"});
-    if (!fields) continue;
+    if (!fields) return;
     for (const detail::Field& f : fields->all()) {
       if (f.key == "global") detail::read_global(r, f, st);
       if (f.key == "auths") detail::read_auths(r, f, st);
       if (f.key == "modules") detail::read_modules(r, f, st);
-      if (f.key == "targets") detail::read_targets(r, f, st);
+      if (f.key == "targets") {
+        has_targets = true;
+        says_none = says_none || (f.value.IsSequence() && f.value.size() == 0);
+        detail::read_targets(r, f, st);
+      }
     }
+  });
+  const std::vector<std::string>& files = read.files;
+  // A file cut short or emptied by mistake must not pass as "poll nothing".
+  if (read.complete && !files.empty() && !has_targets) {
+    st.diag.error(Mark{path, 0, 0},
+                  "no \"targets\" key in this file or the files it includes; write targets: [] to poll nothing");
   }
-  if (!sources.empty()) detail::check_references(st);
+  st.config.no_targets_on_purpose = says_none && st.config.targets.empty();
+  if (!files.empty()) detail::check_references(st);
 
   // Errors in file order: by the order files were read, then by position.
   std::unordered_map<std::string, size_t> order;
-  for (size_t i = 0; i < sources.size(); ++i) order.emplace(sources[i].file, i);
+  for (size_t i = 0; i < files.size(); ++i) order.emplace(files[i], i);
   const auto by_place = [&](const ConfigError& a, const ConfigError& b) {
     const auto oa = order.find(a.mark.file), ob = order.find(b.mark.file);
-    const size_t fa = oa == order.end() ? sources.size() : oa->second;
-    const size_t fb = ob == order.end() ? sources.size() : ob->second;
+    const size_t fa = oa == order.end() ? files.size() : oa->second;
+    const size_t fb = ob == order.end() ? files.size() : ob->second;
     return std::tie(fa, a.mark.line, a.mark.column) < std::tie(fb, b.mark.line, b.mark.column);
   };
   std::stable_sort(st.diag.errors.begin(), st.diag.errors.end(), by_place);

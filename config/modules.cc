@@ -309,7 +309,11 @@ void read_modules(Reader& r, const Field& section, State& st) {
         if (const auto oids = r.strings(*walk, where)) {
           for (const auto& [text, mark] : *oids) {
             if (auto o = snmp::parse_oid(text)) {
-              extra_walk.push_back(std::move(*o));
+              if (const auto bad = oid_problem(*o)) {
+                r.error(mark, where, "walk: " + *bad);
+              } else {
+                extra_walk.push_back(std::move(*o));
+              }
             } else {
               r.error(mark, where,
                       "walk: expected a numeric OID like 1.3.6.1.2.1.1.3 (got " + quote(text) + ")");

@@ -4,14 +4,14 @@ namespace lw::config {
 namespace {
 
 using testing::has_error;
-using testing::load_text;
+using testing::load_snippet;
 using testing::TempDir;
 
 snmp::Oid oid(const char* s) { return *snmp::parse_oid(s); }
 
 TEST(Modules, ReadsMetricsAndDerivesGetAndWalk) {
   TempDir dir;
-  const auto r = load_text(dir, R"(modules:
+  const auto r = load_snippet(dir, R"(modules:
   if_mib:
     metrics:
       - name: sysUpTime
@@ -70,7 +70,7 @@ TEST(Modules, ReadsMetricsAndDerivesGetAndWalk) {
 
 TEST(Modules, TypeSpellings) {
   TempDir dir;
-  const auto r = load_text(dir, R"yaml(modules:
+  const auto r = load_snippet(dir, R"yaml(modules:
   m:
     metrics:
       - {name: a, oid: 1.3.6.1.1, type: gauge}
@@ -120,7 +120,7 @@ TEST(Modules, TypeSpellings) {
 
 TEST(Modules, EveryMetricError) {
   TempDir dir;
-  const auto r = load_text(dir, R"(modules:
+  const auto r = load_snippet(dir, R"(modules:
   m:
     metrics:
       - {name: 1bad, oid: 1.3.6.1.1, type: gauge}
@@ -165,7 +165,7 @@ TEST(Modules, EveryMetricError) {
 
 TEST(Modules, ModuleLevelErrors) {
   TempDir dir;
-  const auto r = load_text(dir, R"(modules:
+  const auto r = load_snippet(dir, R"(modules:
   empty:
     metrics: []
   nometrics:
@@ -183,7 +183,7 @@ TEST(Modules, ModuleLevelErrors) {
 
 TEST(Modules, DuplicateInOneFile) {
   TempDir dir;
-  const auto r = load_text(dir, R"(modules:
+  const auto r = load_snippet(dir, R"(modules:
   m:
     metrics: [{name: a, oid: 1.3.6.1.1, type: gauge}]
   m:

@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "common/utf8.h"
+
 namespace lw::config::detail {
 
 namespace {
@@ -41,6 +43,29 @@ std::string got(const YAML::Node& n) {
   return " (the value is empty)";
 }
 
+// Why a well-formed duration was refused by parse_duration ("" if it is not well-formed):
+// zero or negative, or too large.
+std::string duration_problem(std::string_view text) {
+  std::string_view body = text;
+  const bool negative = !body.empty() && body.front() == '-';
+  if (negative) body.remove_prefix(1);
+  std::string ones;  // each run of digits as "1": the same form, positive and small
+  bool all_zero = true;
+  for (size_t i = 0; i < body.size(); ++i) {
+    const char c = body[i];
+    const bool digit = c >= '0' && c <= '9';
+    if (!digit) {
+      ones += c;
+      continue;
+    }
+    all_zero = all_zero && c == '0';
+    if (i == 0 || body[i - 1] < '0' || body[i - 1] > '9') ones += '1';
+  }
+  if (!parse_duration(ones)) return "";
+  if (negative || all_zero) return "must be positive";
+  return "out of range";
+}
+
 std::string prefix(std::string_view key) { return key.empty() ? "" : std::string(key) + ": "; }
 
 }  // namespace
@@ -70,25 +95,43 @@ std::string join(const std::vector<std::string>& names, size_t limit) {
   return out.empty() ? "none" : out;
 }
 
-std::string quote(std::string_view s) {
-  constexpr size_t kMax = 80;
-  std::string out = "\"";
-  for (size_t i = 0; i < s.size() && i < kMax; ++i) {
+std::string printable(std::string_view s, size_t max_bytes) {
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  size_t i = 0;
+  while (i < s.size() && i < max_bytes) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
+    const size_t n = utf8_sequence_length(s, i);
     if (c == '"' || c == '\\') {
       out += '\\';
       out += static_cast<char>(c);
-    } else if (c < 0x20 || c == 0x7f) {
-      static const char* kHex = "0123456789abcdef";
+    } else if (n == 0 || c < 0x20 || c == 0x7f) {
+      // Control characters and bytes that are not UTF-8: never echoed raw (binary input).
       out += "\\x";
       out += kHex[c >> 4];
       out += kHex[c & 15];
     } else {
-      out += static_cast<char>(c);
+      out.append(s.substr(i, n));
+      i += n;
+      continue;
     }
+    ++i;
   }
-  if (s.size() > kMax) out += "...";
-  return out + "\"";
+  if (i < s.size()) out += "...";
+  return out;
+}
+
+std::string quote(std::string_view s) { return "\"" + printable(s, 80) + "\""; }
+
+std::optional<std::string> oid_problem(const snmp::Oid& oid) {
+  constexpr size_t kMaxArcs = 128;  // RFC 2578 section 3.5
+  if (oid.size() > kMaxArcs)
+    return "OID has " + std::to_string(oid.size()) + " arcs; SNMP allows at most " + std::to_string(kMaxArcs);
+  // X.690 packs the first two arcs into one: 0 to 2, then 0 to 39 under 0 and 1.
+  if (!oid.empty() && oid[0] > 2) return "the first arc of an OID is 0, 1 or 2 (got " + std::to_string(oid[0]) + ")";
+  if (oid.size() > 1 && oid[0] < 2 && oid[1] > 39)
+    return "the second arc is at most 39 when the first is 0 or 1 (got " + std::to_string(oid[1]) + ")";
+  return std::nullopt;
 }
 
 bool valid_metric_name(std::string_view s) {
@@ -105,16 +148,48 @@ bool valid_label_name(std::string_view s) {
   return valid_metric_name(s) && s.find(':') == std::string_view::npos;
 }
 
-Result<std::string> read_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+std::string format_bytes(size_t n) {
+  if (n >= (size_t{1} << 20) && n % (size_t{1} << 20) == 0) return std::to_string(n >> 20) + " MiB";
+  if (n >= (size_t{1} << 10) && n % (size_t{1} << 10) == 0) return std::to_string(n >> 10) + " KiB";
+  return std::to_string(n) + " bytes";
+}
+
+namespace {
+
+const char* file_type(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a file";
+}
+
+}  // namespace
+
+Result<std::string> read_file(const std::string& path, size_t max_bytes) {
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, for ever.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) return Error{"io", std::strerror(errno)};
   struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    const int err = S_ISDIR(st.st_mode) ? EISDIR : errno;
+  if (::fstat(fd, &st) != 0) {
+    const int err = errno;
     ::close(fd);
-    return Error{"io", err ? std::strerror(err) : "not a regular file"};
+    return Error{"io", std::strerror(err)};
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return Error{"io", std::string("not a regular file (") + file_type(st.st_mode) + ")"};
+  }
+  const auto too_big = [&](size_t size) {
+    return Error{"io", "the file is " + format_bytes(size) + "; the limit is " + format_bytes(max_bytes)};
+  };
+  if (static_cast<uint64_t>(st.st_size) > max_bytes) {
+    ::close(fd);
+    return too_big(static_cast<size_t>(st.st_size));
   }
   std::string out;
+  out.reserve(static_cast<size_t>(st.st_size));
   char buf[65536];
   while (true) {
     const ssize_t n = ::read(fd, buf, sizeof buf);
@@ -126,6 +201,10 @@ Result<std::string> read_file(const std::string& path) {
     }
     if (n == 0) break;
     out.append(buf, static_cast<size_t>(n));
+    if (out.size() > max_bytes) {  // it grew while we read
+      ::close(fd);
+      return too_big(out.size());
+    }
   }
   ::close(fd);
   return out;
@@ -241,7 +320,13 @@ std::optional<int64_t> Reader::integer(const Field& f, std::string_view where, i
     const std::string& s = f.value.Scalar();
     int64_t v = 0;
     const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec == std::errc() && ptr == s.data() + s.size() && !s.empty()) {
+    const bool whole = ptr == s.data() + s.size() && !s.empty();
+    if (whole && ec == std::errc::result_out_of_range) {  // digits, but beyond 64 bits
+      error(mark(f), where, prefix(f.key) + "out of range: must be between " + std::to_string(lo) +
+                                " and " + std::to_string(hi) + " (got " + printable(s, 40) + ")");
+      return std::nullopt;
+    }
+    if (ec == std::errc() && whole) {
       if (v < lo || v > hi) {
         error(mark(f), where, prefix(f.key) + "must be between " + std::to_string(lo) +
                                   " and " + std::to_string(hi) + " (got " + s + ")");
@@ -260,6 +345,11 @@ std::optional<double> Reader::number(const Field& f, std::string_view where, dou
     const std::string& s = f.value.Scalar();
     double v = 0;
     const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec == std::errc::result_out_of_range && ptr == s.data() + s.size() && !s.empty()) {
+      error(mark(f), where, prefix(f.key) + "out of range: must be between " + format_number(lo) + " and " +
+                                format_number(hi) + " (got " + printable(s, 40) + ")");
+      return std::nullopt;
+    }
     if (ec == std::errc() && ptr == s.data() + s.size() && !s.empty() && std::isfinite(v)) {
       if (v < lo || v > hi) {
         error(mark(f), where, prefix(f.key) + "must be between " + format_number(lo) +
@@ -279,7 +369,8 @@ std::optional<std::chrono::milliseconds> Reader::duration(const Field& f, std::s
   std::optional<std::chrono::milliseconds> d;
   if (f.value.IsScalar()) d = parse_duration(f.value.Scalar());
   if (!d) {
-    error(mark(f), where, prefix(f.key) + "expected a duration like 30s" + got(f.value));
+    const std::string why = f.value.IsScalar() ? duration_problem(f.value.Scalar()) : "";
+    error(mark(f), where, prefix(f.key) + (why.empty() ? "expected a duration like 30s" : why) + got(f.value));
     return std::nullopt;
   }
   if (*d < lo || *d > hi) {
@@ -307,6 +398,9 @@ std::optional<snmp::Oid> Reader::oid(const Field& f, std::string_view where) {
   if (!o) {
     error(mark(f), where,
           prefix(f.key) + "expected a numeric OID like 1.3.6.1.2.1.1.3" + got(f.value));
+  } else if (const auto bad = oid_problem(*o)) {
+    error(mark(f), where, prefix(f.key) + *bad);
+    return std::nullopt;
   }
   return o;
 }

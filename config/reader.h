@@ -61,14 +61,26 @@ std::optional<std::string> peek_scalar(const YAML::Node& map, std::string_view k
 
 // "a", "b", "c" as `a, b, c`; at most `limit` names, then ", ...".
 std::string join(const std::vector<std::string>& names, size_t limit = 20);
-// A value quoted for a message, control characters escaped, long values cut.
+// Text fit for a message: control characters, quotes and bytes that are not UTF-8 escaped
+// (\xNN), cut after `max_bytes` with "...".
+std::string printable(std::string_view s, size_t max_bytes);
+// A value quoted for a message: printable(s, 80) in double quotes.
 std::string quote(std::string_view s);
+
+// Why `oid` cannot be sent (more than 128 arcs, first arc above 2, second above 39 under
+// 0 or 1: RFC 2578 and X.690), or nullopt if it is fine.
+std::optional<std::string> oid_problem(const snmp::Oid& oid);
 
 bool valid_metric_name(std::string_view s);  // [a-zA-Z_:][a-zA-Z0-9_:]*
 bool valid_label_name(std::string_view s);   // [a-zA-Z_][a-zA-Z0-9_]*
 
-// The whole of a regular file; an Error whose detail is the system's reason otherwise.
-Result<std::string> read_file(const std::string& path);
+// The whole of a regular file of at most `max_bytes`; an Error whose detail says why not
+// (the system's reason, "not a regular file (a FIFO)", or the size and the limit). Never
+// blocks on a FIFO or a device: it is opened non-blocking and refused.
+Result<std::string> read_file(const std::string& path, size_t max_bytes);
+
+// "16 MiB", "64 KiB", "100 bytes".
+std::string format_bytes(size_t n);
 
 class Reader {
  public:

@@ -43,12 +43,21 @@ void check_parents(State& st) {
         // Start the story at the first member in file order, so it reads the same each time.
         size_t at = from;
         while (chain[at] != first) ++at;
+        // A long cycle is named by its first few members and its length: one short line.
+        constexpr size_t kNamed = 5;
+        const size_t length = chain.size() - from;
         std::string story;
-        for (size_t k = 0; k <= chain.size() - from; ++k) {
-          const size_t idx = chain[from + (at - from + k) % (chain.size() - from)];
+        const size_t named = length > kNamed ? kNamed - 1 : length;  // then back to the first
+        for (size_t k = 0; k <= named; ++k) {
+          const size_t idx = chain[from + (at - from + k) % length];
           story += (k ? " -> " : "") + targets[idx].name;
         }
-        error(st, st.target_refs[first].parent, "parent cycle: " + story);
+        if (length > kNamed) {
+          error(st, st.target_refs[first].parent,
+                "parent cycle of " + std::to_string(length) + " targets: " + story + " -> ...");
+        } else {
+          error(st, st.target_refs[first].parent, "parent cycle: " + story);
+        }
         break;
       }
     }

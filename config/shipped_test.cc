@@ -21,7 +21,7 @@ std::string slurp(const fs::path& p) {
 
 // Loads one shipped module file through an include, as a deployment does.
 LoadResult load_module_file(const TempDir& dir, const std::string& stem) {
-  return testing::load_text(dir, "include: [" + (kSource / "modules" / (stem + ".yml")).string() + "]\n");
+  return testing::load_snippet(dir, "include: [" + (kSource / "modules" / (stem + ".yml")).string() + "]\n");
 }
 
 const Metric* find(const Module& m, const std::string& name) {

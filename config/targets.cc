@@ -1,7 +1,7 @@
 // The `targets:` section: the devices to poll, in file order.
 #include <algorithm>
-#include <regex>
 
+#include "common/regex.h"
 #include "common/utf8.h"
 #include "config/address.h"
 #include "config/sections.h"
@@ -125,11 +125,10 @@ std::optional<LinkRule> read_link(Reader& r, const YAML::Node& node, const std::
   rule.pattern = *pattern;
   const bool regex = pattern->size() >= 2 && pattern->front() == '/' && pattern->back() == '/';
   if (regex) {
-    try {
-      std::regex re(pattern->substr(1, pattern->size() - 2), std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
+    // RE2, with limits: the daemon matches it against whatever a device sends.
+    if (const auto re = Regex::compile(std::string_view(*pattern).substr(1, pattern->size() - 2)); !re) {
       r.error(r.mark(*matcher), where,
-              matcher->key + ": bad regular expression " + quote(*pattern) + ": " + e.what());
+              matcher->key + ": bad regular expression " + quote(*pattern) + ": " + re.error().detail);
       ok = false;
     }
   } else if (rule.field == LinkRule::Field::IfIndex) {

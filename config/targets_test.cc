@@ -241,7 +241,8 @@ TEST(Targets, InvalidUtf8LabelIsAnError) {
   TempDir dir;
   const auto r = load_targets(dir, "targets:\n  - {name: a, address: 10.0.0.1, auth: v2, modules: "
                                    "[m], labels: {district: \"\xff\"}}\n");
-  EXPECT_TRUE(has_error(r, 10, 77, "district: not valid UTF-8"));
+  // The whole file is checked first, at the very byte (issue 9, item 5).
+  EXPECT_TRUE(has_error(r, 10, 78, "not valid UTF-8 (byte \\xff)")) << testing::dump(r.errors);
 }
 
 }  // namespace

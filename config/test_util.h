@@ -87,6 +87,13 @@ inline LoadResult load_text(const TempDir& dir, const std::string& text) {
   return load_config(dir.write("linkwatch.yml", text));
 }
 
+// Loads a snippet about other sections (auths, modules, global) as a whole config: appends
+// `targets: []`, which every config must have somewhere, unless the snippet has targets.
+inline LoadResult load_snippet(const TempDir& dir, const std::string& text) {
+  const bool has_targets = text.starts_with("targets:") || text.find("\ntargets:") != std::string::npos;
+  return load_text(dir, has_targets ? text : text + "targets: []\n");
+}
+
 // A minimal valid prelude for target tests: one v2 auth and one module.
 inline const char* kPrelude = R"(auths:
   v2:

@@ -4,6 +4,7 @@
 #include <csignal>
 #include <ctime>
 #include <iostream>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 #include <systemd/sd-daemon.h>
@@ -95,18 +96,71 @@ void Daemon::reload_web_config(bool only_if_changed) {
   else if (!only_if_changed) spdlog::info("web config read from {}", overrides_.web_config_file);
 }
 
+void Daemon::ping_watchdog() {
+  // Ping only while the poller is alive, so systemd restarts a stuck daemon.
+  if (watchdog_usec_ == 0 || !parts_->poller) return;
+  const auto age = std::chrono::steady_clock::now() - parts_->poller->heartbeat();
+  if (age < std::chrono::microseconds(watchdog_usec_)) sd_notify(0, "WATCHDOG=1");
+}
+
+std::optional<config::LoadResult> Daemon::load_unless_stopped() {
+  auto promise = std::make_shared<std::promise<config::LoadResult>>();
+  auto outcome = promise->get_future();
+  // Detached: if a stop signal comes first, nobody waits for it (see abandoned_a_load()).
+  std::thread([path = config_path_, promise] {
+    try {
+      promise->set_value(config::load_config(path));
+    } catch (...) {
+      promise->set_exception(std::current_exception());
+    }
+  }).detach();
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  auto last_ping = std::chrono::steady_clock::now();
+  while (outcome.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+    timespec wait{0, 20 * 1000 * 1000};
+    const int sig = sigtimedwait(&stop, nullptr, &wait);
+    if (sig == SIGTERM || sig == SIGINT) {
+      spdlog::info("received {} during a reload; stopping without waiting for it",
+                   sig == SIGTERM ? "SIGTERM" : "SIGINT");
+      stop_signalled_ = true;
+      abandoned_load_ = true;
+      return std::nullopt;
+    }
+    if (std::chrono::steady_clock::now() - last_ping > std::chrono::milliseconds(250)) {
+      ping_watchdog();
+      last_ping = std::chrono::steady_clock::now();
+    }
+  }
+  return outcome.get();
+}
+
 Status Daemon::reload() {
   reload_web_config(false);
   std::lock_guard lock(reload_mu_);
   sd_notify(0, "RELOADING=1");
   spdlog::info("reloading config from {}", config_path_);
-  const auto r = config::load_config(config_path_);
+  const auto loaded = load_unless_stopped();
+  if (!loaded) return Error{"stopping", "linkwatchd is stopping"};
+  const config::LoadResult& r = *loaded;
   log_result(r);
   if (!r.config) {
     spdlog::error("reload failed; the running config stays in use");
     parts_->poller->note_reload(false, unix_now());
     sd_notify(0, "READY=1\nSTATUS=reload failed; running the previous config");
     return load_error(r);
+  }
+  // A config that polls nothing is taken only if it says so: an emptied inventory is a mistake
+  // far more often than a decision.
+  if (r.config->targets.empty() && !config_->targets.empty() && !r.config->no_targets_on_purpose) {
+    const std::string why = config_path_ + ": the new config has no targets and would stop polling all " +
+                            std::to_string(config_->targets.size()) + "; write targets: [] to mean it";
+    spdlog::error("reload refused: {}; the running config stays in use", why);
+    parts_->poller->note_reload(false, unix_now());
+    sd_notify(0, "READY=1\nSTATUS=reload refused; running the previous config");
+    return Error{"config", why};
   }
   const auto& old = config_->global;
   const auto& neu = r.config->global;
@@ -211,8 +265,7 @@ int Daemon::run() {
                overrides_.enable_lifecycle ? "; lifecycle API enabled" : "");
   sd_notify(0, "READY=1\nSTATUS=polling");
 
-  uint64_t watchdog_usec = 0;
-  const bool watchdog = sd_watchdog_enabled(0, &watchdog_usec) > 0;
+  if (uint64_t usec = 0; sd_watchdog_enabled(0, &usec) > 0) watchdog_usec_ = usec;
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGHUP);
@@ -229,12 +282,12 @@ int Daemon::run() {
       break;
     }
     if (sig == SIGHUP) (void)reload();
-    serve_reload_requests(false);
-    if (watchdog) {
-      // Ping only while the poller is alive, so systemd restarts a stuck daemon.
-      const auto age = std::chrono::steady_clock::now() - poller->heartbeat();
-      if (age < std::chrono::microseconds(watchdog_usec)) sd_notify(0, "WATCHDOG=1");
+    serve_reload_requests(stop_signalled_);
+    if (stop_signalled_) {  // it came during a reload
+      sd_notify(0, "STOPPING=1");
+      break;
     }
+    ping_watchdog();
   }
   return 0;
 }

@@ -7,7 +7,9 @@
 // if it is entirely valid; otherwise the running config stays and the errors are logged.
 // The web config file (TLS, basic auth) is read again on SIGHUP and whenever it changes
 // (checked every second), with the same rule: a broken one keeps the running one.
-// It pings systemd's watchdog while the poller's heartbeat is fresh.
+// It pings systemd's watchdog while the poller's heartbeat is fresh. A reload is refused if it
+// would remove every target and the new file does not say `targets: []`; the file is loaded on
+// a thread of its own, so that SIGTERM stops the daemon at once even in the middle of a load.
 //
 // Thread safety: run() on the main thread, which must have blocked SIGHUP, SIGINT and
 // SIGTERM before any other thread started (block_signals()). reload() runs on the main
@@ -19,6 +21,7 @@
 #include <memory>
 #include <vector>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "common/result.h"
@@ -42,12 +45,19 @@ class Daemon {
 
   int run();  // the process exit code
   Status reload();
+  // True if SIGTERM/SIGINT came while a config was loading: the loading thread may still be
+  // running, so the process should leave with std::_Exit, not through static destructors.
+  bool abandoned_a_load() const { return abandoned_load_; }
   // Asks the main thread to reload and waits for the outcome (at most `wait`).
   Status request_reload(std::chrono::seconds wait = std::chrono::seconds(60));
 
  private:
   void serve_reload_requests(bool stopping);
   void reload_web_config(bool only_if_changed);
+  // Loads the config on a thread of its own while this (main) thread keeps answering
+  // SIGTERM/SIGINT and the watchdog; nullopt if a stop signal came first.
+  std::optional<config::LoadResult> load_unless_stopped();
+  void ping_watchdog();
 
   struct Parts;
   std::string config_path_;
@@ -56,6 +66,9 @@ class Daemon {
   std::mutex requests_mu_;
   std::vector<std::shared_ptr<std::promise<Status>>> requests_;  // guarded by requests_mu_
   bool stopping_ = false;                                         // guarded by requests_mu_
+  bool stop_signalled_ = false;  // main thread only
+  bool abandoned_load_ = false;  // main thread only
+  uint64_t watchdog_usec_ = 0;   // 0: no watchdog
   std::shared_ptr<const config::Config> config_;
   std::unique_ptr<Parts> parts_;
 };

@@ -2,7 +2,10 @@
 #include <sys/resource.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
+
+#include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
 
@@ -51,6 +54,20 @@ int main(int argc, char** argv) {
     std::cerr << "linkwatchd: unknown log level \"" << overrides.log_level << "\"\n";
     return 2;
   }
-  lw::Daemon daemon(config_path, overrides);
-  return daemon.run();
+  int code = 0;
+  bool abandoned = false;
+  {
+    lw::Daemon daemon(config_path, overrides);
+    code = daemon.run();
+    abandoned = daemon.abandoned_a_load();
+  }
+  if (abandoned) {
+    // A config load that SIGTERM interrupted may still be running on its thread: leave now,
+    // without running static destructors (yaml-cpp's among them) under its feet.
+    spdlog::default_logger()->flush();
+    std::cout.flush();
+    std::cerr.flush();
+    std::_Exit(code);
+  }
+  return code;
 }

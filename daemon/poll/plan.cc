@@ -27,18 +27,33 @@ void describe(std::ostringstream& os, const config::Module& m) {
   for (const auto& w : m.walk) os << "walk " << snmp::to_string(w) << '\n';
 }
 
+// Every field of the credentials, each with its length so that none runs into the next: a
+// reload that changes any of them (version, level, protocols, context...) re-creates the
+// session. The secrets are hashed, not printed: the fingerprint never holds a secret.
+void describe(std::ostringstream& os, const snmp::Credentials* c) {
+  if (!c) {
+    os << "creds none\n";
+    return;
+  }
+  const auto field = [&os](const std::string& s) { os << s.size() << ':' << s << ' '; };
+  std::string secrets;
+  for (const std::string* s : {&c->community, &c->auth_password, &c->priv_password})
+    secrets += std::to_string(s->size()) + ':' + *s;
+  os << "creds " << static_cast<int>(c->version) << ' ' << static_cast<int>(c->level) << ' '
+     << static_cast<int>(c->auth) << ' ' << static_cast<int>(c->priv) << ' ';
+  field(c->username);
+  field(c->context);
+  field(c->engine_id);
+  os << std::hash<std::string>{}(secrets) << '\n';
+}
+
 // Everything that changes what or how a target is polled, and how its series look.
 std::string fingerprint(const config::Config& cfg, const config::Target& t, const snmp::Peer& peer) {
   std::ostringstream os;
   os << t.name << '\n' << t.address << '\n' << t.auth << '\n' << t.parent << '\n';
   os << peer.timeout.count() << ' ' << peer.retries << ' ' << peer.max_repetitions << ' ' << peer.max_rows << '\n';
   os << cfg.interval_for(t).count() << ' ' << static_cast<int>(cfg.global.metric_names) << '\n';
-  // The credentials are compared, not printed: the fingerprint never holds a secret.
-  os << "creds " << std::hash<std::string>{}(peer.credentials ? peer.credentials->community + '\x1f' +
-                                                   peer.credentials->auth_password + '\x1f' +
-                                                   peer.credentials->priv_password + '\x1f' +
-                                                   peer.credentials->username : std::string())
-     << '\n';
+  describe(os, peer.credentials.get());
   for (const auto& [k, v] : t.labels) os << "label " << k << '=' << v << '\n';
   for (const auto& l : t.links) os << "link " << static_cast<int>(l.field) << l.pattern << '=' << l.role << '\n';
   for (const auto& name : t.modules) {

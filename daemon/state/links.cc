@@ -90,15 +90,13 @@ bool LinkTracker::matches(const config::LinkRule& rule, uint32_t if_index, const
   }
   const std::string& p = rule.pattern;
   if (p.size() >= 2 && p.front() == '/' && p.back() == '/') {
-    auto& re = regex_cache_[p];
-    if (!re) {
-      try {
-        re = std::make_shared<const std::regex>(p.substr(1, p.size() - 2), std::regex::ECMAScript);
-      } catch (const std::regex_error&) {
-        return false;  // the loader rejects bad patterns; this is only a guard
-      }
+    auto it = regex_cache_.find(p);
+    if (it == regex_cache_.end()) {
+      // The loader rejects patterns that do not compile; a null entry is only a guard.
+      auto re = Regex::compile(std::string_view(p).substr(1, p.size() - 2));
+      it = regex_cache_.emplace(p, re ? std::make_shared<const Regex>(std::move(*re)) : nullptr).first;
     }
-    return std::regex_match(subject, *re);
+    return it->second && it->second->full_match(subject);
   }
   return subject == p;
 }

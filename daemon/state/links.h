@@ -17,11 +17,11 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
 #include "collectors/sample.h"
+#include "common/regex.h"
 #include "config/config.h"
 #include "snmp/types.h"
 
@@ -65,7 +65,8 @@ class LinkTracker {
   std::optional<uint32_t> last_uptime_;
   double last_poll_unix_ = 0;
   uint64_t discontinuities_ = 0;
-  std::map<std::string, std::shared_ptr<const std::regex>> regex_cache_;
+  // Compiled /regex/ patterns (RE2: linear time on device data); null if it did not compile.
+  std::map<std::string, std::shared_ptr<const Regex>> regex_cache_;
 };
 
 }  // namespace lw::state

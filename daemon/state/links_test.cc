@@ -138,5 +138,28 @@ TEST_F(LinksTest, RulesSelectLinksAndNameTheirRole) {
   EXPECT_TRUE(other.update(o, {{config::LinkRule::Field::IfName, "wan1", "wan"}}, {}).empty());
 }
 
+// Device data is hostile: a rule's regex must not crash or stall on it (issue 9, item 1).
+TEST_F(LinksTest, ThirtyThousandCharacterAliasDoesNotCrashTheMatcher) {
+  snmp::VarBinds r = rows(Poll{});
+  r.push_back({ifxcol(18), Value::Str("BH-" + std::string(30000, 'x'))});  // the later one wins
+  LinkObservation o;
+  o.now_unix = 1000;
+  o.sys_uptime = 100000;
+  o.rows = {&r};
+  const auto f = tracker.update(o, {{config::LinkRule::Field::IfAlias, "/^BH-.*/", "backhaul"}}, {});
+  EXPECT_EQ(value(f, "linkwatch_link_up"), 1);
+}
+
+TEST_F(LinksTest, NestedQuantifiersRunInLinearTime) {
+  // A backtracking engine needs ~2^27 steps here; RE2 is linear by construction.
+  snmp::VarBinds r = rows(Poll{});
+  r.push_back({ifxcol(18), Value::Str(std::string(27, 'a') + "!")});
+  LinkObservation o;
+  o.now_unix = 1000;
+  o.rows = {&r};
+  EXPECT_TRUE(tracker.update(o, {{config::LinkRule::Field::IfAlias, "/^(a+)+$/", "x"}}, {}).empty());
+  EXPECT_FALSE(tracker.update(o, {{config::LinkRule::Field::IfAlias, "/^(a+)+!$/", "x"}}, {}).empty());
+}
+
 }  // namespace
 }  // namespace lw::state
