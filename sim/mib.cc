@@ -45,25 +45,12 @@ std::string kind_descr(Kind k) {
   return "";
 }
 
-// Radio figures of a device at t: level and SNR in dB(m), modulation 1..8.
-struct Radio { double rx, snr; int mod; };
-Radio radio_at(const Device& d, double t) {
-  bool mtn = d.terrain == "mountain" || d.terrain == "high-mountain";
-  double base = (mtn ? -52 : -42) - 18 * unit(d.name, 71);
-  double period = 5400 + 7200 * unit(d.name, 72);
-  double fade = 3 * std::sin(2 * 3.14159265358979 * t / period + 6.28 * unit(d.name, 73));
-  double rx = base + fade;
-  double snr = std::min(45.0, (rx + 92) * 0.85);
-  static const double thr[] = {0, 10, 17, 21, 24, 27, 30, 33, 36};
-  int mod = 1;
-  for (int m = 8; m >= 1; --m)
-    if (snr >= thr[m]) { mod = m; break; }
-  return {rx, snr, mod};
-}
+// The SNR each modulation needs (as in world.cc) and the receive level that gives it.
 double snr_threshold(int mod) {
   static const double thr[] = {0, 10, 17, 21, 24, 27, 30, 33, 36};
   return thr[mod];
 }
+double rx_threshold(int mod) { return snr_threshold(mod) / 0.85 - 92; }
 int bits_per_symbol(int mod) {
   static const int b[] = {0, 2, 4, 5, 6, 7, 8, 9, 10};
   return b[mod];
@@ -155,7 +142,8 @@ std::shared_ptr<const Layout> build_layout(const Device& d) {
       {2, Var::RadioRxLevel}, {3, Var::RadioSnr}, {4, Var::RadioModulation},
       {5, Var::RadioCapacity}, {6, Var::RadioErroredSeconds},
       {7, Var::RadioSeverelyErroredSeconds}, {8, Var::RadioRxLevelThreshold},
-      {9, Var::RadioSnrThreshold}};
+      {9, Var::RadioSnrThreshold}, {10, Var::RadioPlannedModulation},
+      {11, Var::RadioPlannedRxLevel}, {12, Var::RadioPlannedFadeMargin}};
   for (auto [col, var] : radio_cols)
     for (uint32_t i = 0; i < n; ++i)
       if (d.ifaces[i].radio) add(cat(kRadioEntry, {col, i + 1}), var, i);
@@ -268,14 +256,17 @@ snmp::Value value_of(const World& w, int dev, const Layout& l, const Entry& e, d
     case Var::UpsInputNumLines: return Value::Int(1);
     case Var::UpsInputVoltage: return Value::Int(w.on_battery(dev, t) ? 0 : 220 + static_cast<int64_t>(10 * unit(d.name, 91)));
     case Var::UpsOutputSource: return Value::Int(w.on_battery(dev, t) ? 5 : 3);
-    case Var::RadioRxLevel: return Value::Int(std::lround(radio_at(d, t).rx * 10));
-    case Var::RadioSnr: return Value::Int(std::lround(radio_at(d, t).snr * 10));
-    case Var::RadioModulation: return Value::Int(radio_at(d, t).mod);
-    case Var::RadioCapacity: return u(Type::Gauge32, static_cast<uint64_t>(45000 * bits_per_symbol(radio_at(d, t).mod)));
+    case Var::RadioRxLevel: return Value::Int(std::lround(w.radio(dev, t).rx_dbm * 10));
+    case Var::RadioSnr: return Value::Int(std::lround(w.radio(dev, t).snr_db * 10));
+    case Var::RadioModulation: return Value::Int(w.radio(dev, t).modulation);
+    case Var::RadioCapacity: return u(Type::Gauge32, static_cast<uint64_t>(45000 * bits_per_symbol(w.radio(dev, t).modulation)));
     case Var::RadioErroredSeconds: return c32(up * error_rate(d));
     case Var::RadioSeverelyErroredSeconds: return c32(up * error_rate(d) / 5);
-    case Var::RadioRxLevelThreshold: return Value::Int(std::lround((snr_threshold(radio_at(d, t).mod) / 0.85 - 92) * 10));
-    case Var::RadioSnrThreshold: return Value::Int(std::lround(snr_threshold(radio_at(d, t).mod) * 10));
+    case Var::RadioRxLevelThreshold: return Value::Int(std::lround(rx_threshold(w.radio(dev, t).modulation) * 10));
+    case Var::RadioSnrThreshold: return Value::Int(std::lround(snr_threshold(w.radio(dev, t).modulation) * 10));
+    case Var::RadioPlannedModulation: return Value::Int(w.radio_plan(dev).modulation);
+    case Var::RadioPlannedRxLevel: return Value::Int(std::lround(w.radio_plan(dev).rx_dbm * 10));
+    case Var::RadioPlannedFadeMargin: return Value::Int(std::lround(w.radio_plan(dev).fade_margin_db * 10));
   }
   return Value::Exception(Type::NoSuchObject);
 }
