@@ -217,7 +217,10 @@ snmp::Value value_of(const World& w, int dev, const Layout& l, const Entry& e, d
     case Var::IfDescr: return Value::Str(f->descr);
     case Var::IfType: return Value::Int(f->type);
     case Var::IfMtu: return Value::Int(f->type == 24 ? 65536 : 1500);
-    case Var::IfSpeed: return u(Type::Gauge32, std::min<uint64_t>(uint64_t{f->speed_mbps} * 1000000, 4294967295ULL));
+    // Counters run on the sim clock, so at --speed N a link carries N times its bytes per real
+    // second: it reports N times its speed, and utilisation reads as it would at 1×.
+    case Var::IfSpeed:
+      return u(Type::Gauge32, static_cast<uint64_t>(std::min(f->speed_mbps * 1e6 * w.options().speed, 4294967295.0)));
     case Var::IfPhysAddress: {
       if (f->type == 24) return Value::Str("");
       uint64_t h = fnv1a(d.name, 81);
@@ -243,7 +246,8 @@ snmp::Value value_of(const World& w, int dev, const Layout& l, const Entry& e, d
     case Var::IfHCOutOctets: return c64(octets(false));
     case Var::IfHCInUcastPkts: return c64(octets(true) / 800);
     case Var::IfHCOutUcastPkts: return c64(octets(false) / 800);
-    case Var::IfHighSpeed: return u(Type::Gauge32, f->speed_mbps);
+    case Var::IfHighSpeed:
+      return u(Type::Gauge32, f->speed_mbps == 0 ? 0 : static_cast<uint64_t>(std::max(1.0, std::round(f->speed_mbps * w.options().speed))));
     case Var::IfAlias: return Value::Str(f->alias);
     case Var::UpsManufacturer: return Value::Str("linkwatch-sim");
     case Var::UpsModel: return Value::Str(d.power == "solar" ? "Solar charger + battery 48V" : "UPS 48V");

@@ -158,6 +158,18 @@ TEST(Mib, BusiestHourTrafficStaysWellUnderEveryLinksSpeed) {
   EXPECT_GT(worst, 0.05) << "no traffic at the busiest hour";
 }
 
+// At --speed N the counters move N times faster per real second, so the speed reported grows
+// with it: a monitor's utilisation (octets per real second over speed) is the 1× one.
+TEST(Mib, InterfaceSpeedScalesWithTheSimClock) {
+  Fixture f;
+  const snmp::Oid high = {1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 15, 1}, speed = {1, 3, 6, 1, 2, 1, 2, 2, 1, 5, 1};
+  const uint64_t at1 = f.get("nghi-loc-wan", high, kStart).unsigned_;
+  const uint64_t bps1 = f.get("ky-son-03", speed, kStart).unsigned_;
+  f.world.set_speed(60);
+  EXPECT_EQ(f.get("nghi-loc-wan", high, kStart).unsigned_, 60 * at1);
+  EXPECT_EQ(f.get("ky-son-03", speed, kStart).unsigned_, std::min<uint64_t>(60 * bps1, 4294967295ULL));
+}
+
 TEST(Mib, LiteralLayoutKeepsRecordedValues) {
   snmp::VarBinds b = {{{1, 3, 6, 1, 2, 1, 1, 5, 0}, snmp::Value::Str("b")},
                       {{1, 3, 6, 1, 2, 1, 1, 1, 0}, snmp::Value::Str("a")}};

@@ -299,7 +299,8 @@ Province build_province(const std::vector<District>& districts) {
       if (f.child >= 0) sum += devs[static_cast<size_t>(f.child)].traffic_bps;
     double lan = d.kind == Kind::Core ? 50e6 : 5e6 * (0.5 + unit(d.name, 52));
     d.traffic_bps = sum + lan;
-    if (d.no_ifx) d.traffic_bps = std::max(d.traffic_bps, 120e6);  // wraps Counter32 often
+    // Busy enough that Counter32 wraps every 15 minutes or so at 1×, every few seconds at 300×.
+    if (d.no_ifx) d.traffic_bps = std::max(d.traffic_bps, 40e6);
     for (auto& f : d.ifaces) {
       if (f.child >= 0) f.traffic_share = devs[static_cast<size_t>(f.child)].traffic_bps / d.traffic_bps;
       else if (!f.uplink && f.type != 24) f.traffic_share = lan / d.traffic_bps;
