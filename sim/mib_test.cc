@@ -170,6 +170,25 @@ TEST(Mib, InterfaceSpeedScalesWithTheSimClock) {
   EXPECT_EQ(f.get("ky-son-03", speed, kStart).unsigned_, std::min<uint64_t>(60 * bps1, 4294967295ULL));
 }
 
+// BackhaulDegraded's errored-seconds cause (> 60 in 15 minutes) must not fire on a healthy
+// hop, even when the sim runs 100× faster than real time (15 real minutes = 25 sim hours).
+TEST(Mib, HealthyRadiosCountFewErroredSeconds) {
+  Fixture f;
+  const auto& devs = f.world.province().devices;
+  double worst = 0;
+  for (size_t i = 0; i < devs.size(); ++i) {
+    if (devs[i].kind != Kind::BtsRadio || !devs[i].live) continue;
+    const auto& layout = f.mib.layout(static_cast<int>(i));
+    const Entry* es = layout.exact({1, 3, 6, 1, 4, 1, 32473, 1, 1, 1, 6, 1});
+    ASSERT_NE(es, nullptr);
+    const double a = static_cast<double>(value_of(f.world, static_cast<int>(i), layout, *es, kStart).unsigned_);
+    const double b = static_cast<double>(value_of(f.world, static_cast<int>(i), layout, *es, kStart + 100 * 900).unsigned_);
+    worst = std::max(worst, b - a);
+  }
+  EXPECT_LT(worst, 60);
+  EXPECT_GT(worst, 0);
+}
+
 TEST(Mib, LiteralLayoutKeepsRecordedValues) {
   snmp::VarBinds b = {{{1, 3, 6, 1, 2, 1, 1, 5, 0}, snmp::Value::Str("b")},
                       {{1, 3, 6, 1, 2, 1, 1, 1, 0}, snmp::Value::Str("a")}};
