@@ -350,7 +350,8 @@ def power():
                 'count by (district, power) (linkwatch_site_info{power=~"battery|solar", '
                 'lifecycle="live"})'), 12, 10)
     b.add(table("Trạm đang chạy ắc quy (sites on battery now)", "upsOutputSource == 5",
-                "Empty when all is well (upsOutputSource 5 = battery)."), 12, 10)
+                "Empty when all is well (upsOutputSource 5 = battery), except solar sites at "
+                "night: they run on their battery by design (SiteOnBattery ignores them)."), 12, 10)
     battery_map = [{"type": "value", "options": {
         "1": {"text": "Chưa rõ (unknown)", "color": "blue", "index": 0},
         "2": {"text": "Bình thường (normal)", "color": "green", "index": 1},
