@@ -55,7 +55,8 @@ std::string fingerprint(const config::Config& cfg, const config::Target& t, cons
   os << cfg.interval_for(t).count() << ' ' << static_cast<int>(cfg.global.metric_names) << '\n';
   describe(os, peer.credentials.get());
   for (const auto& [k, v] : t.labels) os << "label " << k << '=' << v << '\n';
-  for (const auto& l : t.links) os << "link " << static_cast<int>(l.field) << l.pattern << '=' << l.role << '\n';
+  for (const auto& l : t.links)
+    os << "link " << static_cast<int>(l.field) << l.pattern << '=' << l.role << " peer " << l.peer << '@' << l.peer_district << '\n';
   for (const auto& name : t.modules) {
     const auto it = cfg.modules.find(name);
     if (it != cfg.modules.end()) describe(os, it->second);
