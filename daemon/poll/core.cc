@@ -279,6 +279,9 @@ void PollerCore::finish(std::shared_ptr<PollJob> job) {
   t.duration = std::chrono::duration<double>(job->finished_at - job->started).count();
 
   const bool answered = job->probe && (job->probe->ok() || !silent(job->probe->error()));
+  // The answer proves the path works when it arrived, not when the poll began (a retry may
+  // have got through only after a restore).
+  if (answered && t.outcome != state::Node::Outcome::Answered) t.up_since = job->started_unix + t.duration;
   t.outcome = answered ? state::Node::Outcome::Answered : state::Node::Outcome::Silent;
   t.outcome_time = job->started_unix;
   t.reason = "ok";
@@ -370,7 +373,7 @@ void PollerCore::evaluate() {
   std::vector<state::Node> nodes(targets_.size());
   for (size_t i = 0; i < targets_.size(); ++i) {
     const TargetRt& t = targets_[i];
-    nodes[i] = {t.parent, t.polled, t.outcome, t.outcome_time, t.reach, t.root};
+    nodes[i] = {t.parent, t.polled, t.outcome, t.outcome_time, t.up_since, t.reach, t.root};
   }
   const auto verdicts = state::evaluate(nodes);
 
@@ -391,11 +394,8 @@ void PollerCore::evaluate() {
       render_topology(t);
       t.status_stale = true;
     }
-    if (v.pending) {
-      // Decide now rather than at the parent's next turn.
-      const int p = effective_parent(static_cast<int>(i));
-      if (p >= 0) poll_now(targets_[static_cast<size_t>(p)].plan->name);
-    }
+    // Decide now rather than at the next turn of the parent (or of the target itself).
+    if (v.pending && v.poll >= 0) poll_now(targets_[static_cast<size_t>(v.poll)].plan->name);
     if (before != state::Reach::Up && before != state::Reach::Unknown && v.state == state::Reach::Up)
       recovered = true;
   }
