@@ -6,6 +6,8 @@
 #include <set>
 #include <unordered_set>
 
+#include <spdlog/spdlog.h>
+
 #include "collectors/collect.h"
 #include "daemon/http/exposition.h"
 #include "linkwatch/version.h"
@@ -71,6 +73,11 @@ void PollerCore::apply(std::shared_ptr<const config::Config> config) {
   const auto now = Clock::now();
   ++generation_;
   std::unordered_map<std::string, TargetRt> old;
+  // Root causes are indices into targets_: remember them by name, the indices change.
+  std::unordered_map<std::string, std::string> root_of;
+  for (const auto& t : targets_)
+    if (t.root >= 0 && static_cast<size_t>(t.root) < targets_.size())
+      root_of[t.plan->name] = targets_[static_cast<size_t>(t.root)].plan->name;
   for (auto& t : targets_) old.emplace(t.plan->name, std::move(t));
   targets_.clear();
   by_name_.clear();
@@ -111,6 +118,9 @@ void PollerCore::apply(std::shared_ptr<const config::Config> config) {
     t.topology.reset();  // names and indices may have changed: render again
     t.status_stale = true;
     t.parent = -1;
+    t.root = -1;
+    if (const auto r = root_of.find(t.plan->name); r != root_of.end())
+      if (const auto p = by_name_.find(r->second); p != by_name_.end()) t.root = static_cast<int>(p->second);
     if (!t.def->parent.empty()) {
       const auto p = by_name_.find(t.def->parent);
       if (p != by_name_.end()) t.parent = static_cast<int>(p->second);
@@ -394,6 +404,7 @@ void PollerCore::evaluate() {
       render_topology(t);
       t.status_stale = true;
     }
+    if (t.polled && (before != t.reach || root_before != t.root)) record_change(t, before, root_before);
     // Decide now rather than at the next turn of the parent (or of the target itself).
     if (v.pending && v.poll >= 0) poll_now(targets_[static_cast<size_t>(v.poll)].plan->name);
     if (before != state::Reach::Up && before != state::Reach::Unknown && v.state == state::Reach::Up)
@@ -416,6 +427,37 @@ void PollerCore::evaluate() {
     const int p = effective_parent(static_cast<int>(i));
     if (p >= 0 && targets_[static_cast<size_t>(p)].reach == state::Reach::Up) poll_now(t.plan->name);
   }
+}
+
+// One line per change, and the same in the event history. A first verdict of `up` is no news
+// (a daemon start or a new target): it goes to the debug log only, so a start does not bury
+// the real events under thousands of "unknown -> up".
+void PollerCore::record_change(const TargetRt& t, state::Reach before, int root_before) {
+  state::SiteEvent e;
+  e.unix_time = unix_now();
+  e.target = t.plan->name;
+  if (t.def->site && !t.def->site->district.empty()) e.district = t.def->site->district;
+  else
+    for (const auto& [k, v] : t.def->labels)
+      if (k == "district") e.district = v;
+  e.from = std::string(state::to_string(before));
+  e.to = std::string(state::to_string(t.reach));
+  e.reason = t.reason;
+  if (t.root >= 0) e.root = targets_[static_cast<size_t>(t.root)].plan->name;
+  const std::string root_was =
+      root_before >= 0 && static_cast<size_t>(root_before) < targets_.size() ? targets_[static_cast<size_t>(root_before)].plan->name : "";
+  if (before == state::Reach::Unknown && t.reach == state::Reach::Up) {
+    spdlog::debug("site {}: {} -> {}", e.target, e.from, e.to);
+    return;
+  }
+  if (e.to == "unreachable")
+    spdlog::info("site {} ({}): {} -> unreachable, root cause {}{}", e.target, e.district, e.from, e.root,
+                 e.from == "unreachable" ? " (was " + root_was + ")" : "");
+  else if (e.to == "down")
+    spdlog::info("site {} ({}): {} -> down, reason {}, root cause itself", e.target, e.district, e.from, e.reason);
+  else
+    spdlog::info("site {} ({}): {} -> {}, reason {}", e.target, e.district, e.from, e.to, e.reason);
+  events_.append(std::move(e));
 }
 
 void PollerCore::render_topology(TargetRt& t) {
@@ -511,6 +553,7 @@ void PollerCore::maybe_publish(Clock::time_point now, bool force) {
   auto snap = std::make_shared<Snapshot>();
   snap->ready = ready_;
   snap->published_unix = unix_now();
+  snap->events = events_.history();
   collect::Families global = global_families();
   snap->targets.reserve(2 * targets_.size() + 1);
   snap->status.reserve(targets_.size());

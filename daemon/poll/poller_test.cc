@@ -4,7 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
 #include <thread>
+
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 
 #include "daemon/http/exposition.h"
 #include "snmp/fake_engine.h"
@@ -126,6 +130,57 @@ TEST_F(PollerTest, ACutIsOneDownAndTheRestUnreachableThenRecovers) {
             std::string::npos);
   for (const auto* n : {"wan", "gw", "c1"}) engine.set_failure(n, std::nullopt);
   ASSERT_TRUE(eventually([&] { return state_of("wan") == "up" && state_of("gw") == "up" && state_of("c1") == "up"; }));
+}
+
+TEST_F(PollerTest, EachStateChangeIsLoggedOnceAndKeptNewestFirst) {
+  std::ostringstream log;
+  auto logger = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::ostream_sink_mt>(log));
+  logger->set_pattern("[%l] %v");
+  logger->set_level(spdlog::level::info);
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(logger);
+
+  poller.apply(make_config({{"core", ""}, {"wan", "core"}, {"gw", "wan"}, {"c1", "gw"}}));
+  poller.start();
+  ASSERT_TRUE(eventually([&] { return state_of("c1") == "up" && state_of("wan") == "up"; }));
+  EXPECT_EQ(box.latest()->events->size(), 0u) << "a first verdict of up is no event";
+  for (const auto* n : {"wan", "gw", "c1"}) engine.set_failure(n, Error{snmp::kReasonTimeout, "cut"});
+  ASSERT_TRUE(eventually([&] { return state_of("wan") == "down" && state_of("c1") == "unreachable@wan"; }));
+  for (const auto* n : {"wan", "gw", "c1"}) engine.set_failure(n, std::nullopt);
+  ASSERT_TRUE(eventually([&] { return state_of("wan") == "up" && state_of("gw") == "up" && state_of("c1") == "up"; }));
+  poller.stop();
+  spdlog::set_default_logger(previous);
+
+  std::vector<std::string> seen;  // oldest first
+  box.latest()->events->newest_first(100, [&](const state::SiteEvent& e) {
+    seen.insert(seen.begin(), e.target + ":" + e.from + ">" + e.to + (e.root.empty() ? "" : "@" + e.root));
+    return true;
+  });
+  auto index = [&](const std::string& what) {
+    const auto it = std::find(seen.begin(), seen.end(), what);
+    return it == seen.end() ? -1 : static_cast<int>(it - seen.begin());
+  };
+  std::string all;
+  for (const auto& x : seen) all += x + " ";
+  const int down = index("wan:up>down"), gw = index("gw:up>unreachable@wan"), c1 = index("c1:up>unreachable@wan");
+  const int back = index("wan:down>up"), gw_back = index("gw:unreachable>up"), c1_back = index("c1:unreachable>up");
+  EXPECT_GE(down, 0) << all;
+  EXPECT_GE(gw, 0) << all;
+  EXPECT_GE(c1, 0) << all;
+  EXPECT_GT(back, down) << all;
+  EXPECT_GT(gw_back, gw) << all;
+  EXPECT_GT(c1_back, c1) << all;
+  EXPECT_EQ(seen.size(), 6u) << "one event per change, nothing else: " << all;
+  EXPECT_EQ(std::count(seen.begin(), seen.end(), "core:up>down"), 0);
+
+  const std::string text = log.str();
+  EXPECT_NE(text.find("[info] site wan (Huyện Kỳ Sơn): up -> down, reason timeout, root cause itself\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("[info] site c1 (Huyện Kỳ Sơn): up -> unreachable, root cause wan\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("[info] site c1 (Huyện Kỳ Sơn): unreachable -> up, reason ok\n"), std::string::npos) << text;
+  size_t lines = 0;
+  for (const char c : text) lines += c == '\n';
+  EXPECT_EQ(lines, 6u) << "one line per change: " << text;
 }
 
 TEST_F(PollerTest, ReloadDropsRemovedTargetsAndKeepsTheOthersState) {
