@@ -10,6 +10,7 @@
 
 #include "collectors/collect.h"
 #include "daemon/http/exposition.h"
+#include "daemon/poll/phase.h"
 #include "linkwatch/version.h"
 
 namespace lw::poll {
@@ -23,13 +24,6 @@ double unix_now() {
 bool silent(const Error& e) {
   return e.reason == snmp::kReasonTimeout || e.reason == snmp::kReasonAuth ||
          e.reason == snmp::kReasonTransport || e.reason == snmp::kReasonDecode;
-}
-
-// Stable per-target phase within the interval, so polls spread evenly and stay spread
-// across restarts.
-Clock::duration phase_of(const std::string& name, Clock::duration interval) {
-  const auto n = static_cast<uint64_t>(std::max<Clock::rep>(1, interval.count()));
-  return Clock::duration(static_cast<Clock::rep>(std::hash<std::string>{}(name) % n));
 }
 
 void add(collect::Families& out, std::string name, std::string help, collect::Kind kind,
@@ -96,10 +90,8 @@ void PollerCore::apply(std::shared_ptr<const config::Config> config) {
       }
       TargetRt t;
       t.plan = std::move(plan);
-      // The first poll comes soon (within 10 s); later ones keep the target's phase.
-      const auto interval = std::chrono::duration_cast<Clock::duration>(config->interval_for(def));
-      const auto first = std::min<Clock::duration>(interval, std::chrono::seconds(10));
-      t.due = now + phase_of(def.name, first);
+      // The first poll comes soon (within 10 s); later ones go to the target's phase.
+      t.due = first_due(now, def.name, std::chrono::duration_cast<Clock::duration>(config->interval_for(def)));
       targets_.push_back(std::move(t));
     }
     TargetRt& t = targets_.back();
@@ -212,7 +204,7 @@ Clock::time_point PollerCore::launch_due(Clock::time_point now) {
       // Still polling from last time: never two polls of one target at once.
       ++skipped_;
       dirty_ = true;
-      schedule(e.index, e.due + interval);
+      schedule(e.index, on_slot(e.due + interval, now, t.plan->name, interval));
       continue;
     }
     const double lag = std::chrono::duration<double>(now - e.due).count();
@@ -223,7 +215,7 @@ Clock::time_point PollerCore::launch_due(Clock::time_point now) {
     if (t.reach == state::Reach::Unreachable) factor = std::max(1, config_->global.unreachable_backoff);
     Clock::time_point next = e.due + interval * factor;
     if (next <= now) next = now + interval * factor;  // fell far behind: skip, do not burst
-    schedule(e.index, next);
+    schedule(e.index, on_slot(next, now, t.plan->name, interval));
   }
   // Wake for the next due poll, but at least once a second for housekeeping.
   auto wake = now + std::chrono::seconds(1);

@@ -88,7 +88,10 @@ class Evaluator {
     v.root = n.previous_root;
     v.pending = true;
     if (pn.outcome != Node::Outcome::Answered || pn.outcome_time < n.outcome_time) {
-      v.poll = p;  // the parent's answer predates this silence: ask the parent
+      // The parent's answer predates this silence: ask the parent, unless the parent itself
+      // waits on a poll above it. Asking it again then would only give it a fresher silence
+      // to explain, and the chain would never settle; it resolves from the top instead.
+      if (!pv.pending) v.poll = p;
       return;
     }
     if (pv.state != Reach::Up || pv.up_since > n.outcome_time) {

@@ -46,7 +46,8 @@ struct Verdict {
   int root = -1;              // for Unreachable: the down node that explains it
   bool pending = false;       // silent, but nothing can be said yet: poll `poll` now
   int poll = -1;              // for pending: the parent (its answer is older) or the node itself
-                              // (its silence predates the path's recovery)
+                              // (its silence predates the path's recovery); -1 while the parent
+                              // is pending too (the chain is decided from the top)
   // For Up: since when the whole path down to this node has been answering.
   double up_since = 0;
 };

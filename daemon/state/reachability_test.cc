@@ -69,6 +69,23 @@ TEST(Reachability, SilentChildWithStaleParentIsPendingAndKeepsItsState) {
   EXPECT_EQ(w[4].state, Reach::Down);
 }
 
+TEST(Reachability, APendingChainAsksOnlyAtItsTop) {
+  // The WAN site and the gateway fell silent after the core's last answer: only the core is
+  // asked. Asking the WAN site again for the gateway's sake would give it a fresher silence
+  // than the core's next answer, again and again.
+  auto n = tree();
+  for (int i : {1, 2}) {
+    n[static_cast<size_t>(i)].outcome = O::Silent;
+    n[static_cast<size_t>(i)].outcome_time = 200;
+    n[static_cast<size_t>(i)].previous = Reach::Up;
+  }
+  const auto v = evaluate(n);
+  EXPECT_TRUE(v[1].pending);
+  EXPECT_EQ(v[1].poll, 0);
+  EXPECT_TRUE(v[2].pending);
+  EXPECT_EQ(v[2].poll, -1);
+}
+
 TEST(Reachability, SilentRootIsDown) {
   auto n = tree();
   n[0].outcome = O::Silent;
@@ -237,8 +254,7 @@ class DistrictRun {
     }
     for (size_t i = 0; i < nodes_.size(); ++i) {
       if (!v[i].pending) continue;
-      const int p = v[i].poll >= 0 ? v[i].poll : nodes_[i].parent;
-      if (p >= 0) start(static_cast<size_t>(p), false);
+      if (v[i].poll >= 0) start(static_cast<size_t>(v[i].poll), false);
     }
     if (!recovered) return;
     for (size_t i = 0; i < nodes_.size(); ++i) {
