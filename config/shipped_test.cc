@@ -43,10 +43,23 @@ TEST(Shipped, EveryModuleFileLoadsAndIsNamedAfterItsFile) {
     ASSERT_EQ(r.config->modules.size(), 1u) << stem;
     const Module& m = r.config->modules.begin()->second;
     EXPECT_EQ(m.name, stem);
-    EXPECT_FALSE(m.metrics.empty());
+    EXPECT_FALSE(m.metrics.empty() && m.walk.empty()) << stem;
     for (const Metric& metric : m.metrics) EXPECT_FALSE(metric.help.empty()) << metric.name;
   }
-  EXPECT_EQ(files, 6);
+  EXPECT_EQ(files, 7);
+}
+
+TEST(Shipped, IfLinksWalksTheTablesLinkHealthReadsAndExportsNothing) {
+  TempDir dir;
+  const auto r = load_module_file(dir, "if_links");
+  ASSERT_TRUE(r.errors.empty()) << testing::dump(r.errors);
+  const Module& m = r.config->modules.at("if_links");
+  EXPECT_TRUE(m.metrics.empty());
+  EXPECT_EQ(m.walk, (std::vector<snmp::Oid>{oid("1.3.6.1.2.1.2.2.1"), oid("1.3.6.1.2.1.31.1.1.1")}));
+  // The same roots as if_mib's, so a target with both walks each table once.
+  const auto i = load_module_file(dir, "if_mib");
+  ASSERT_TRUE(i.errors.empty()) << testing::dump(i.errors);
+  EXPECT_EQ(i.config->modules.at("if_mib").walk, m.walk);
 }
 
 TEST(Shipped, System) {
@@ -197,7 +210,7 @@ TEST(Shipped, ExampleChecks) {
   EXPECT_TRUE(r.warnings.empty()) << testing::dump(r.warnings);
   const Config& c = *r.config;
   EXPECT_EQ(c.global.listen_address, "127.0.0.1:9730");
-  EXPECT_EQ(c.modules.size(), 6u);
+  EXPECT_EQ(c.modules.size(), 7u);
   ASSERT_EQ(c.targets.size(), 2u);
   const Target& vinh = c.targets[0];
   EXPECT_EQ(vinh.name, "vinh-core");

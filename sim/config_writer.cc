@@ -23,8 +23,19 @@ std::string coord(double v) {
   return b;
 }
 
+// The series budget, per role. The raw IF-MIB series (if_mib, ~25 per interface) are kept
+// where there are few devices and each interface matters on its own; BTS radios, most of the
+// province, walk the same tables for link health only (if_links: linkwatch_link_* of their
+// backhaul and LAN, no raw series). A radio that needs its raw series: add if_mib to it.
+const char* interface_module(Kind k) {
+  switch (k) {
+    case Kind::BtsRadio: return "if_links";
+    default: return "if_mib";
+  }
+}
+
 std::string modules_of(const Device& d) {
-  std::string m = "[system, if_mib";
+  std::string m = std::string("[system, ") + interface_module(d.kind);
   bool radio = false;
   for (auto& f : d.ifaces) radio = radio || f.radio;
   if (radio) m += ", radio";
