@@ -24,12 +24,15 @@ std::string coord(double v) {
 }
 
 // The series budget, per role. The raw IF-MIB series (if_mib, ~25 per interface) are kept
-// where there are few devices and each interface matters on its own; BTS radios, most of the
-// province, walk the same tables for link health only (if_links: linkwatch_link_* of their
-// backhaul and LAN, no raw series). A radio that needs its raw series: add if_mib to it.
+// where there are few devices and each interface matters on its own: the core, the WAN links
+// and the district gateways. BTS radios and commune sites, nearly all of the province, walk
+// the same tables for link health only (if_links): every interface they have is a link of
+// interest (backhaul and LAN; uplink, LAN and a downlink per BTS), so linkwatch_link_* already
+// carries what matters of it. A site that needs its raw series: give it if_mib.
 const char* interface_module(Kind k) {
   switch (k) {
-    case Kind::BtsRadio: return "if_links";
+    case Kind::BtsRadio:
+    case Kind::CommuneSite: return "if_links";
     default: return "if_mib";
   }
 }

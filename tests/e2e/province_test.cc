@@ -54,6 +54,7 @@ class ProvinceTest : public ::testing::Test {
     o.interval_s = 5;
     o.timeout_s = 2;
     o.retries = 1;
+    o.raw_if_mib = true;  // Counter32IsExtendedAcrossWraps compares linkwatch's total with the raw counter
     env_ = std::make_unique<ProvinceEnv>(o);
     sim_ = env_->sim_devices();
   }
