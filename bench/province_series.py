@@ -60,6 +60,9 @@ def main():
     ap.add_argument("--prometheus-minutes", type=float, default=5)
     ap.add_argument("--no-prometheus", action="store_true")
     ap.add_argument("--work", default="", help="work directory (default: a new temp dir, kept)")
+    ap.add_argument("--province", default=os.path.join(ROOT, "config", "nghe-an"),
+                    help="province config dir (default config/nghe-an; e.g. one from an older commit)")
+    ap.add_argument("--modules", default=os.path.join(ROOT, "config", "modules"), help="modules dir")
     a = ap.parse_args()
 
     work = a.work or tempfile.mkdtemp(prefix="linkwatch-series.")
@@ -82,7 +85,7 @@ def main():
         sim_port, control_port = free_port(socket.SOCK_DGRAM), free_port()
         lw_port, prom_port = free_port(), free_port()
         # The shipped config with the sim's port in every address.
-        src = os.path.join(ROOT, "config", "nghe-an")
+        src = a.province
         os.makedirs(os.path.join(work, "inventory"), exist_ok=True)
         for name in sorted(os.listdir(os.path.join(src, "inventory"))):
             with open(os.path.join(src, "inventory", name)) as f:
@@ -91,7 +94,7 @@ def main():
                 f.write(text)
         with open(os.path.join(src, "linkwatch.yml")) as f:
             cfg = f.read()
-        cfg = cfg.replace("  - ../modules/", "  - " + os.path.join(ROOT, "config", "modules") + "/")
+        cfg = cfg.replace("  - ../modules/", "  - " + a.modules.rstrip("/") + "/")
         cfg = cfg.replace("  - inventory/", "  - " + os.path.join(work, "inventory") + "/")
         if a.interval:
             cfg = re.sub(r"(?m)^  interval: .*$", "  interval: " + a.interval, cfg)
