@@ -284,6 +284,7 @@ void PollerCore::finish(std::shared_ptr<PollJob> job) {
   // The answer proves the path works when it arrived, not when the poll began (a retry may
   // have got through only after a restore).
   if (answered && t.outcome != state::Node::Outcome::Answered) t.up_since = job->started_unix + t.duration;
+  if (!answered && t.outcome != state::Node::Outcome::Silent) t.silent_since = job->started_unix;
   t.outcome = answered ? state::Node::Outcome::Answered : state::Node::Outcome::Silent;
   t.outcome_time = job->started_unix;
   t.reason = "ok";
@@ -375,7 +376,7 @@ void PollerCore::evaluate() {
   std::vector<state::Node> nodes(targets_.size());
   for (size_t i = 0; i < targets_.size(); ++i) {
     const TargetRt& t = targets_[i];
-    nodes[i] = {t.parent, t.polled, t.outcome, t.outcome_time, t.up_since, t.reach, t.root};
+    nodes[i] = {t.parent, t.polled, t.outcome, t.outcome_time, t.silent_since, t.up_since, t.reach, t.root};
   }
   const auto verdicts = state::evaluate(nodes);
 

@@ -42,7 +42,8 @@ struct TargetRt {
   // Last poll.
   state::Node::Outcome outcome = state::Node::Outcome::None;
   double outcome_time = 0;
-  double up_since = 0;  // start of the current run of answered polls
+  double up_since = 0;      // start of the current run of answered polls
+  double silent_since = 0;  // start of the current run of silent polls
   std::string reason = "ok";
   double duration = 0;
   double last_success = 0;

@@ -87,7 +87,8 @@ class Evaluator {
     v.state = n.previous;
     v.root = n.previous_root;
     v.pending = true;
-    if (pn.outcome != Node::Outcome::Answered || pn.outcome_time < n.outcome_time) {
+    const double fell_silent = n.silent_since > 0 ? std::min(n.silent_since, n.outcome_time) : n.outcome_time;
+    if (pn.outcome != Node::Outcome::Answered || pn.outcome_time < fell_silent) {
       // The parent's answer predates this silence: ask the parent, unless the parent itself
       // waits on a poll above it. Asking it again then would only give it a fresher silence
       // to explain, and the chain would never settle; it resolves from the top instead.

@@ -4,11 +4,13 @@
 //
 // Each live target has a parent (the site it reaches the province through). A target that
 // answers is up. A silent target is down if its parent answered at least as recently as the
-// target fell silent, and unreachable if a site on its parent path is silent, with that
-// site's root as the cause. If the parent's last answer is older than the target's silence
-// (or the parent was never polled), nothing can be said yet: the target is `pending`, keeps
-// the state it had, and the caller polls the parent at once to decide. So the verdict for a
-// district cut does not depend on which of its sites' polls happened to finish first.
+// target fell silent (its first silent poll, not its latest: a target polled more often than
+// its parent would otherwise always have a fresher silence than the parent's answer), and
+// unreachable if a site on its parent path is silent, with that site's root as the cause. If
+// the parent's last answer is older than the target's silence (or the parent was never
+// polled), nothing can be said yet: the target is `pending`, keeps the state it had, and the
+// caller polls the parent at once to decide. So the verdict for a district cut does not
+// depend on which of its sites' polls happened to finish first.
 //
 // Restores are judged the same way. A path is trusted from the moment every site on it has
 // been answering without a break (`up_since`, the latest such start along the path). A
@@ -34,6 +36,9 @@ struct Node {
   bool polled = true;       // false for planned/retired sites: transparent on a path
   enum class Outcome : uint8_t { None, Answered, Silent } outcome = Outcome::None;
   double outcome_time = 0;  // when the poll that produced `outcome` started
+  // For Silent: when it fell silent (the start of the first silent poll since its last
+  // answer); 0 means the latest silent poll was the first.
+  double silent_since = 0;
   // For Answered: when the current run of answers began: when the first answered poll after
   // the last silent one (or the first poll ever) got its answer.
   double up_since = 0;

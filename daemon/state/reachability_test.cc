@@ -86,6 +86,25 @@ TEST(Reachability, APendingChainAsksOnlyAtItsTop) {
   EXPECT_EQ(v[2].poll, -1);
 }
 
+TEST(Reachability, ATargetPolledMoreOftenThanItsParentIsStillJudged) {
+  // The WAN site fell silent at 200 and has been polled again since (latest silence 260);
+  // the core answered at 230, after it fell silent: the WAN site is down, although its
+  // latest silence is fresher than the core's answer.
+  auto n = tree();
+  n[1].outcome = O::Silent;
+  n[1].silent_since = 200;
+  n[1].outcome_time = 260;
+  n[0].outcome_time = 230;
+  const auto v = evaluate(n);
+  EXPECT_FALSE(v[1].pending);
+  EXPECT_EQ(v[1].state, Reach::Down);
+  // The core's last answer predates the silence: ask it.
+  n[0].outcome_time = 190;
+  const auto w = evaluate(n);
+  EXPECT_TRUE(w[1].pending);
+  EXPECT_EQ(w[1].poll, 0);
+}
+
 TEST(Reachability, SilentRootIsDown) {
   auto n = tree();
   n[0].outcome = O::Silent;
@@ -233,6 +252,7 @@ class DistrictRun {
     sched_[i].in_flight = false;
     Node& n = nodes_[i];
     if (answered && n.outcome != O::Answered) n.up_since = now_;
+    if (!answered && n.outcome != O::Silent) n.silent_since = started;
     n.outcome = answered ? O::Answered : O::Silent;
     n.outcome_time = started;
     judge();
