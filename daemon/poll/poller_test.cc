@@ -139,6 +139,16 @@ TEST_F(PollerTest, EachStateChangeIsLoggedOnceAndKeptNewestFirst) {
   logger->set_level(spdlog::level::info);
   auto previous = spdlog::default_logger();
   spdlog::set_default_logger(logger);
+  // Whatever happens below (a failed ASSERT returns early), the poller thread stops logging
+  // into `log` before `log` goes away.
+  struct Restore {
+    Poller& p;
+    std::shared_ptr<spdlog::logger> previous;
+    ~Restore() {
+      p.stop();
+      spdlog::set_default_logger(previous);
+    }
+  } restore{poller, previous};
 
   poller.apply(make_config({{"core", ""}, {"wan", "core"}, {"gw", "wan"}, {"c1", "gw"}}));
   poller.start();
@@ -150,7 +160,6 @@ TEST_F(PollerTest, EachStateChangeIsLoggedOnceAndKeptNewestFirst) {
   for (const auto* n : {"wan", "gw", "c1"}) engine.set_failure(n, std::nullopt);
   ASSERT_TRUE(eventually([&] { return state_of("wan") == "up" && state_of("gw") == "up" && state_of("c1") == "up"; }));
   poller.stop();
-  spdlog::set_default_logger(previous);
 
   std::vector<std::string> seen;  // oldest first
   box.latest()->events->newest_first(100, [&](const state::SiteEvent& e) {
