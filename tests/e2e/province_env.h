@@ -33,6 +33,9 @@ struct ProvinceOptions {
   int retries = 0;           // global.retries
   // Poll only these districts (inventory file stems; "vinh" holds the core). Empty: all.
   std::vector<std::string> districts;
+  // Every target reads the raw IF-MIB series (if_mib) where the shipped config walks the
+  // tables for link health only (if_links): for tests that compare raw counters.
+  bool raw_if_mib = false;
 };
 
 // One device of the simulator's GET /state (the fields the tests use).
