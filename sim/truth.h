@@ -17,12 +17,13 @@
 //   battery_low                    BatteryLow (critical, pages): on battery, under 25% charge,
 //                                  and the power will not return first (a solar site that lasts
 //                                  until 06:00 is not a fault)
-//   flap                           LinkFlapping (warning); `notify` says whether it must alert
+//   flap                           LinkFlapping (warning); optional when random (a short
+//                                  burst polls may see as one change), required on control
 //   reboot                         DeviceRebooted (warning)
 //   rain_fade                      BackhaulDegraded (warning)
 // Running on battery at night is what a solar site does: not a fault, nothing recorded.
 // `notify` is "required" (the fault must notify if it lasts longer than the rule's `for`),
-// "optional" (it may: e.g. a short random flap polls may not see) or "none".
+// "optional" (it may: a short random flap) or "none".
 //
 // Thread safety: none; World owns it and calls it under World::mutex.
 

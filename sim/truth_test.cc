@@ -196,17 +196,19 @@ TEST(Truth, ControlActionsAreFaultsWithTheirAlerts) {
   EXPECT_EQ(cold->cause, "restore");
 }
 
-TEST(Truth, ShortRandomFlapsAreOptional) {
+TEST(Truth, RandomFlapsAreOptionalAskedForFlapsRequired) {
   Province p = province();
   Truth t(p);
   t.begin("flap", p.find("vinh-01"), kStart, kStart, "random", 2);
   t.begin("flap", p.find("vinh-02"), kStart, kStart, "random", 3);
   t.begin("nothing-known", p.find("vinh-03"), kStart, kStart, "control");
+  t.begin("flap", p.find("vinh-04"), kStart, kStart, "control", 50);
   EXPECT_EQ(t.faults().at(0).notify, "optional");
-  EXPECT_EQ(t.faults().at(1).notify, "required");
+  EXPECT_EQ(t.faults().at(1).notify, "optional");
+  EXPECT_EQ(t.faults().at(3).notify, "required");
   EXPECT_EQ(t.faults().at(2).notify, "none");
   EXPECT_EQ(t.begin("cut", -1, kStart, kStart, "control"), 0u);  // no such device: nothing
-  EXPECT_EQ(t.faults().size(), 3u);
+  EXPECT_EQ(t.faults().size(), 4u);
 }
 
 TEST(Truth, WallTimeFollowsTheFastClock) {
