@@ -8,7 +8,7 @@ nlohmann::json to_json(const Fault& f) {
   nlohmann::json alerts = nlohmann::json::array();
   for (const auto& a : f.alerts)
     alerts.push_back({{"alertname", a.alertname}, {"target", a.target}, {"severity", a.severity},
-                      {"pages", a.pages}, {"primary", a.primary}});
+                      {"pages", a.pages}, {"primary", a.primary}, {"ifName", a.if_name}});
   nlohmann::json j = {{"id", f.id},
                       {"kind", f.kind},
                       {"cause", f.cause},
@@ -58,17 +58,25 @@ std::vector<ExpectedAlert> Truth::expected(const std::string& kind, int dev) con
   const auto& d = p_.devices[static_cast<size_t>(dev)];
   const std::string& name = d.name;
   std::vector<ExpectedAlert> out;
-  auto add = [&](const std::string& alert, const std::string& target, bool critical, bool primary) {
-    out.push_back({alert, target, critical ? "critical" : "warning", critical, primary});
+  auto add = [&](const std::string& alert, const std::string& target, bool critical, bool primary,
+                 const std::string& if_name = "") {
+    out.push_back({alert, target, critical ? "critical" : "warning", if_name, critical, primary});
   };
-  // The province core's port towards a WAN link sees the same link from the other end.
-  const std::string core = !p_.devices.empty() ? p_.devices.front().name : "";
+  // The parent's port towards this device sees the same link from the other end (the core's
+  // wan-<district>, a gateway's ge0/C, a commune site's btsK).
+  std::string parent, parent_port;
+  if (d.parent >= 0) {
+    const auto& pd = p_.devices[static_cast<size_t>(d.parent)];
+    parent = pd.name;
+    for (const auto& f : pd.ifaces)
+      if (f.child == dev) parent_port = f.name;
+  }
   if (kind == "cut" || kind == "link_failure" || kind == "power_loss") {
     if (d.kind == Kind::Core) {
       add("ProvinceCoreDown", name, true, true);
     } else if (d.kind == Kind::WanLink || d.kind == Kind::Gateway) {
       add("DistrictLinkDown", name, true, true);
-      if (d.kind == Kind::WanLink) add("WanLinkDown", core, true, false);
+      if (d.kind == Kind::WanLink) add("WanLinkDown", parent, true, false, parent_port);
     } else {
       add("SiteDown", name, false, true);
     }
@@ -78,7 +86,7 @@ std::vector<ExpectedAlert> Truth::expected(const std::string& kind, int dev) con
     add("BatteryLow", name, true, true);
   } else if (kind == "flap") {
     add("LinkFlapping", name, false, true);
-    if (d.kind == Kind::WanLink) add("LinkFlapping", core, false, false);
+    if (!parent_port.empty()) add("LinkFlapping", parent, false, false, parent_port);
   } else if (kind == "reboot") {
     add("DeviceRebooted", name, false, true);
   } else if (kind == "rain_fade") {

@@ -44,6 +44,7 @@ namespace lw::sim {
 
 struct ExpectedAlert {
   std::string alertname, target, severity;
+  std::string if_name;   // the interface it is on, when on another device than the fault's
   bool pages = false;    // severity critical: the province NOC is paged
   bool primary = true;   // the alert for this fault; false: the same fault seen from elsewhere
                          // (the core's end of a WAN link), acceptable but a duplicate

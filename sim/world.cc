@@ -142,12 +142,18 @@ void World::advance(double t) {
       switch (e.type) {
         case Event::Fail: {
           set_link(e.dev, true, e.t);
+          s.fail_wall = wall_time(e.t);
           truth_.begin("link_failure", e.dev, e.t, wall_time(e.t), "random");
           std::exponential_distribution<double> r(1.0 / mttr_s(e.dev));
           events_.push({e.t + std::max(r(rng_), o_.min_fault_real_s * o_.speed), e.dev, Event::Repair});
           break;
         }
         case Event::Repair:
+          // Held for real seconds even if the clock was sped up since the failure.
+          if (s.failed && wall_time(e.t) - s.fail_wall < o_.min_fault_real_s - 0.01) {
+            events_.push({e.t + (o_.min_fault_real_s - (wall_time(e.t) - s.fail_wall)) * o_.speed, e.dev, Event::Repair});
+            break;
+          }
           set_link(e.dev, false, e.t);
           truth_.end("link_failure", e.dev, e.t, wall_time(e.t));
           schedule_failure(e.dev, e.t);

@@ -38,6 +38,7 @@ struct DevState {
   int flap_count = 0;
   double flap_period = 1;
   bool flappy = false;        // flaps at random (a fixed subset)
+  double fail_wall = 0;       // wall-clock time of the last random failure (for the hold)
 };
 
 struct Options {
