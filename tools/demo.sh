@@ -119,20 +119,21 @@ states() {  # "up=N down=N unreachable=N unknown=N" from linkwatchd's /metrics
     END { printf "up=%d down=%d unreachable=%d unknown=%d", n["up"], n["down"], n["unreachable"], n["unknown"] }'
 }
 
+row() { printf '  %-14s %-46s %s\n' "$1" "$2" "${3:-}"; }
+echo
+echo "linkwatch demo: the simulated Nghệ An province"
+row linkwatchd "http://127.0.0.1:$lw_port/" "status page: states, reasons, root causes"
+row "" "http://127.0.0.1:$lw_port/metrics"
+row Prometheus "http://127.0.0.1:$prom_port/classic/alerts" "alerts, firing and pending (large on the whole province)"
+row "" "http://127.0.0.1:$prom_port/api/v1/alerts" "the same as JSON"
+row "" "http://127.0.0.1:$prom_port/classic/graph" "queries"
+row Alertmanager "http://127.0.0.1:$am_port/api/v2/alerts" "API only: Debian's package ships no web UI; or"
+row "" "amtool --alertmanager.url=http://127.0.0.1:$am_port alert query"
+row notifications "printed below as they arrive (webhook sink on 127.0.0.1:$sink_port)"
+row "" "and kept in $work/notifications.jsonl"
+row simulator "http://127.0.0.1:9731/state" "and /truth: the faults it injected"
+row logs "$work/" "kept after the demo stops"
 cat <<MSG
-
-linkwatch demo: the simulated Nghệ An province
-  linkwatchd     http://127.0.0.1:$lw_port/                     status page: states, reasons, root causes
-                 http://127.0.0.1:$lw_port/metrics
-  Prometheus     http://127.0.0.1:$prom_port/classic/alerts      alerts, firing and pending (large on the whole province)
-                 http://127.0.0.1:$prom_port/api/v1/alerts       the same as JSON
-                 http://127.0.0.1:$prom_port/classic/graph       queries
-  Alertmanager   http://127.0.0.1:$am_port/api/v2/alerts         API only: Debian's package ships no web UI; or
-                 amtool --alertmanager.url=http://127.0.0.1:$am_port alert query
-  notifications  printed below as they arrive (webhook sink on 127.0.0.1:$sink_port), kept in
-                 $work/notifications.jsonl
-  simulator      http://127.0.0.1:9731/state     http://127.0.0.1:9731/truth (faults injected)
-  logs           $work/ (kept after the demo stops)
 
 Cut a district's WAN link, then watch one site down, many unreachable, and one page:
   curl -X POST 'http://127.0.0.1:9731/cut?district=ky-son'
