@@ -138,6 +138,12 @@ struct LinkRule {
   enum class Field : uint8_t { IfName, IfAlias, IfDescr, IfIndex } field = Field::IfName;
   std::string pattern;
   std::string role;  // wan, uplink, backhaul, lan, ...
+  // The target at the far end of this link (`peer:`), empty if not named. Checked against the
+  // targets once every file is read; `peer_district` is then that target's site district (or
+  // its `district` label), so a WAN link seen from both ends can be told to be one incident.
+  std::string peer{};
+  std::string peer_district{};
+  Mark peer_mark{};  // where `peer:` was written, for the unknown-peer error
 };
 
 struct Target {

@@ -56,6 +56,35 @@ void check_parents(State& st) {
   }
 }
 
+// Each link's `peer` must name a target; its district (site district, else the `district`
+// label) is copied onto the link so the daemon can label the link with it.
+void check_peers(State& st) {
+  for (Target& t : st.config.targets) {
+    for (LinkRule& l : t.links) {
+      if (l.peer.empty()) continue;
+      const auto it = st.target_index.find(l.peer);
+      if (it == st.target_index.end()) {
+        error(st, l.peer_mark,
+              "target " + quote(t.name) + ": link " + quote(l.pattern) + ": unknown peer " +
+                  quote(l.peer));
+        continue;
+      }
+      if (l.peer == t.name) {
+        error(st, l.peer_mark, "target " + quote(t.name) + ": link " + quote(l.pattern) +
+                                   ": a link's peer is the target at its far end, not itself");
+        continue;
+      }
+      const Target& peer = st.config.targets[it->second];
+      l.peer_district.clear();
+      if (peer.site) l.peer_district = peer.site->district;
+      if (l.peer_district.empty()) {
+        for (const auto& [k, v] : peer.labels)
+          if (k == "district") l.peer_district = v;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void check_references(State& st) {
@@ -93,6 +122,7 @@ void check_references(State& st) {
     }
   }
   check_parents(st);
+  check_peers(st);
 }
 
 bool valid_name(std::string_view s, std::string_view extra) {

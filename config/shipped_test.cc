@@ -167,7 +167,10 @@ TEST(Shipped, RadioAsDocumented) {
       {"lwRadioErroredSeconds", "1.3.6.1.4.1.32473.1.1.1.6", MetricType::Counter, 1},
       {"lwRadioSeverelyErroredSeconds", "1.3.6.1.4.1.32473.1.1.1.7", MetricType::Counter, 1},
       {"lwRadioRxLevelThreshold", "1.3.6.1.4.1.32473.1.1.1.8", MetricType::Gauge, 0.1},
-      {"lwRadioSnrThreshold", "1.3.6.1.4.1.32473.1.1.1.9", MetricType::Gauge, 0.1}};
+      {"lwRadioSnrThreshold", "1.3.6.1.4.1.32473.1.1.1.9", MetricType::Gauge, 0.1},
+      {"lwRadioPlannedModulation", "1.3.6.1.4.1.32473.1.1.1.10", MetricType::Enum, 1},
+      {"lwRadioPlannedRxLevel", "1.3.6.1.4.1.32473.1.1.1.11", MetricType::Gauge, 0.1},
+      {"lwRadioPlannedFadeMargin", "1.3.6.1.4.1.32473.1.1.1.12", MetricType::Gauge, 0.1}};
   ASSERT_EQ(m.metrics.size(), std::size(want));
   for (const auto& [name, o, type, scale] : want) {
     const Metric* x = find(m, name);

@@ -91,7 +91,7 @@ std::optional<Site> read_site(Reader& r, const Field& f, const std::string& wher
 }
 
 std::optional<LinkRule> read_link(Reader& r, const YAML::Node& node, const std::string& where) {
-  const auto f = r.map(node, where, {"if_name", "if_alias", "if_descr", "if_index", "role"});
+  const auto f = r.map(node, where, {"if_name", "if_alias", "if_descr", "if_index", "role", "peer"});
   if (!f) return std::nullopt;
   LinkRule rule;
   const Field* matcher = nullptr;
@@ -143,6 +143,18 @@ std::optional<LinkRule> read_link(Reader& r, const YAML::Node& node, const std::
     if (v && v->empty()) r.error(r.mark(*role), where, "role: empty");
     ok = ok && v && !v->empty();
     if (v) rule.role = *v;
+  }
+  if (const Field* peer = f->get("peer")) {
+    const auto v = text(r, *peer, where);
+    if (v && !valid_name(*v, ":")) {
+      r.error(r.mark(*peer), where, "peer: " + quote(*v) + " is not a target name");
+      ok = false;
+    }
+    ok = ok && v;
+    if (v) {
+      rule.peer = *v;
+      rule.peer_mark = r.mark(*peer);
+    }
   }
   return ok ? std::optional(rule) : std::nullopt;
 }

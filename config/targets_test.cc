@@ -190,6 +190,60 @@ TEST(Targets, SiteAndLinkErrors) {
   EXPECT_EQ(r.errors.size(), 11u) << testing::dump(r.errors);
 }
 
+// `peer:` names the target at the far end of a link; its district is resolved once every
+// file is read (site district first, else the `district` label).
+TEST(Targets, LinkPeerResolvesTheFarEndsDistrict) {
+  TempDir dir;
+  const auto r = load_targets(dir, R"(targets:
+  - name: vinh-core
+    address: 127.0.0.10
+    auth: v2
+    modules: [m]
+    labels: {district: "Thành phố Vinh"}
+    links:
+      - {if_name: wan-ky-son, role: wan, peer: ky-son-wan}
+      - {if_name: wan-nghi-loc, role: wan, peer: nghi-loc-wan}
+      - {if_name: lan0, role: lan}
+  - name: ky-son-wan
+    address: 127.20.0.2
+    auth: v2
+    modules: [m]
+    site: {district: "Huyện Kỳ Sơn"}
+    links: [{if_name: wan0, role: wan, peer: vinh-core}]
+  - {name: nghi-loc-wan, address: 127.9.0.2, auth: v2, modules: [m], labels: {district: "Huyện Nghi Lộc"}}
+)");
+  ASSERT_TRUE(r.errors.empty()) << testing::dump(r.errors);
+  const auto& core = r.config->targets[0];
+  ASSERT_EQ(core.links.size(), 3u);
+  EXPECT_EQ(core.links[0].peer, "ky-son-wan");
+  EXPECT_EQ(core.links[0].peer_district, "Huyện Kỳ Sơn");
+  EXPECT_EQ(core.links[1].peer, "nghi-loc-wan");
+  EXPECT_EQ(core.links[1].peer_district, "Huyện Nghi Lộc");  // from the label: no site
+  EXPECT_EQ(core.links[2].peer, "");
+  EXPECT_EQ(core.links[2].peer_district, "");
+  EXPECT_EQ(r.config->targets[1].links[0].peer_district, "Thành phố Vinh");
+}
+
+TEST(Targets, LinkPeerErrorsNameFileLineColumn) {
+  TempDir dir;
+  const auto r = load_targets(dir, R"(targets:
+  - name: a
+    address: 10.0.0.1
+    auth: v2
+    modules: [m]
+    links:
+      - {if_name: wan0, role: wan, peer: nobody}
+      - {if_name: wan1, role: wan, peer: a}
+      - {if_name: wan2, role: wan, peer: "not a name"}
+      - {if_name: wan3, role: wan, peer: [b]}
+)");
+  EXPECT_TRUE(has_error(r, 15, 42, "target \"a\": link \"wan0\": unknown peer \"nobody\""));
+  EXPECT_TRUE(has_error(r, 16, 42, "link \"wan1\": a link's peer is the target at its far end"));
+  EXPECT_TRUE(has_error(r, 17, 42, "peer: \"not a name\" is not a target name"));
+  EXPECT_TRUE(has_error(r, 18, 42, "peer: expected a string"));
+  EXPECT_EQ(r.errors.size(), 4u) << testing::dump(r.errors);
+}
+
 TEST(Targets, LifecycleAndPolled) {
   TempDir dir;
   const auto r = load_targets(dir, R"(targets:

@@ -32,17 +32,37 @@ std::string modules_of(const Device& d) {
   return m + "]";
 }
 
-void links_of(std::ostringstream& o, const Device& d) {
+// The device at the far end of an interface, for `peer:`: the child behind a downlink port,
+// or the parent for the uplink. Empty if none.
+std::string peer_of(const Province& p, const Device& d, const std::string& if_name) {
+  for (const auto& f : d.ifaces) {
+    if (f.name != if_name) continue;
+    if (f.child >= 0) return p.devices[static_cast<size_t>(f.child)].name;
+    if (f.uplink && d.parent >= 0) return p.devices[static_cast<size_t>(d.parent)].name;
+  }
+  return "";
+}
+
+// `{if_name: NAME, role: ROLE, peer: FAR-END}`: the WAN chain (core port, WAN terminal,
+// gateway) names its far end, so both ends of a district's WAN link are one incident.
+std::string named_link(const Province& p, const Device& d, const std::string& if_name, const std::string& role) {
+  std::string peer = peer_of(p, d, if_name);
+  return "{if_name: " + if_name + ", role: " + role + (peer.empty() ? "" : ", peer: " + peer) + "}";
+}
+
+void links_of(std::ostringstream& o, const Province& p, const Device& d) {
   std::vector<std::string> l;
   switch (d.kind) {
     case Kind::Core:
-      l = {"{if_name: \"/^wan-.*/\", role: wan}", "{if_name: lan0, role: lan}"};
+      for (const auto& f : d.ifaces)
+        if (f.name.rfind("wan-", 0) == 0) l.push_back(named_link(p, d, f.name, "wan"));
+      l.push_back("{if_name: lan0, role: lan}");
       break;
     case Kind::WanLink:
-      l = {"{if_name: wan0, role: wan}", "{if_name: lan0, role: lan}"};
+      l = {named_link(p, d, "wan0", "wan"), named_link(p, d, "lan0", "lan")};
       break;
     case Kind::Gateway:
-      l = {"{if_name: wan0, role: wan}", "{if_name: lan0, role: lan}",
+      l = {named_link(p, d, "wan0", "wan"), "{if_name: lan0, role: lan}",
            "{if_alias: \"/^Commune .*/\", role: downlink}"};
       break;
     case Kind::CommuneSite:
@@ -92,7 +112,7 @@ void target(std::ostringstream& o, const Province& p, const Device& d, int port)
   o << "      uplink: " << d.uplink << "\n";
   o << "      power: " << d.power << "\n";
   o << "      lifecycle: " << (d.live ? "live" : "planned") << "\n";
-  if (d.live) links_of(o, d);
+  if (d.live) links_of(o, p, d);
 }
 
 const char* kAuths =

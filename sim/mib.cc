@@ -45,28 +45,21 @@ std::string kind_descr(Kind k) {
   return "";
 }
 
-// Radio figures of a device at t: level and SNR in dB(m), modulation 1..8.
-struct Radio { double rx, snr; int mod; };
-Radio radio_at(const Device& d, double t) {
-  bool mtn = d.terrain == "mountain" || d.terrain == "high-mountain";
-  double base = (mtn ? -52 : -42) - 18 * unit(d.name, 71);
-  double period = 5400 + 7200 * unit(d.name, 72);
-  double fade = 3 * std::sin(2 * 3.14159265358979 * t / period + 6.28 * unit(d.name, 73));
-  double rx = base + fade;
-  double snr = std::min(45.0, (rx + 92) * 0.85);
-  static const double thr[] = {0, 10, 17, 21, 24, 27, 30, 33, 36};
-  int mod = 1;
-  for (int m = 8; m >= 1; --m)
-    if (snr >= thr[m]) { mod = m; break; }
-  return {rx, snr, mod};
-}
+// The SNR each modulation needs (as in world.cc) and the receive level that gives it.
 double snr_threshold(int mod) {
   static const double thr[] = {0, 10, 17, 21, 24, 27, 30, 33, 36};
   return thr[mod];
 }
+double rx_threshold(int mod) { return snr_threshold(mod) / 0.85 - 92; }
 int bits_per_symbol(int mod) {
   static const int b[] = {0, 2, 4, 5, 6, 7, 8, 9, 10};
   return b[mod];
+}
+
+// Errored seconds of a healthy hop per second: a few a day (G.826-like objectives), so that
+// even at --speed 500 a healthy radio stays under BackhaulDegraded's 60 in 15 real minutes.
+double errored_second_rate(const Device& d) {
+  return d.terrain == "high-mountain" ? 1e-4 : d.terrain == "mountain" ? 5e-5 : 2e-5;
 }
 
 double error_rate(const Device& d) {
@@ -155,7 +148,8 @@ std::shared_ptr<const Layout> build_layout(const Device& d) {
       {2, Var::RadioRxLevel}, {3, Var::RadioSnr}, {4, Var::RadioModulation},
       {5, Var::RadioCapacity}, {6, Var::RadioErroredSeconds},
       {7, Var::RadioSeverelyErroredSeconds}, {8, Var::RadioRxLevelThreshold},
-      {9, Var::RadioSnrThreshold}};
+      {9, Var::RadioSnrThreshold}, {10, Var::RadioPlannedModulation},
+      {11, Var::RadioPlannedRxLevel}, {12, Var::RadioPlannedFadeMargin}};
   for (auto [col, var] : radio_cols)
     for (uint32_t i = 0; i < n; ++i)
       if (d.ifaces[i].radio) add(cat(kRadioEntry, {col, i + 1}), var, i);
@@ -229,7 +223,10 @@ snmp::Value value_of(const World& w, int dev, const Layout& l, const Entry& e, d
     case Var::IfDescr: return Value::Str(f->descr);
     case Var::IfType: return Value::Int(f->type);
     case Var::IfMtu: return Value::Int(f->type == 24 ? 65536 : 1500);
-    case Var::IfSpeed: return u(Type::Gauge32, std::min<uint64_t>(uint64_t{f->speed_mbps} * 1000000, 4294967295ULL));
+    // Counters run on the sim clock, so at --speed N a link carries N times its bytes per real
+    // second: it reports N times its speed, and utilisation reads as it would at 1×.
+    case Var::IfSpeed:
+      return u(Type::Gauge32, static_cast<uint64_t>(std::min(f->speed_mbps * 1e6 * w.options().speed, 4294967295.0)));
     case Var::IfPhysAddress: {
       if (f->type == 24) return Value::Str("");
       uint64_t h = fnv1a(d.name, 81);
@@ -255,7 +252,8 @@ snmp::Value value_of(const World& w, int dev, const Layout& l, const Entry& e, d
     case Var::IfHCOutOctets: return c64(octets(false));
     case Var::IfHCInUcastPkts: return c64(octets(true) / 800);
     case Var::IfHCOutUcastPkts: return c64(octets(false) / 800);
-    case Var::IfHighSpeed: return u(Type::Gauge32, f->speed_mbps);
+    case Var::IfHighSpeed:
+      return u(Type::Gauge32, f->speed_mbps == 0 ? 0 : static_cast<uint64_t>(std::max(1.0, std::round(f->speed_mbps * w.options().speed))));
     case Var::IfAlias: return Value::Str(f->alias);
     case Var::UpsManufacturer: return Value::Str("linkwatch-sim");
     case Var::UpsModel: return Value::Str(d.power == "solar" ? "Solar charger + battery 48V" : "UPS 48V");
@@ -268,14 +266,17 @@ snmp::Value value_of(const World& w, int dev, const Layout& l, const Entry& e, d
     case Var::UpsInputNumLines: return Value::Int(1);
     case Var::UpsInputVoltage: return Value::Int(w.on_battery(dev, t) ? 0 : 220 + static_cast<int64_t>(10 * unit(d.name, 91)));
     case Var::UpsOutputSource: return Value::Int(w.on_battery(dev, t) ? 5 : 3);
-    case Var::RadioRxLevel: return Value::Int(std::lround(radio_at(d, t).rx * 10));
-    case Var::RadioSnr: return Value::Int(std::lround(radio_at(d, t).snr * 10));
-    case Var::RadioModulation: return Value::Int(radio_at(d, t).mod);
-    case Var::RadioCapacity: return u(Type::Gauge32, static_cast<uint64_t>(45000 * bits_per_symbol(radio_at(d, t).mod)));
-    case Var::RadioErroredSeconds: return c32(up * error_rate(d));
-    case Var::RadioSeverelyErroredSeconds: return c32(up * error_rate(d) / 5);
-    case Var::RadioRxLevelThreshold: return Value::Int(std::lround((snr_threshold(radio_at(d, t).mod) / 0.85 - 92) * 10));
-    case Var::RadioSnrThreshold: return Value::Int(std::lround(snr_threshold(radio_at(d, t).mod) * 10));
+    case Var::RadioRxLevel: return Value::Int(std::lround(w.radio(dev, t).rx_dbm * 10));
+    case Var::RadioSnr: return Value::Int(std::lround(w.radio(dev, t).snr_db * 10));
+    case Var::RadioModulation: return Value::Int(w.radio(dev, t).modulation);
+    case Var::RadioCapacity: return u(Type::Gauge32, static_cast<uint64_t>(45000 * bits_per_symbol(w.radio(dev, t).modulation)));
+    case Var::RadioErroredSeconds: return c32(up * errored_second_rate(d));
+    case Var::RadioSeverelyErroredSeconds: return c32(up * errored_second_rate(d) / 5);
+    case Var::RadioRxLevelThreshold: return Value::Int(std::lround(rx_threshold(w.radio(dev, t).modulation) * 10));
+    case Var::RadioSnrThreshold: return Value::Int(std::lround(snr_threshold(w.radio(dev, t).modulation) * 10));
+    case Var::RadioPlannedModulation: return Value::Int(w.radio_plan(dev).modulation);
+    case Var::RadioPlannedRxLevel: return Value::Int(std::lround(w.radio_plan(dev).rx_dbm * 10));
+    case Var::RadioPlannedFadeMargin: return Value::Int(std::lround(w.radio_plan(dev).fade_margin_db * 10));
   }
   return Value::Exception(Type::NoSuchObject);
 }

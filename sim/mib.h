@@ -29,6 +29,7 @@ enum class Var : uint8_t {
   UpsChargeRemaining, UpsBatteryVoltage, UpsInputNumLines, UpsInputVoltage, UpsOutputSource,
   RadioRxLevel, RadioSnr, RadioModulation, RadioCapacity, RadioErroredSeconds,
   RadioSeverelyErroredSeconds, RadioRxLevelThreshold, RadioSnrThreshold,
+  RadioPlannedModulation, RadioPlannedRxLevel, RadioPlannedFadeMargin,
   Literal,
 };
 

@@ -65,6 +65,21 @@ std::string site_power(const std::string& name, const std::string& terrain, bool
   return u < 0.08 ? "battery" : "grid";
 }
 
+// Busiest-hour traffic over speed that a planner accepts (the daily profile peaks at 1.6×
+// the mean, see world.h): well under LinkSaturated's threshold.
+constexpr double kPlannedPeak = 0.6;
+constexpr double kBusiestHour = 1.6;
+
+// The smallest standard Ethernet speed (at least `speed`) that carries `mean_bps` so.
+uint32_t planned_speed(uint32_t speed, double mean_bps) {
+  static const uint32_t kSteps[] = {100, 1000, 10000, 40000, 100000};
+  const double need_mbps = mean_bps * kBusiestHour / kPlannedPeak / 1e6;
+  if (speed >= need_mbps) return speed;
+  for (uint32_t s : kSteps)
+    if (s >= need_mbps && s >= speed) return s;
+  return kSteps[4];
+}
+
 }  // namespace
 
 std::string_view role_of(Kind k) {
@@ -241,7 +256,8 @@ Province build_province(const std::vector<District>& districts) {
         devs.push_back(site);
         continue;
       }
-      site.uplink = low ? "fibre" : (d.terrain == "high-mountain" && unit(site.name, 41) < 0.3 ? "vsat" : "microwave");
+      // The -03 sites carry enough traffic to wrap their 32-bit counters: never on VSAT.
+      site.uplink = low ? "fibre" : (d.terrain == "high-mountain" && c != 3 && unit(site.name, 41) < 0.3 ? "vsat" : "microwave");
       site.power = site_power(site.name, d.terrain, false);
       site.no_ifx = (c == 3);  // documented subset: every <district>-03 has 32-bit counters only
       const uint32_t up_speed = site.uplink == "fibre" ? 1000 : site.uplink == "vsat" ? 50 : 300;
@@ -283,10 +299,21 @@ Province build_province(const std::vector<District>& districts) {
       if (f.child >= 0) sum += devs[static_cast<size_t>(f.child)].traffic_bps;
     double lan = d.kind == Kind::Core ? 50e6 : 5e6 * (0.5 + unit(d.name, 52));
     d.traffic_bps = sum + lan;
-    if (d.no_ifx) d.traffic_bps = std::max(d.traffic_bps, 120e6);  // wraps Counter32 often
+    // Busy enough that Counter32 wraps every 15 minutes or so at 1×, every few seconds at 300×.
+    if (d.no_ifx) d.traffic_bps = std::max(d.traffic_bps, 40e6);
     for (auto& f : d.ifaces) {
       if (f.child >= 0) f.traffic_share = devs[static_cast<size_t>(f.child)].traffic_bps / d.traffic_bps;
       else if (!f.uplink && f.type != 24) f.traffic_share = lan / d.traffic_bps;
+    }
+    // Links are planned for their traffic: the busiest hour stays under kPlannedPeak of the
+    // speed, and the parent's port towards a child runs at the child's uplink speed.
+    for (auto& f : d.ifaces) {
+      if (f.type == 24) continue;
+      if (f.child >= 0) {
+        for (const auto& cf : devs[static_cast<size_t>(f.child)].ifaces)
+          if (cf.uplink) f.speed_mbps = std::max(f.speed_mbps, cf.speed_mbps);
+      }
+      f.speed_mbps = planned_speed(f.speed_mbps, d.traffic_bps * f.traffic_share);
     }
   }
   for (auto& d : devs) d.has_ups = d.live && (d.power == "battery" || d.power == "solar");

@@ -89,7 +89,7 @@ std::vector<ExpectedAlert> Truth::expected(const std::string& kind, int dev) con
     if (!parent_port.empty()) add("LinkFlapping", parent, false, false, parent_port);
   } else if (kind == "reboot") {
     add("DeviceRebooted", name, false, true);
-  } else if (kind == "rain_fade") {
+  } else if (kind == "radio_fade") {
     add("BackhaulDegraded", name, false, true);
   }
   return out;

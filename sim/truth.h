@@ -20,7 +20,9 @@
 //   flap                           LinkFlapping (warning); optional when random (a short
 //                                  burst polls may see as one change), required on control
 //   reboot                         DeviceRebooted (warning)
-//   rain_fade                      BackhaulDegraded (warning)
+//   radio_fade                     BackhaulDegraded (warning): a rain cell or a step fault
+//                                  (misalignment, a failing ODU) takes more than half the
+//                                  hop's planned fade margin; from then until it falls back
 // Running on battery at night is what a solar site does: not a fault, nothing recorded.
 // `notify` is "required" (the fault must notify if it lasts longer than the rule's `for`),
 // "optional" (it may: a short random flap) or "none".
@@ -52,8 +54,8 @@ struct ExpectedAlert {
 
 struct Fault {
   uint64_t id = 0;
-  std::string kind;   // cut, link_failure, power_off, power_loss, battery_low, flap, reboot, rain_fade
-  std::string cause;  // control, random, solar, cold_start, restore, ...
+  std::string kind;   // cut, link_failure, power_off, power_loss, battery_low, flap, reboot, radio_fade
+  std::string cause;  // control, random, solar, cold_start, restore, rain, step, ...
   std::string notify = "required";  // required, optional, none
   int dev = -1;
   int count = 0;  // flap: down/up cycles in the burst

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -131,40 +132,71 @@ TEST(Truth, TheHoldIsInRealSecondsEvenWhenTheClockSpeedsUp) {
   EXPECT_GT(ended, 5u);
 }
 
-TEST(Truth, SolarNightIsNoFaultButDyingBatteriesAndBlackoutsAre) {
+TEST(Truth, FadesThatEatHalfTheMarginAreFaultsShowersAreNot) {
+  Options o;
+  o.seed = 3;
+  World w(province(), o, kStart);
+  w.advance(kStart + 20 * 86400.0);
+  std::map<int, std::vector<const Fault*>> by_dev;
+  for (const auto& f : w.truth().faults())
+    if (f.kind == "radio_fade") by_dev[f.dev].push_back(&f);
+  size_t deep = 0, shallow = 0;
+  for (const auto& fade : w.radio_fades()) {
+    const bool is_deep = fade.depth_db > w.radio_plan(fade.dev).fade_margin_db / 2;
+    bool recorded = false;
+    for (const Fault* f : by_dev[fade.dev])
+      recorded = recorded || (f->start_sim >= fade.start && f->end_sim <= fade.end &&
+                              f->cause == (fade.rain ? "rain" : "step"));
+    EXPECT_EQ(recorded, is_deep) << "fade on " << w.province().devices[static_cast<size_t>(fade.dev)].name
+                                 << " depth " << fade.depth_db;
+    (is_deep ? deep : shallow)++;
+  }
+  EXPECT_GT(deep, 0u);
+  EXPECT_GT(shallow, deep) << "most rain is light";
+  for (const auto& [dev, list] : by_dev)
+    for (const Fault* f : list) {
+      EXPECT_EQ(f->alerts.at(0).alertname, "BackhaulDegraded");
+      EXPECT_LT(f->start_sim, f->end_sim);
+    }
+}
+
+TEST(Truth, SolarNightIsNoFaultButAFlatBatteryAndABlackoutAre) {
   Options o;
   o.random_failures = false;
   // 17:00 local (10:00 UTC) through the night to 13:00 the next day.
   const double start = 1700000000.0 - std::fmod(1700000000.0, 86400) + 10 * 3600;
   World w(province(), o, start);
-  w.advance(start + 20 * 3600);
-  std::set<std::string> low, lost, rebooted;
-  for (const auto& f : w.truth().faults()) {
-    EXPECT_NE(f.kind, "power_off") << "running on battery at night is no fault: " << f.target;
-    if (f.kind == "battery_low") low.insert(f.target);
-    if (f.kind == "power_loss") {
-      lost.insert(f.target);
-      EXPECT_EQ(f.cause, "solar");
-      EXPECT_FALSE(f.open()) << f.target << " recharged by 13:00";
-      ASSERT_FALSE(f.alerts.empty());
-      EXPECT_EQ(f.alerts[0].alertname, "SiteDown");
-    }
-    if (f.kind == "reboot") {
-      EXPECT_EQ(f.cause, "cold_start");
-      rebooted.insert(f.target);
-    }
+  int grid_ups = -1;
+  size_t solar = 0;
+  for (size_t i = 0; i < w.province().devices.size(); ++i) {
+    const auto& d = w.province().devices[i];
+    if (d.live && d.has_ups && d.power != "solar" && grid_ups < 0) grid_ups = static_cast<int>(i);
+    solar += d.live && d.power == "solar";
   }
-  EXPECT_FALSE(lost.empty());
-  // A battery is low (a fault) exactly on the sites that will not last until dawn.
-  EXPECT_EQ(low, lost);
-  EXPECT_EQ(rebooted, lost);
+  ASSERT_GE(grid_ups, 0);
+  ASSERT_GT(solar, 10u);
+  const std::string name = w.province().devices[static_cast<size_t>(grid_ups)].name;
+  ASSERT_TRUE(w.power_off(name, start));  // mains lost at a grid site with a UPS
+  w.advance(start + 20 * 3600);
   for (const auto& f : w.truth().faults())
-    if (f.kind == "battery_low") {
-      ASSERT_FALSE(f.alerts.empty());
-      EXPECT_EQ(f.alerts[0].alertname, "BatteryLow");
-      EXPECT_TRUE(f.alerts[0].pages);
-      EXPECT_FALSE(f.open());
-    }
+    EXPECT_EQ(f.target, name) << "a solar site running on battery at night is no fault: " << f.kind;
+  const Fault* mains = find(w.truth(), "power_off", name);
+  const Fault* low = find(w.truth(), "battery_low", name);
+  const Fault* dark = find(w.truth(), "power_loss", name);
+  ASSERT_TRUE(mains && low && dark) << "a UPS lasts 8 to 22 hours: flat within 20";
+  EXPECT_EQ(mains->alerts.at(0).alertname, "SiteOnBattery");
+  EXPECT_EQ(low->alerts.at(0).alertname, "BatteryLow");
+  EXPECT_TRUE(low->alerts.at(0).pages);
+  EXPECT_EQ(dark->alerts.at(0).alertname, "SiteDown");
+  EXPECT_EQ(dark->cause, "mains_off");
+  EXPECT_LT(low->start_sim, dark->start_sim);
+  EXPECT_DOUBLE_EQ(low->end_sim, dark->start_sim) << "a dark site's battery is no longer the news";
+  EXPECT_TRUE(dark->open());
+  w.restore(start + 21 * 3600);
+  const Fault* cold = find(w.truth(), "reboot", name);
+  ASSERT_TRUE(cold);
+  EXPECT_EQ(cold->cause, "restore");
+  EXPECT_FALSE(find(w.truth(), "power_loss", name)->open());
 }
 
 TEST(Truth, ControlActionsAreFaultsWithTheirAlerts) {

@@ -14,6 +14,21 @@ constexpr double kStep = 10;               // sim seconds per battery step
 
 bool mountain(const std::string& terrain) { return terrain == "mountain"; }
 bool high(const std::string& terrain) { return terrain == "high-mountain"; }
+
+// Radio physics (docs/radio-mib.md): SNR in dB from the receive level, and the SNR each
+// modulation needs (1 qpsk … 8 qam1024).
+constexpr double kSnrThreshold[] = {0, 10, 17, 21, 24, 27, 30, 33, 36};
+double snr_of(double rx_dbm) { return std::clamp((rx_dbm + 92) * 0.85, 0.0, 50.0); }
+double rx_threshold(int mod) { return kSnrThreshold[mod] / 0.85 - 92; }
+
+// Weather: a rain cell over a district every kRainEvery on average, 15–60 minutes long,
+// crossing kRainHit of its hops. Most cells are light (a few dB, well inside any fade
+// margin); one in kHeavyOneIn is a downpour of 12–40 dB that can beat a hop's margin.
+constexpr double kRainEvery = 6 * 3600.0;
+constexpr double kRainHit = 0.3;
+constexpr double kHeavyOneIn = 16;
+// Step faults (misalignment, water in a connector, a failing ODU): once in three years per hop.
+constexpr double kStepMtbf = 3 * 365 * kDay;
 }  // namespace
 
 double local_hour(double t) {
@@ -35,12 +50,25 @@ World::World(Province province, Options opts, double start_time)
     // Up for 1 to 90 days already, fixed by the name so uptimes look plausible and stable.
     s.boot = start_time - (1 + 89 * unit(d.name, 61)) * kDay;
     s.last_change = s.boot + 60;
-    s.autonomy_h = 8 + 14 * unit(d.name, 62);  // some solar sites do not last the night
+    // Solar sites are sized for days without sun; mains sites' batteries bridge an outage.
+    s.autonomy_h = d.power == "solar" ? 24 + 36 * unit(d.name, 62) : 8 + 14 * unit(d.name, 62);
     s.flappy = d.kind != Kind::Core && unit(d.name, 63) < 0.03;
     if (d.live) by_addr_[d.address] = static_cast<int>(i);
     if (d.has_ups) ups_devices_.push_back(static_cast<int>(i));
   }
+  radios_by_district_.resize(p_.districts.size());
+  for (size_t i = 0; i < p_.devices.size(); ++i) {
+    const auto& d = p_.devices[i];
+    if (d.live && d.district >= 0 && static_cast<size_t>(d.district) < p_.districts.size() && has_radio(static_cast<int>(i)))
+      radios_by_district_[static_cast<size_t>(d.district)].push_back(static_cast<int>(i));
+  }
   if (o_.random_failures) {
+    for (size_t di = 0; di < p_.districts.size(); ++di) schedule_rain(static_cast<int>(di), start_time);
+    for (size_t di = 0; di < p_.districts.size(); ++di)
+      for (int dev : radios_by_district_[di]) {
+        std::exponential_distribution<double> e(1.0 / kStepMtbf);
+        events_.push({start_time + e(rng_), dev, Event::Step});
+      }
     for (size_t i = 0; i < p_.devices.size(); ++i) {
       const auto& d = p_.devices[i];
       if (!d.live || d.kind == Kind::Core || d.kind == Kind::Gateway || d.kind == Kind::Recorded) continue;
@@ -90,6 +118,47 @@ void World::schedule_failure(int dev, double from) {
 void World::schedule_flap(int dev, double from) {
   std::exponential_distribution<double> e(1.0 / (6 * 3600.0));
   events_.push({from + e(rng_), dev, Event::Flap});
+}
+
+void World::schedule_rain(int district, double from) {
+  std::exponential_distribution<double> e(1.0 / kRainEvery);
+  events_.push({from + e(rng_), district, Event::Rain});
+}
+
+void World::log_fade(const RadioFade& f) {
+  if (fades_.size() >= kFadeLog) fades_.erase(fades_.begin(), fades_.begin() + static_cast<long>(kFadeLog / 10));
+  fades_.push_back(f);
+  record_fade(f);
+}
+
+void World::record_fade(const RadioFade& f) {
+  // A fault when the hop loses more than half its planned fade margin (what BackhaulDegraded
+  // means, docs/radio-mib.md), from when the loss passes that depth until it falls back.
+  const double half = radio_plan(f.dev).fade_margin_db / 2;
+  if (f.depth_db <= half) return;  // a light shower or a small step: the plan absorbs it
+  double from = f.start, to = f.end;
+  if (f.rain) {  // the loss rises as a half sine over [start, end)
+    const double edge = (f.end - f.start) * std::asin(half / f.depth_db) / kPi;
+    from += edge;
+    to -= edge;
+  }
+  truth_.begin("radio_fade", f.dev, from, wall_time(from), f.rain ? "rain" : "step");
+  truth_.end("radio_fade", f.dev, to, wall_time(to));
+}
+
+void World::rain_cell(int district, double t) {
+  std::uniform_real_distribution<double> u(0, 1);
+  const double duration = (15 + 45 * u(rng_)) * 60;
+  const bool heavy = u(rng_) * kHeavyOneIn < 1;
+  for (int dev : radios_by_district_[static_cast<size_t>(district)]) {
+    const double hit = u(rng_), depth = u(rng_);
+    auto& s = s_[static_cast<size_t>(dev)];
+    if (hit >= kRainHit || s.rain_end > t) continue;  // missed, or still under the last cell
+    s.rain_start = t;
+    s.rain_end = t + duration;
+    s.rain_depth_db = heavy ? 12 + 28 * depth : 0.5 + 6 * depth;
+    log_fade({dev, t, s.rain_end, s.rain_depth_db, true});
+  }
 }
 
 void World::set_link(int dev, bool failed, double t) {
@@ -158,6 +227,25 @@ void World::advance(double t) {
           truth_.end("link_failure", e.dev, e.t, wall_time(e.t));
           schedule_failure(e.dev, e.t);
           break;
+        case Event::Rain:
+          rain_cell(e.dev, e.t);
+          schedule_rain(e.dev, e.t);
+          break;
+        case Event::Step: {
+          std::uniform_real_distribution<double> u(0, 1);
+          s.step_loss_db = 10 + 20 * u(rng_);
+          std::exponential_distribution<double> r(1.0 / (4 * mttr_s(e.dev)));
+          const double repair = e.t + r(rng_);
+          events_.push({repair, e.dev, Event::StepRepair});
+          log_fade({e.dev, e.t, repair, s.step_loss_db, false});
+          break;
+        }
+        case Event::StepRepair: {
+          s.step_loss_db = 0;
+          std::exponential_distribution<double> f(1.0 / kStepMtbf);
+          events_.push({e.t + f(rng_), e.dev, Event::Step});
+          break;
+        }
         case Event::Flap:
           s.flap_start = e.t;
           s.flap_count = 1 + static_cast<int>(rng_() % 3);
@@ -224,6 +312,46 @@ bool World::on_battery(int dev, double t) const {
   return false;
 }
 
+bool World::has_radio(int dev) const {
+  for (const auto& f : p_.devices[static_cast<size_t>(dev)].ifaces)
+    if (f.radio) return true;
+  return false;
+}
+
+RadioPlan World::radio_plan(int dev) const {
+  const auto& d = p_.devices[static_cast<size_t>(dev)];
+  RadioPlan plan;
+  const bool highland = mountain(d.terrain) || high(d.terrain);
+  if (d.kind == Kind::WanLink) plan.modulation = 6;
+  else plan.modulation = (highland ? 5 : 6) + (unit(d.name, 74) < 0.5 ? 1 : 0);
+  plan.fade_margin_db = std::round((20 + 15 * unit(d.name, 75)) * 10) / 10;
+  plan.rx_dbm = std::round((rx_threshold(plan.modulation) + plan.fade_margin_db) * 10) / 10;
+  return plan;
+}
+
+double World::radio_loss_db(int dev, double t) const {
+  const auto& d = p_.devices[static_cast<size_t>(dev)];
+  const auto& s = s_[static_cast<size_t>(dev)];
+  const double period = 5400 + 7200 * unit(d.name, 72);
+  double loss = std::sin(2 * kPi * t / period + 2 * kPi * unit(d.name, 73));  // scintillation
+  if (t >= s.rain_start && t < s.rain_end)
+    loss += s.rain_depth_db * std::sin(kPi * (t - s.rain_start) / (s.rain_end - s.rain_start));
+  return loss + s.step_loss_db;
+}
+
+RadioReading World::radio(int dev, double t) const {
+  const RadioPlan plan = radio_plan(dev);
+  RadioReading r;
+  r.rx_dbm = plan.rx_dbm - radio_loss_db(dev, t);
+  r.snr_db = snr_of(r.rx_dbm);
+  for (int m = plan.modulation; m >= 1; --m)
+    if (r.snr_db >= kSnrThreshold[m]) {
+      r.modulation = m;
+      break;
+    }
+  return r;
+}
+
 bool World::cut_district(const std::string& slug, double t) { return cut_target(slug + "-wan", t); }
 
 bool World::cut_target(const std::string& name, double t) {
@@ -286,6 +414,8 @@ void World::restore(double t) {
     s.battery = 100;
     s.on_battery_since = -1;
     s.flap_count = 0;
+    s.rain_start = s.rain_end = -1;
+    s.rain_depth_db = s.step_loss_db = 0;
   }
 }
 

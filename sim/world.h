@@ -4,7 +4,7 @@
 // World owns the Province (layout) and a DevState per device. Sim time is seconds since the
 // Unix epoch as a double; it starts at the wall-clock time and runs `speed` times faster.
 // Dynamics (random link failures and repairs by terrain, random flaps, solar batteries that
-// drain at night) are events drawn from a generator seeded with --seed, scheduled relative to
+// drain at night, rain cells and step faults on radio hops) are events drawn from a generator seeded with --seed, scheduled relative to
 // the start, so a seed always gives the same sequence of events in sim time.
 //
 // Thread safety: World is NOT thread-safe; callers hold World::mutex (the agent thread and
@@ -39,6 +39,35 @@ struct DevState {
   double flap_period = 1;
   bool flappy = false;        // flaps at random (a fixed subset)
   double fail_wall = 0;       // wall-clock time of the last random failure (for the hold)
+  // Radios: extra path loss over the link budget. A rain cell passing (loss rises to
+  // `rain_depth_db` half-way through [rain_start, rain_end) and falls back), and a step
+  // loss (misalignment, water in a connector) that lasts until repaired.
+  double rain_start = -1, rain_end = -1, rain_depth_db = 0;
+  double step_loss_db = 0;
+};
+
+// A radio hop's plan, from its link budget: the modulation it was planned to carry, the
+// clear-sky receive level, and the fade margin (that level minus the level where the planned
+// modulation fails). Fixed by the device's name, like the layout.
+struct RadioPlan {
+  int modulation = 6;          // 1 qpsk … 8 qam1024 (docs/radio-mib.md)
+  double rx_dbm = -40;
+  double fade_margin_db = 25;
+};
+
+// A radio's figures at one moment.
+struct RadioReading {
+  double rx_dbm = 0, snr_db = 0;
+  int modulation = 1;
+};
+
+// One spell of extra loss on a hop, as the world drew it: what a truth record needs to know
+// which hops really lost margin or capacity, and when.
+struct RadioFade {
+  int dev = -1;
+  double start = 0, end = 0;   // end: when the loss is gone (a step: its repair)
+  double depth_db = 0;         // the deepest extra loss
+  bool rain = true;            // a rain cell; false: a step fault
 };
 
 struct Options {
@@ -89,6 +118,18 @@ class World {
   bool reboot(const std::string& name, double t);
   void restore(double t);
 
+  // Radios (devices with a radio interface: BTS backhaul, highland WAN hops).
+  bool has_radio(int dev) const;
+  RadioPlan radio_plan(int dev) const;
+  // Extra loss over the clear-sky level at t, dB: slow scintillation (±1 dB), rain, a step.
+  double radio_loss_db(int dev, double t) const;
+  // Level, SNR and modulation at t: adaptive modulation picks the highest modulation whose
+  // threshold the SNR clears, never above the planned one.
+  RadioReading radio(int dev, double t) const;
+  // Every fade begun so far, oldest first (the last kFadeLog).
+  const std::vector<RadioFade>& radio_fades() const { return fades_; }
+  static constexpr size_t kFadeLog = 100000;
+
   // Loss and extra delay for one request to `dev` (mountain agents are slow and lossy).
   bool drop_request(int dev, uint64_t salt) const;
   double reply_delay_s(int dev, uint64_t salt) const;
@@ -97,7 +138,7 @@ class World {
   struct Event {
     double t;
     int dev;
-    enum Type : uint8_t { Fail, Repair, Flap } type;
+    enum Type : uint8_t { Fail, Repair, Flap, Rain, Step, StepRepair } type;  // Rain: dev is a district
     bool operator>(const Event& o) const { return t > o.t || (t == o.t && dev > o.dev); }
   };
   void schedule_failure(int dev, double from);
@@ -107,12 +148,18 @@ class World {
   double mttr_s(int dev) const;
   void set_link(int dev, bool failed, double t);
   void record_flap(int dev, double t, const char* cause);  // a burst, start to end, in truth_
+  void schedule_rain(int district, double from);
+  void rain_cell(int district, double t);
+  void log_fade(const RadioFade& f);
+  void record_fade(const RadioFade& f);  // into truth_, when it eats into the fade margin
 
   Province p_;
   Options o_;
   std::vector<DevState> s_;
   std::unordered_map<uint32_t, int> by_addr_;
   std::vector<int> ups_devices_;
+  std::vector<std::vector<int>> radios_by_district_;
+  std::vector<RadioFade> fades_;
   std::priority_queue<Event, std::vector<Event>, std::greater<>> events_;
   Truth truth_{p_};
   std::mt19937_64 rng_;

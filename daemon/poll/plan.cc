@@ -40,7 +40,8 @@ std::string fingerprint(const config::Config& cfg, const config::Target& t, cons
                                                    peer.credentials->username : std::string())
      << '\n';
   for (const auto& [k, v] : t.labels) os << "label " << k << '=' << v << '\n';
-  for (const auto& l : t.links) os << "link " << static_cast<int>(l.field) << l.pattern << '=' << l.role << '\n';
+  for (const auto& l : t.links)
+    os << "link " << static_cast<int>(l.field) << l.pattern << '=' << l.role << " peer " << l.peer << '@' << l.peer_district << '\n';
   for (const auto& name : t.modules) {
     const auto it = cfg.modules.find(name);
     if (it != cfg.modules.end()) describe(os, it->second);

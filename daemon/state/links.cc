@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "collectors/convert.h"
+
 namespace lw::state {
 namespace {
 
@@ -44,13 +46,13 @@ std::optional<uint64_t> number(const Row& r, bool x, uint32_t col) {
   }
 }
 
+// An interface's name, alias or description as label text: device data, so it gets the same
+// cleaning as every other device string (valid UTF-8 kept, stray bytes U+FFFD, binary as hex).
 std::string text(const Row& r, bool x, uint32_t col) {
   const auto& cols = x ? r.ifx_cols : r.if_cols;
   const auto it = cols.find(col);
   if (it == cols.end() || it->second->type != snmp::Type::OctetString) return {};
-  std::string s = it->second->bytes;
-  while (!s.empty() && s.back() == '\0') s.pop_back();
-  return s;
+  return collect::to_label(*it->second, config::MetricType::String);
 }
 
 // Adds to `total` what a device counter moved by since `last`. `bits` is 32 or 64. After a
@@ -145,6 +147,9 @@ collect::Families LinkTracker::update(const LinkObservation& obs,
     const auto oper = number(row, false, kIfOperStatus);
 
     std::string role;
+    static const std::string kNone;
+    const std::string* rule_peer = &kNone;
+    const std::string* rule_peer_district = &kNone;
     if (rules.empty()) {
       const auto type = number(row, false, kIfType);
       if (admin.value_or(0) != 1 || type.value_or(0) == static_cast<uint64_t>(kSoftwareLoopback)) continue;
@@ -153,6 +158,8 @@ collect::Families LinkTracker::update(const LinkObservation& obs,
       for (const auto& rule : rules) {
         if (matches(rule, if_index, name, alias, descr)) {
           role = rule.role;
+          rule_peer = &rule.peer;
+          rule_peer_district = &rule.peer_district;
           break;
         }
       }
@@ -202,6 +209,10 @@ collect::Families LinkTracker::update(const LinkObservation& obs,
     labels.emplace_back("ifName", name);
     labels.emplace_back("ifAlias", alias);
     labels.emplace_back("link_role", role);
+    if (!rule_peer->empty()) {
+      labels.emplace_back("peer", *rule_peer);
+      if (!rule_peer_district->empty()) labels.emplace_back("peer_district", *rule_peer_district);
+    }
     auto with = [&](const char* k, const char* v) {
       collect::Labels l = labels;
       l.emplace_back(k, v);

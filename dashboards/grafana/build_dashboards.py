@@ -301,16 +301,21 @@ def links():
     b.add(timeseries("SNR vi ba và ngưỡng (radio SNR and threshold)",
                      [q("lwRadioSnr", "{{target}} SNR"),
                       q("lwRadioSnrThreshold", "{{target}} ngưỡng (threshold)")], "dB"), 12, 9)
-    b.add(bargauge("Dự phòng mức thu (receive level margin, lowest 20)",
-                   "bottomk(20, lwRadioRxLevel - lwRadioRxLevelThreshold)", "{{target}}",
-                   unit="dB", thresholds={"mode": "absolute", "steps": [
-                       {"color": "red", "value": None}, {"color": "orange", "value": 3},
-                       {"color": "green", "value": 10}]}, min_=0, max_=40), 12, 9)
-    b.add(bargauge("Dự phòng SNR (SNR margin, lowest 20)",
-                   "bottomk(20, lwRadioSnr - lwRadioSnrThreshold)", "{{target}}",
-                   unit="dB", thresholds={"mode": "absolute", "steps": [
-                       {"color": "red", "value": None}, {"color": "orange", "value": 3},
-                       {"color": "green", "value": 10}]}, min_=0, max_=40), 12, 9)
+    # Against the plan (docs/radio-mib.md), as BackhaulDegraded judges: the share of the
+    # planned fade margin still there, and how far below its planned modulation a hop runs.
+    # A few dB above the current modulation's threshold is adaptive modulation at work.
+    b.add(bargauge("Dự phòng pha-đinh còn lại so với thiết kế (fade margin left of plan, lowest 20)",
+                   "bottomk(20, 1 - (lwRadioPlannedRxLevel - lwRadioRxLevel) / lwRadioPlannedFadeMargin)",
+                   "{{target}}", unit="percentunit", thresholds={"mode": "absolute", "steps": [
+                       {"color": "red", "value": None}, {"color": "orange", "value": 0.5},
+                       {"color": "green", "value": 0.75}]}, min_=0, max_=1), 12, 9)
+    b.add(bargauge("Dưới điều chế thiết kế (steps below planned modulation, top 20)",
+                   "topk(20, lwRadioPlannedModulation - lwRadioModulation > 0)", "{{target}}",
+                   unit="short", thresholds={"mode": "absolute", "steps": [
+                       {"color": "green", "value": None}, {"color": "orange", "value": 1},
+                       {"color": "red", "value": 3}]}, min_=0, max_=7,
+                   description="Radios running below the modulation their hop was planned for "
+                   "(BackhaulDegraded after 15 minutes). Empty when all is well."), 12, 9)
     return b
 
 
@@ -345,7 +350,8 @@ def power():
                 'count by (district, power) (linkwatch_site_info{power=~"battery|solar", '
                 'lifecycle="live"})'), 12, 10)
     b.add(table("Trạm đang chạy ắc quy (sites on battery now)", "upsOutputSource == 5",
-                "Empty when all is well (upsOutputSource 5 = battery)."), 12, 10)
+                "Empty when all is well (upsOutputSource 5 = battery), except solar sites at "
+                "night: they run on their battery by design (SiteOnBattery ignores them)."), 12, 10)
     battery_map = [{"type": "value", "options": {
         "1": {"text": "Chưa rõ (unknown)", "color": "blue", "index": 0},
         "2": {"text": "Bình thường (normal)", "color": "green", "index": 1},

@@ -43,6 +43,14 @@ def main():
                                          "district": d["name"], "role": "district_gateway"})
         if got != ["province-noc-critical", team]:
             failures.append(f"{d['name']} DistrictLinkDown -> {got}")
+    # The core's WAN port towards Kỳ Sơn: the rules label it with its peer's district, so it
+    # goes to Kỳ Sơn's team (and the NOC), never to the core's own (lowland) district team.
+    got = receivers(amtool, config, {"alertname": "WanLinkDown", "severity": "critical",
+                                     "district": "Huyện Kỳ Sơn", "role": "province_core",
+                                     "target": "vinh-core", "peer": "ky-son-wan",
+                                     "peer_district": "Huyện Kỳ Sơn"})
+    if got != ["province-noc-critical", "highland-field-team"]:
+        failures.append(f"vinh-core WanLinkDown towards Kỳ Sơn -> {got}")
     got = receivers(amtool, config, {"alertname": "LinkwatchDown", "severity": "critical",
                                      "district": "Tỉnh Nghệ An", "role": "monitoring"})
     if got != ["monitoring-ops"]:

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -33,6 +34,24 @@ std::string with_port(const std::string& inventory, uint16_t port) {
     const auto p = line.rfind(from);
     if (at != std::string::npos && p != std::string::npos && p + from.size() == line.size())
       line = line.substr(0, p) + ":" + std::to_string(port);
+    out << line << "\n";
+  }
+  return out.str();
+}
+
+// A subset of the districts: a link's `peer:` naming a target left out (the core's port
+// towards a district not polled) would be a config error; the link stays, without its peer.
+std::string without_missing_peers(const std::string& inventory, const std::set<std::string>& names) {
+  std::istringstream in(inventory);
+  std::ostringstream out;
+  const std::string key = ", peer: ";
+  for (std::string line; std::getline(in, line);) {
+    const auto at = line.find(key);
+    if (at != std::string::npos) {
+      const auto end = line.find('}', at);
+      const std::string peer = line.substr(at + key.size(), end == std::string::npos ? std::string::npos : end - at - key.size());
+      if (!names.count(peer)) line.erase(at, (end == std::string::npos ? line.size() : end) - at);
+    }
     out << line << "\n";
   }
   return out.str();
@@ -86,12 +105,19 @@ bool ProvinceEnv::start_sim(uint16_t sim_port, uint16_t control_port) {
 void ProvinceEnv::write_config(uint16_t sim_port) const {
   const std::string src = std::string(LW_SOURCE_DIR) + "/config/nghe-an";
   fs::create_directories(dir_->file("inventory"));
+  std::vector<std::pair<std::string, std::string>> files;  // name, text
+  std::set<std::string> names;                               // every target they define
   for (const auto& e : fs::directory_iterator(src + "/inventory")) {
     if (e.path().extension() != ".yml") continue;
     const auto& only = options_.districts;
     if (!only.empty() && std::find(only.begin(), only.end(), e.path().stem().string()) == only.end()) continue;
-    dir_->write("inventory/" + e.path().filename().string(), with_port(read_file(e.path()), sim_port));
+    files.emplace_back(e.path().filename().string(), with_port(read_file(e.path()), sim_port));
+    std::istringstream in(files.back().second);
+    const std::string key = "  - name: ";
+    for (std::string line; std::getline(in, line);)
+      if (line.rfind(key, 0) == 0) names.insert(line.substr(key.size()));
   }
+  for (const auto& [name, text] : files) dir_->write("inventory/" + name, without_missing_peers(text, names));
   // The shipped linkwatch.yml from its `auths:` on, under our own global and include.
   const std::string shipped = read_file(src + "/linkwatch.yml");
   const auto auths = shipped.find("\nauths:");
