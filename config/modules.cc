@@ -291,7 +291,10 @@ void read_modules(Reader& r, const Field& section, State& st) {
     mod.mark = r.mark(entry.key_node);
     std::vector<snmp::Oid> extra_walk;
     if (const auto f = r.map(entry.value, where, {"metrics", "walk"})) {
-      if (const Field* metrics = r.required(*f, "metrics", where)) {
+      // A module with `walk:` and no `metrics:` exports nothing: its rows only feed what
+      // reads walks by OID (link health, linkwatch_link_*).
+      const bool walk_only = !f->get("metrics") && f->get("walk");
+      if (const Field* metrics = walk_only ? nullptr : r.required(*f, "metrics", where)) {
         if (const auto seq = r.sequence(*metrics, where)) {
           if (seq->empty()) r.error(r.mark(*metrics), where, "metrics: the list is empty");
           std::set<std::string> names;

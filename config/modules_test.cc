@@ -169,7 +169,7 @@ TEST(Modules, ModuleLevelErrors) {
   empty:
     metrics: []
   nometrics:
-    walk: [1.3.6.1.2.1.1]
+    metric: []
   typo:
     metric: []
   "bad name":
@@ -179,6 +179,20 @@ TEST(Modules, ModuleLevelErrors) {
   EXPECT_TRUE(has_error(r, 5, 5, "module \"nometrics\": missing required key \"metrics\""));
   EXPECT_TRUE(has_error(r, 7, 5, "unknown key \"metric\" in module \"typo\" (known: metrics, walk)"));
   EXPECT_TRUE(has_error(r, 8, 3, "bad module name \"bad name\""));
+}
+
+TEST(Modules, WalkOnlyModuleExportsNothingButWalks) {
+  // For link health without the raw series: the walks happen, no metric is defined.
+  TempDir dir;
+  const auto r = load_text(dir, R"(modules:
+  if_links:
+    walk: [1.3.6.1.2.1.2.2.1, 1.3.6.1.2.1.31.1.1.1]
+)");
+  ASSERT_TRUE(r.errors.empty()) << testing::dump(r.errors);
+  const Module& m = r.config->modules.at("if_links");
+  EXPECT_TRUE(m.metrics.empty());
+  EXPECT_TRUE(m.get.empty());
+  EXPECT_EQ(m.walk, (std::vector<snmp::Oid>{oid("1.3.6.1.2.1.2.2.1"), oid("1.3.6.1.2.1.31.1.1.1")}));
 }
 
 TEST(Modules, DuplicateInOneFile) {

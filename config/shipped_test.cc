@@ -43,10 +43,23 @@ TEST(Shipped, EveryModuleFileLoadsAndIsNamedAfterItsFile) {
     ASSERT_EQ(r.config->modules.size(), 1u) << stem;
     const Module& m = r.config->modules.begin()->second;
     EXPECT_EQ(m.name, stem);
-    EXPECT_FALSE(m.metrics.empty());
+    EXPECT_FALSE(m.metrics.empty() && m.walk.empty()) << stem;
     for (const Metric& metric : m.metrics) EXPECT_FALSE(metric.help.empty()) << metric.name;
   }
-  EXPECT_EQ(files, 6);
+  EXPECT_EQ(files, 7);
+}
+
+TEST(Shipped, IfLinksWalksTheTablesLinkHealthReadsAndExportsNothing) {
+  TempDir dir;
+  const auto r = load_module_file(dir, "if_links");
+  ASSERT_TRUE(r.errors.empty()) << testing::dump(r.errors);
+  const Module& m = r.config->modules.at("if_links");
+  EXPECT_TRUE(m.metrics.empty());
+  EXPECT_EQ(m.walk, (std::vector<snmp::Oid>{oid("1.3.6.1.2.1.2.2.1"), oid("1.3.6.1.2.1.31.1.1.1")}));
+  // The same roots as if_mib's, so a target with both walks each table once.
+  const auto i = load_module_file(dir, "if_mib");
+  ASSERT_TRUE(i.errors.empty()) << testing::dump(i.errors);
+  EXPECT_EQ(i.config->modules.at("if_mib").walk, m.walk);
 }
 
 TEST(Shipped, System) {
@@ -183,24 +196,21 @@ TEST(Shipped, RadioAsDocumented) {
   EXPECT_EQ(find(m, "lwRadioModulation")->enum_values.at(8), "qam1024");
 }
 
-// The example as shipped, in a temp dir beside a copy of modules/, with only the secret
-// file's absolute path rewritten to one the test owns (the test cannot write /etc).
+// The example as shipped, in a temp dir beside a copy of modules/ and the secret file its
+// first comment says to create (tests/integration/example_configs_test.cc runs that comment).
 TEST(Shipped, ExampleChecks) {
   TempDir dir;
   fs::copy(kSource / "modules", dir.path() / "modules", fs::copy_options::recursive);
-  const std::string secret = dir.write("ops.auth", "auth-secret-256\n");
-  std::string text = slurp(kSource / "linkwatch.example.yml");
-  const std::string etc = "/etc/linkwatch/ops.auth";
-  const size_t at = text.find(etc);
-  ASSERT_NE(at, std::string::npos);
-  text.replace(at, etc.size(), secret);
+  fs::create_directories(dir.path() / "secrets");
+  dir.write("secrets/ops.auth", "auth-secret-256\n");
+  const std::string text = slurp(kSource / "linkwatch.example.yml");
   testing::ScopedEnv env("LINKWATCH_OPS_PRIV", "priv-secret-aes");
   const auto r = load_config(dir.write("linkwatch.yml", text, 0600));
   ASSERT_TRUE(r.errors.empty()) << testing::dump(r.errors);
   EXPECT_TRUE(r.warnings.empty()) << testing::dump(r.warnings);
   const Config& c = *r.config;
   EXPECT_EQ(c.global.listen_address, "127.0.0.1:9730");
-  EXPECT_EQ(c.modules.size(), 6u);
+  EXPECT_EQ(c.modules.size(), 7u);
   ASSERT_EQ(c.targets.size(), 2u);
   const Target& vinh = c.targets[0];
   EXPECT_EQ(vinh.name, "vinh-core");
@@ -229,7 +239,7 @@ TEST(Shipped, ExampleWithoutItsSecretsFails) {
   ::unsetenv("LINKWATCH_OPS_PRIV");
   const auto r = load_config(dir.write("linkwatch.yml", slurp(kSource / "linkwatch.example.yml")));
   ASSERT_EQ(r.errors.size(), 2u) << testing::dump(r.errors);
-  EXPECT_NE(r.errors[0].message.find("/etc/linkwatch/ops.auth"), std::string::npos);
+  EXPECT_NE(r.errors[0].message.find("secrets/ops.auth"), std::string::npos);
   EXPECT_NE(r.errors[1].message.find("LINKWATCH_OPS_PRIV"), std::string::npos);
 }
 

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "daemon/state/events.h"
 
 namespace lw {
 
@@ -49,6 +50,8 @@ struct Snapshot {
   // Families that span targets or describe the daemon (topology, site info, build info...).
   Rendered global;
   std::vector<std::shared_ptr<const TargetStatus>> status;  // shared between snapshots
+  // The last few thousand changes of site state, shared between snapshots until one changes.
+  std::shared_ptr<const state::EventHistory> events = std::make_shared<const state::EventHistory>();
   bool ready = false;
   double published_unix = 0;
   size_t series = 0;  // series in this snapshot, counted once at publish

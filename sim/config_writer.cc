@@ -23,8 +23,22 @@ std::string coord(double v) {
   return b;
 }
 
+// The series budget, per role. The raw IF-MIB series (if_mib, ~25 per interface) are kept
+// where there are few devices and each interface matters on its own: the core, the WAN links
+// and the district gateways. BTS radios and commune sites, nearly all of the province, walk
+// the same tables for link health only (if_links): every interface they have is a link of
+// interest (backhaul and LAN; uplink, LAN and a downlink per BTS), so linkwatch_link_* already
+// carries what matters of it. A site that needs its raw series: give it if_mib.
+const char* interface_module(Kind k) {
+  switch (k) {
+    case Kind::BtsRadio:
+    case Kind::CommuneSite: return "if_links";
+    default: return "if_mib";
+  }
+}
+
 std::string modules_of(const Device& d) {
-  std::string m = "[system, if_mib";
+  std::string m = std::string("[system, ") + interface_module(d.kind);
   bool radio = false;
   for (auto& f : d.ifaces) radio = radio || f.radio;
   if (radio) m += ", radio";

@@ -42,6 +42,23 @@ void row(std::string& out, const TargetStatus& t) {
          std::to_string(t.last_poll_seconds).substr(0, 5) + "</td><td>" + when(t.last_success_unix) + "</td></tr>\n";
 }
 
+// Site state changes, newest first: what happened lately, before the full table.
+constexpr size_t kEventsShown = 500;
+
+void events_section(std::string& out, const state::EventHistory& events) {
+  out += "<h2>Recent events</h2>\n<p>" + std::to_string(events.size()) + " kept in memory";
+  if (events.size() > kEventsShown) out += ", the newest " + std::to_string(kEventsShown) + " shown";
+  out += ".</p>\n<table class=\"events\"><tr><th>time</th><th>site</th><th>district</th><th>from</th><th>to</th>"
+         "<th>reason</th><th>root cause</th></tr>\n";
+  events.newest_first(kEventsShown, [&out](const state::SiteEvent& e) {
+    out += "<tr class=\"" + escape(e.to) + "\"><td>" + when(e.unix_time) + "</td><td>" + escape(e.target) +
+           "</td><td>" + escape(e.district) + "</td><td>" + escape(e.from) + "</td><td>" + escape(e.to) +
+           "</td><td>" + escape(e.reason) + "</td><td>" + escape(e.root) + "</td></tr>\n";
+    return true;
+  });
+  out += "</table>\n";
+}
+
 }  // namespace
 
 std::string status_page(const Snapshot& snap) {
@@ -64,7 +81,9 @@ std::string status_page(const Snapshot& snap) {
   out += header;
   for (const auto& t : snap.status)
     if (t->state == "down" || t->state == "unreachable" || t->state == "unknown") row(out, *t);
-  out += "</table>\n<h2>All sites</h2>\n";
+  out += "</table>\n";
+  if (snap.events) events_section(out, *snap.events);
+  out += "<h2>All sites</h2>\n";
   out += header;
   for (const auto& t : snap.status) row(out, *t);
   out += "</table></body></html>\n";

@@ -6,8 +6,11 @@
 #include <set>
 #include <unordered_set>
 
+#include <spdlog/spdlog.h>
+
 #include "collectors/collect.h"
 #include "daemon/http/exposition.h"
+#include "daemon/poll/phase.h"
 #include "linkwatch/version.h"
 
 namespace lw::poll {
@@ -21,13 +24,6 @@ double unix_now() {
 bool silent(const Error& e) {
   return e.reason == snmp::kReasonTimeout || e.reason == snmp::kReasonAuth ||
          e.reason == snmp::kReasonTransport || e.reason == snmp::kReasonDecode;
-}
-
-// Stable per-target phase within the interval, so polls spread evenly and stay spread
-// across restarts.
-Clock::duration phase_of(const std::string& name, Clock::duration interval) {
-  const auto n = static_cast<uint64_t>(std::max<Clock::rep>(1, interval.count()));
-  return Clock::duration(static_cast<Clock::rep>(std::hash<std::string>{}(name) % n));
 }
 
 void add(collect::Families& out, std::string name, std::string help, collect::Kind kind,
@@ -71,6 +67,11 @@ void PollerCore::apply(std::shared_ptr<const config::Config> config) {
   const auto now = Clock::now();
   ++generation_;
   std::unordered_map<std::string, TargetRt> old;
+  // Root causes are indices into targets_: remember them by name, the indices change.
+  std::unordered_map<std::string, std::string> root_of;
+  for (const auto& t : targets_)
+    if (t.root >= 0 && static_cast<size_t>(t.root) < targets_.size())
+      root_of[t.plan->name] = targets_[static_cast<size_t>(t.root)].plan->name;
   for (auto& t : targets_) old.emplace(t.plan->name, std::move(t));
   targets_.clear();
   by_name_.clear();
@@ -89,10 +90,8 @@ void PollerCore::apply(std::shared_ptr<const config::Config> config) {
       }
       TargetRt t;
       t.plan = std::move(plan);
-      // The first poll comes soon (within 10 s); later ones keep the target's phase.
-      const auto interval = std::chrono::duration_cast<Clock::duration>(config->interval_for(def));
-      const auto first = std::min<Clock::duration>(interval, std::chrono::seconds(10));
-      t.due = now + phase_of(def.name, first);
+      // The first poll comes soon (within 10 s); later ones go to the target's phase.
+      t.due = first_due(now, def.name, std::chrono::duration_cast<Clock::duration>(config->interval_for(def)));
       targets_.push_back(std::move(t));
     }
     TargetRt& t = targets_.back();
@@ -111,6 +110,9 @@ void PollerCore::apply(std::shared_ptr<const config::Config> config) {
     t.topology.reset();  // names and indices may have changed: render again
     t.status_stale = true;
     t.parent = -1;
+    t.root = -1;
+    if (const auto r = root_of.find(t.plan->name); r != root_of.end())
+      if (const auto p = by_name_.find(r->second); p != by_name_.end()) t.root = static_cast<int>(p->second);
     if (!t.def->parent.empty()) {
       const auto p = by_name_.find(t.def->parent);
       if (p != by_name_.end()) t.parent = static_cast<int>(p->second);
@@ -202,7 +204,7 @@ Clock::time_point PollerCore::launch_due(Clock::time_point now) {
       // Still polling from last time: never two polls of one target at once.
       ++skipped_;
       dirty_ = true;
-      schedule(e.index, e.due + interval);
+      schedule(e.index, on_slot(e.due + interval, now, t.plan->name, interval));
       continue;
     }
     const double lag = std::chrono::duration<double>(now - e.due).count();
@@ -213,7 +215,7 @@ Clock::time_point PollerCore::launch_due(Clock::time_point now) {
     if (t.reach == state::Reach::Unreachable) factor = std::max(1, config_->global.unreachable_backoff);
     Clock::time_point next = e.due + interval * factor;
     if (next <= now) next = now + interval * factor;  // fell far behind: skip, do not burst
-    schedule(e.index, next);
+    schedule(e.index, on_slot(next, now, t.plan->name, interval));
   }
   // Wake for the next due poll, but at least once a second for housekeeping.
   auto wake = now + std::chrono::seconds(1);
@@ -279,6 +281,10 @@ void PollerCore::finish(std::shared_ptr<PollJob> job) {
   t.duration = std::chrono::duration<double>(job->finished_at - job->started).count();
 
   const bool answered = job->probe && (job->probe->ok() || !silent(job->probe->error()));
+  // The answer proves the path works when it arrived, not when the poll began (a retry may
+  // have got through only after a restore).
+  if (answered && t.outcome != state::Node::Outcome::Answered) t.up_since = job->started_unix + t.duration;
+  if (!answered && t.outcome != state::Node::Outcome::Silent) t.silent_since = job->started_unix;
   t.outcome = answered ? state::Node::Outcome::Answered : state::Node::Outcome::Silent;
   t.outcome_time = job->started_unix;
   t.reason = "ok";
@@ -370,7 +376,7 @@ void PollerCore::evaluate() {
   std::vector<state::Node> nodes(targets_.size());
   for (size_t i = 0; i < targets_.size(); ++i) {
     const TargetRt& t = targets_[i];
-    nodes[i] = {t.parent, t.polled, t.outcome, t.outcome_time, t.reach, t.root};
+    nodes[i] = {t.parent, t.polled, t.outcome, t.outcome_time, t.silent_since, t.up_since, t.reach, t.root};
   }
   const auto verdicts = state::evaluate(nodes);
 
@@ -391,11 +397,9 @@ void PollerCore::evaluate() {
       render_topology(t);
       t.status_stale = true;
     }
-    if (v.pending) {
-      // Decide now rather than at the parent's next turn.
-      const int p = effective_parent(static_cast<int>(i));
-      if (p >= 0) poll_now(targets_[static_cast<size_t>(p)].plan->name);
-    }
+    if (t.polled && (before != t.reach || root_before != t.root)) record_change(t, before, root_before);
+    // Decide now rather than at the next turn of the parent (or of the target itself).
+    if (v.pending && v.poll >= 0) poll_now(targets_[static_cast<size_t>(v.poll)].plan->name);
     if (before != state::Reach::Up && before != state::Reach::Unknown && v.state == state::Reach::Up)
       recovered = true;
   }
@@ -416,6 +420,37 @@ void PollerCore::evaluate() {
     const int p = effective_parent(static_cast<int>(i));
     if (p >= 0 && targets_[static_cast<size_t>(p)].reach == state::Reach::Up) poll_now(t.plan->name);
   }
+}
+
+// One line per change, and the same in the event history. A first verdict of `up` is no news
+// (a daemon start or a new target): it goes to the debug log only, so a start does not bury
+// the real events under thousands of "unknown -> up".
+void PollerCore::record_change(const TargetRt& t, state::Reach before, int root_before) {
+  state::SiteEvent e;
+  e.unix_time = unix_now();
+  e.target = t.plan->name;
+  if (t.def->site && !t.def->site->district.empty()) e.district = t.def->site->district;
+  else
+    for (const auto& [k, v] : t.def->labels)
+      if (k == "district") e.district = v;
+  e.from = std::string(state::to_string(before));
+  e.to = std::string(state::to_string(t.reach));
+  e.reason = t.reason;
+  if (t.root >= 0) e.root = targets_[static_cast<size_t>(t.root)].plan->name;
+  const std::string root_was =
+      root_before >= 0 && static_cast<size_t>(root_before) < targets_.size() ? targets_[static_cast<size_t>(root_before)].plan->name : "";
+  if (before == state::Reach::Unknown && t.reach == state::Reach::Up) {
+    spdlog::debug("site {}: {} -> {}", e.target, e.from, e.to);
+    return;
+  }
+  if (e.to == "unreachable")
+    spdlog::info("site {} ({}): {} -> unreachable, root cause {}{}", e.target, e.district, e.from, e.root,
+                 e.from == "unreachable" ? " (was " + root_was + ")" : "");
+  else if (e.to == "down")
+    spdlog::info("site {} ({}): {} -> down, reason {}, root cause itself", e.target, e.district, e.from, e.reason);
+  else
+    spdlog::info("site {} ({}): {} -> {}, reason {}", e.target, e.district, e.from, e.to, e.reason);
+  events_.append(std::move(e));
 }
 
 void PollerCore::render_topology(TargetRt& t) {
@@ -511,6 +546,7 @@ void PollerCore::maybe_publish(Clock::time_point now, bool force) {
   auto snap = std::make_shared<Snapshot>();
   snap->ready = ready_;
   snap->published_unix = unix_now();
+  snap->events = events_.history();
   collect::Families global = global_families();
   snap->targets.reserve(2 * targets_.size() + 1);
   snap->status.reserve(targets_.size());

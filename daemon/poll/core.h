@@ -18,6 +18,7 @@
 #include "daemon/poll/job.h"
 #include "daemon/poll/plan.h"
 #include "daemon/snapshot.h"
+#include "daemon/state/events.h"
 #include "daemon/state/links.h"
 #include "daemon/state/reachability.h"
 #include "snmp/engine.h"
@@ -41,6 +42,8 @@ struct TargetRt {
   // Last poll.
   state::Node::Outcome outcome = state::Node::Outcome::None;
   double outcome_time = 0;
+  double up_since = 0;      // start of the current run of answered polls
+  double silent_since = 0;  // start of the current run of silent polls
   std::string reason = "ok";
   double duration = 0;
   double last_success = 0;
@@ -93,6 +96,7 @@ class PollerCore {
   collect::Families global_families() const;
   void render_topology(TargetRt& t);
   std::shared_ptr<const TargetStatus> make_status(const TargetRt& t) const;
+  void record_change(const TargetRt& t, state::Reach before, int root_before);
 
   snmp::Engine& engine_;
   SnapshotBox& box_;
@@ -111,6 +115,7 @@ class PollerCore {
     bool operator>(const Entry& o) const { return due > o.due; }
   };
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> heap_;
+  state::EventLog events_;
 
   bool dirty_ = true;
   bool ready_ = false;

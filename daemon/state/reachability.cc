@@ -1,5 +1,7 @@
 #include "daemon/state/reachability.h"
 
+#include <algorithm>
+
 namespace lw::state {
 
 std::string_view to_string(Reach r) {
@@ -58,6 +60,10 @@ class Evaluator {
     switch (n.outcome) {
       case Node::Outcome::Answered:
         v.state = Reach::Up;
+        v.up_since = n.up_since;
+        // A node answering behind a parent not (yet) judged up starts its own path.
+        if (p >= 0 && out_[static_cast<size_t>(p)].state == Reach::Up)
+          v.up_since = std::max(v.up_since, out_[static_cast<size_t>(p)].up_since);
         return;
       case Node::Outcome::None:
         // Not polled yet; behind a failure it is unreachable all the same.
@@ -76,14 +82,28 @@ class Evaluator {
       return;
     }
     const Node& pn = nodes_[static_cast<size_t>(p)];
-    if (pn.outcome == Node::Outcome::Answered && pn.outcome_time >= n.outcome_time) {
-      v.state = Reach::Down;
-      return;
-    }
-    // The parent's answer predates this silence: keep what we said and ask the parent.
+    const Verdict& pv = out_[static_cast<size_t>(p)];
+    // Keep what we said until a poll decides.
     v.state = n.previous;
     v.root = n.previous_root;
     v.pending = true;
+    const double fell_silent = n.silent_since > 0 ? std::min(n.silent_since, n.outcome_time) : n.outcome_time;
+    if (pn.outcome != Node::Outcome::Answered || pn.outcome_time < fell_silent) {
+      // The parent's answer predates this silence: ask the parent, unless the parent itself
+      // waits on a poll above it. Asking it again then would only give it a fresher silence
+      // to explain, and the chain would never settle; it resolves from the top instead.
+      if (!pv.pending) v.poll = p;
+      return;
+    }
+    if (pv.state != Reach::Up || pv.up_since > n.outcome_time) {
+      // The path came back after this silence began: the silence may be the outage that
+      // just ended. Ask the target again rather than call it down.
+      v.poll = i;
+      return;
+    }
+    v.state = Reach::Down;
+    v.root = -1;
+    v.pending = false;
   }
 
   const std::vector<Node>& nodes_;

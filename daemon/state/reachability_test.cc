@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <map>
+#include <random>
+#include <string>
+
 namespace lw::state {
 namespace {
 
@@ -64,6 +69,42 @@ TEST(Reachability, SilentChildWithStaleParentIsPendingAndKeepsItsState) {
   EXPECT_EQ(w[4].state, Reach::Down);
 }
 
+TEST(Reachability, APendingChainAsksOnlyAtItsTop) {
+  // The WAN site and the gateway fell silent after the core's last answer: only the core is
+  // asked. Asking the WAN site again for the gateway's sake would give it a fresher silence
+  // than the core's next answer, again and again.
+  auto n = tree();
+  for (int i : {1, 2}) {
+    n[static_cast<size_t>(i)].outcome = O::Silent;
+    n[static_cast<size_t>(i)].outcome_time = 200;
+    n[static_cast<size_t>(i)].previous = Reach::Up;
+  }
+  const auto v = evaluate(n);
+  EXPECT_TRUE(v[1].pending);
+  EXPECT_EQ(v[1].poll, 0);
+  EXPECT_TRUE(v[2].pending);
+  EXPECT_EQ(v[2].poll, -1);
+}
+
+TEST(Reachability, ATargetPolledMoreOftenThanItsParentIsStillJudged) {
+  // The WAN site fell silent at 200 and has been polled again since (latest silence 260);
+  // the core answered at 230, after it fell silent: the WAN site is down, although its
+  // latest silence is fresher than the core's answer.
+  auto n = tree();
+  n[1].outcome = O::Silent;
+  n[1].silent_since = 200;
+  n[1].outcome_time = 260;
+  n[0].outcome_time = 230;
+  const auto v = evaluate(n);
+  EXPECT_FALSE(v[1].pending);
+  EXPECT_EQ(v[1].state, Reach::Down);
+  // The core's last answer predates the silence: ask it.
+  n[0].outcome_time = 190;
+  const auto w = evaluate(n);
+  EXPECT_TRUE(w[1].pending);
+  EXPECT_EQ(w[1].poll, 0);
+}
+
 TEST(Reachability, SilentRootIsDown) {
   auto n = tree();
   n[0].outcome = O::Silent;
@@ -97,6 +138,175 @@ TEST(Reachability, PlannedSitesAreTransparentOnThePath) {
   EXPECT_EQ(v[4].state, Reach::Unreachable);
   EXPECT_EQ(v[4].root, 2);
   EXPECT_EQ(v[3].state, Reach::Unknown);
+}
+
+TEST(Reachability, SilenceOlderThanThePathsRecoveryIsPendingNotDown) {
+  // The district came back: the WAN site answered again at 300 after a silence. The gateway's
+  // last poll (at 250) was made while the district was still cut.
+  auto n = tree();
+  n[1].outcome_time = 300;
+  n[1].up_since = 300.2;
+  n[2].outcome = O::Silent;
+  n[2].outcome_time = 250;
+  n[2].previous = Reach::Unreachable;
+  n[2].previous_root = 1;
+  const auto v = evaluate(n);
+  EXPECT_TRUE(v[2].pending);
+  EXPECT_EQ(v[2].state, Reach::Unreachable);
+  EXPECT_EQ(v[2].root, 1);
+  EXPECT_EQ(v[2].poll, 2) << "the gateway itself must be asked again";
+  // Silent again after the path came back (and the WAN site answered after that): now it is
+  // the root cause.
+  n[2].outcome_time = 310;
+  n[1].outcome_time = 320;
+  const auto w = evaluate(n);
+  EXPECT_FALSE(w[2].pending);
+  EXPECT_EQ(w[2].state, Reach::Down);
+  EXPECT_EQ(w[2].root, -1);
+  // The path's recovery is inherited: sites answering since long ago behind the WAN site do
+  // not make their path older than the WAN site's.
+  n[2].outcome = O::Answered;
+  const auto x = evaluate(n);
+  EXPECT_EQ(x[2].up_since, 300.2);
+  EXPECT_EQ(x[4].up_since, 300.2);
+}
+
+// A discrete-event run of one district through a cut and a restore, with random poll phases,
+// retries and answer latencies, so that answers land in every order. Reachability is judged
+// after every single answer, as the poller may do; the caller's side (poll the pending node
+// at once, poll the unreachable ones when something recovers, back off behind a failure)
+// follows daemon/poll/core.cc.
+class DistrictRun {
+ public:
+  DistrictRun(unsigned seed, bool cut_wan_device) : rng_(seed), cut_wan_device_(cut_wan_device) {
+    // core(0) <- wan(1) <- gw(2) <- communes 3..6 <- two BTS each 7..14
+    nodes_.resize(15);
+    nodes_[1].parent = 0;
+    nodes_[2].parent = 1;
+    for (int c = 3; c <= 6; ++c) nodes_[static_cast<size_t>(c)].parent = 2;
+    for (int b = 7; b <= 14; ++b) nodes_[static_cast<size_t>(b)].parent = 3 + (b - 7) / 2;
+    sched_.resize(nodes_.size());
+    std::uniform_real_distribution<double> phase(0, kInterval);
+    for (size_t i = 0; i < nodes_.size(); ++i) at(phase(rng_), [this, i] { start(i, true); });
+    cut_ = 100 + std::uniform_real_distribution<double>(0, 30)(rng_);
+    restore_ = cut_ + 120 + std::uniform_real_distribution<double>(0, 60)(rng_);
+  }
+
+  // Runs to `end`; returns the first site other than the WAN site that was ever judged down.
+  std::string run(double end) {
+    while (!events_.empty() && events_.begin()->first <= end) {
+      auto it = events_.begin();
+      now_ = it->first;
+      auto fn = std::move(it->second);
+      events_.erase(it);
+      fn();
+    }
+    return first_wrong_;
+  }
+  bool wan_was_down() const { return wan_was_down_; }
+  bool all_up() const {
+    for (const auto& n : nodes_)
+      if (n.previous != Reach::Up) return false;
+    return true;
+  }
+  double restore_time() const { return restore_; }
+
+ private:
+  static constexpr double kInterval = 30, kTry = 2;
+  static constexpr int kTries = 3, kBackoff = 3;
+
+  struct Sched { bool in_flight = false; };
+
+  void at(double t, std::function<void()> fn) { events_.emplace(t, std::move(fn)); }
+
+  // Everything behind the cut link is silent while it is cut; with cut_wan_device_ false the
+  // WAN site itself keeps answering (the cut is past it), so the gateway is the root cause.
+  bool reachable(size_t i, double t) const {
+    const bool cut = t >= cut_ && t < restore_;
+    if (!cut) return true;
+    if (i == 0) return true;
+    if (i == 1) return !cut_wan_device_;
+    return false;
+  }
+
+  void start(size_t i, bool scheduled) {
+    if (scheduled) {
+      const int factor = nodes_[i].previous == Reach::Unreachable ? kBackoff : 1;
+      at(now_ + kInterval * factor, [this, i] { start(i, true); });
+    }
+    if (sched_[i].in_flight) return;
+    sched_[i].in_flight = true;
+    const double s = now_;
+    std::uniform_real_distribution<double> latency(0.001, 0.5);
+    for (int k = 0; k < kTries; ++k) {
+      const double t = s + k * kTry;
+      if (reachable(i, t)) {
+        at(t + latency(rng_), [this, i, s] { finish(i, s, true); });
+        return;
+      }
+    }
+    at(s + kTries * kTry, [this, i, s] { finish(i, s, false); });
+  }
+
+  void finish(size_t i, double started, bool answered) {
+    sched_[i].in_flight = false;
+    Node& n = nodes_[i];
+    if (answered && n.outcome != O::Answered) n.up_since = now_;
+    if (!answered && n.outcome != O::Silent) n.silent_since = started;
+    n.outcome = answered ? O::Answered : O::Silent;
+    n.outcome_time = started;
+    judge();
+  }
+
+  void judge() {
+    const auto v = evaluate(nodes_);
+    bool recovered = false;
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      const Reach before = nodes_[i].previous;
+      nodes_[i].previous = v[i].state;
+      nodes_[i].previous_root = v[i].root;
+      if (before != Reach::Up && before != Reach::Unknown && v[i].state == Reach::Up) recovered = true;
+      const size_t expected_root = cut_wan_device_ ? 1 : 2;
+      if (v[i].state == Reach::Down && i != expected_root && first_wrong_.empty())
+        first_wrong_ = "site " + std::to_string(i) + " down at t=" + std::to_string(now_) +
+                       " (cut " + std::to_string(cut_) + ", restore " + std::to_string(restore_) + ")";
+      if (v[i].state == Reach::Down && i == expected_root) wan_was_down_ = true;
+    }
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      if (!v[i].pending) continue;
+      if (v[i].poll >= 0) start(static_cast<size_t>(v[i].poll), false);
+    }
+    if (!recovered) return;
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      if (v[i].state != Reach::Unreachable) continue;
+      const int root = v[i].root, parent = nodes_[i].parent;
+      const bool root_back = root >= 0 && v[static_cast<size_t>(root)].state == Reach::Up;
+      const bool parent_up = parent >= 0 && v[static_cast<size_t>(parent)].state == Reach::Up;
+      if (root_back || parent_up) start(i, false);
+    }
+  }
+
+  std::mt19937 rng_;
+  bool cut_wan_device_;
+  std::vector<Node> nodes_;
+  std::vector<Sched> sched_;
+  std::multimap<double, std::function<void()>> events_;
+  double now_ = 0, cut_ = 0, restore_ = 0;
+  std::string first_wrong_;
+  bool wan_was_down_ = false;
+};
+
+TEST(Reachability, CutAndRestoreInAnyAnswerOrderNeverCallAChildDown) {
+  for (const bool wan_device : {true, false}) {
+    for (unsigned seed = 1; seed <= 300; ++seed) {
+      DistrictRun run(seed, wan_device);
+      const std::string wrong = run.run(700);
+      ASSERT_EQ(wrong, "") << "seed " << seed << (wan_device ? " (WAN device cut)" : " (link past the WAN site)");
+      EXPECT_TRUE(run.wan_was_down()) << "seed " << seed;
+      EXPECT_TRUE(run.all_up()) << "seed " << seed << ": not every site came back by 700 s (restore at "
+                                << run.restore_time() << ")";
+    }
+  }
 }
 
 }  // namespace

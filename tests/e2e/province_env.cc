@@ -25,11 +25,14 @@ std::string read_file(const std::string& path) {
 std::string tail(const std::string& s, size_t n) { return s.size() > n ? s.substr(s.size() - n) : s; }
 
 // The address lines of an inventory file with the simulator's port instead of 1161.
-std::string with_port(const std::string& inventory, uint16_t port) {
+std::string with_port(const std::string& inventory, uint16_t port, bool raw_if_mib) {
   std::istringstream in(inventory);
   std::ostringstream out;
   const std::string from = ":1161";
+  const std::string links_only = "if_links";
   for (std::string line; std::getline(in, line);) {
+    if (const auto m = line.find("modules: ["); raw_if_mib && m != std::string::npos)
+      if (const auto l = line.find(links_only, m); l != std::string::npos) line.replace(l, links_only.size(), "if_mib");
     const auto at = line.find("address:");
     const auto p = line.rfind(from);
     if (at != std::string::npos && p != std::string::npos && p + from.size() == line.size())
@@ -111,7 +114,7 @@ void ProvinceEnv::write_config(uint16_t sim_port) const {
     if (e.path().extension() != ".yml") continue;
     const auto& only = options_.districts;
     if (!only.empty() && std::find(only.begin(), only.end(), e.path().stem().string()) == only.end()) continue;
-    files.emplace_back(e.path().filename().string(), with_port(read_file(e.path()), sim_port));
+    files.emplace_back(e.path().filename().string(), with_port(read_file(e.path()), sim_port, options_.raw_if_mib));
     std::istringstream in(files.back().second);
     const std::string key = "  - name: ";
     for (std::string line; std::getline(in, line);)

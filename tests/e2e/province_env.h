@@ -36,6 +36,9 @@ struct ProvinceOptions {
   bool random_failures = false;      // the simulator's random failures, flaps and loss
   uint64_t seed = 1;
   std::vector<std::string> sim_args;  // more linkwatch-sim flags (--min-fault-duration, ...)
+  // Every target reads the raw IF-MIB series (if_mib) where the shipped config walks the
+  // tables for link health only (if_links): for tests that compare raw counters.
+  bool raw_if_mib = false;
 };
 
 // One device of the simulator's GET /state (the fields the tests use).
