@@ -157,7 +157,11 @@ std::map<std::string, Rule> shipped_alert_rules() {
           const size_t close = expr.find_first_of(":]", p);
           if (close != std::string::npos) rule.window_s = std::max(rule.window_s, duration_s(expr.substr(p + 1, close - p - 1)));
         }
-        out[r["alert"].as<std::string>()] = rule;
+        // An alert split into several rules (BackhaulDegraded by cause): the longest of each.
+        Rule& kept = out[r["alert"].as<std::string>()];
+        kept.for_s = std::max(kept.for_s, rule.for_s);
+        kept.window_s = std::max(kept.window_s, rule.window_s);
+        if (kept.severity.empty()) kept.severity = rule.severity;
       }
   }
   return out;
