@@ -138,7 +138,7 @@ cat <<MSG
 Cut a district's WAN link, then watch one site down, many unreachable, and one page:
   curl -X POST 'http://127.0.0.1:9731/cut?district=ky-son'
   curl -X POST 'http://127.0.0.1:9731/restore'
-Alerts need their 'for:' (2 to 15 minutes) before Alertmanager notifies. Ctrl-C stops everything.
+Alerts wait out their 'for:' (1 to 30 minutes) before Alertmanager notifies. Ctrl-C stops everything.
 
 MSG
 
