@@ -2,6 +2,8 @@
 
 #include <civetweb.h>
 
+#include <nlohmann/json.hpp>
+
 #include <cstring>
 #include <sstream>
 
@@ -115,6 +117,20 @@ struct ControlServer::Impl {
       int dev = -1;
       if (!target.empty() && (dev = world.province().find(target)) < 0) return error(c, 404, "unknown target " + target);
       reply(c, 200, state_json(world, dev, t));
+      return 200;
+    }
+    if (uri == "/truth") {
+      if (method != "GET") return error(c, 405, "use GET");
+      uint64_t since = 0;
+      if (const std::string s = arg(c, "since"); !s.empty()) {
+        try { since = std::stoull(s); } catch (const std::exception&) { return error(c, 400, "since must be a fault id"); }
+      }
+      auto j = world.truth().json(since);
+      j["sim_time"] = t;
+      j["wall_time"] = world.wall_time(t);
+      j["speed"] = world.options().speed;
+      j["min_fault_real_s"] = world.options().min_fault_real_s;
+      reply(c, 200, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
       return 200;
     }
     if (method != "POST") return error(c, 405, "use POST");

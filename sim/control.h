@@ -2,6 +2,7 @@
 // The simulator's control API: HTTP on loopback (civetweb), for tests and the demo.
 //
 //   GET  /state[?target=NAME]         JSON: clock, and every device (or one) with its state
+//   GET  /truth[?since=ID]            JSON: every injected fault (after fault ID), see truth.h
 //   POST /cut?district=SLUG | ?target=NAME
 //   POST /flap?target=NAME[&count=N]  oper down/up N times (0.2 s real time each half)
 //   POST /power-off?target=NAME       mains off: UPS sites drain their battery, others die

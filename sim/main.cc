@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   double speed = 1;
   uint64_t seed = 1;
   bool no_random = false;
+  double min_fault_s = 0;
+  std::string truth_log;
   std::string write_config, write_province, replay, community = "public", listen = "0.0.0.0";
   size_t max_message = 1472;
   app.add_option("--province-dir", province_dir, "directory holding districts.csv")->capture_default_str();
@@ -35,6 +37,10 @@ int main(int argc, char** argv) {
   app.add_option("--speed", speed, "sim clock speed (× real time)")->capture_default_str()->check(CLI::Range(1e-3, 1e6));
   app.add_option("--seed", seed, "seed of the dynamics")->capture_default_str();
   app.add_flag("--no-random-failures", no_random, "no random failures, flaps or packet loss");
+  app.add_option("--min-fault-duration", min_fault_s,
+                 "random link failures last at least this many real seconds (for alert tests at high --speed)")
+      ->capture_default_str()->check(CLI::Range(0.0, 86400.0));
+  app.add_option("--truth-log", truth_log, "append every injected fault to FILE as JSON lines (also GET /truth)");
   app.add_option("--scale", scale, "serve N synthetic devices instead of the province")->check(CLI::Range(1, 1000000));
   app.add_option("--write-config", write_config, "write the linkwatchd config polling what would be served, then exit");
   app.add_option("--write-province-config", write_province, "write DIR/linkwatch.yml and DIR/inventory/*.yml, then exit");
@@ -98,7 +104,14 @@ int main(int argc, char** argv) {
   opts.speed = speed;
   opts.seed = seed;
   opts.random_failures = !no_random && scale == 0 && replay.empty();
+  opts.min_fault_real_s = min_fault_s;
   World world(std::move(province), opts, static_cast<double>(std::time(nullptr)));
+  if (!truth_log.empty()) {
+    if (auto r = world.truth().log_to(truth_log); !r) {
+      spdlog::error("{}", r.error().to_string());
+      return 1;
+    }
+  }
   Mib mib(world.province(), std::move(recorded));
 
   std::signal(SIGINT, on_signal);

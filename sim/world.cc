@@ -83,6 +83,11 @@ double World::now() const {
   return sim0_ + real * o_.speed;
 }
 
+double World::wall_time(double sim_t) const {
+  const double wall_now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return wall_now - (now() - sim_t) / o_.speed;
+}
+
 void World::set_speed(double speed) {
   double t = now();
   sim0_ = t;
@@ -123,6 +128,22 @@ void World::schedule_rain(int district, double from) {
 void World::log_fade(const RadioFade& f) {
   if (fades_.size() >= kFadeLog) fades_.erase(fades_.begin(), fades_.begin() + static_cast<long>(kFadeLog / 10));
   fades_.push_back(f);
+  record_fade(f);
+}
+
+void World::record_fade(const RadioFade& f) {
+  // A fault when the hop loses more than half its planned fade margin (what BackhaulDegraded
+  // means, docs/radio-mib.md), from when the loss passes that depth until it falls back.
+  const double half = radio_plan(f.dev).fade_margin_db / 2;
+  if (f.depth_db <= half) return;  // a light shower or a small step: the plan absorbs it
+  double from = f.start, to = f.end;
+  if (f.rain) {  // the loss rises as a half sine over [start, end)
+    const double edge = (f.end - f.start) * std::asin(half / f.depth_db) / kPi;
+    from += edge;
+    to -= edge;
+  }
+  truth_.begin("radio_fade", f.dev, from, wall_time(from), f.rain ? "rain" : "step");
+  truth_.end("radio_fade", f.dev, to, wall_time(to));
 }
 
 void World::rain_cell(int district, double t) {
@@ -156,6 +177,7 @@ void World::update_power(int dev, double t, double dt) {
     if (s.battery <= 0 && !s.dead) {
       s.dead = true;
       s.last_change = t;
+      truth_.begin("power_loss", dev, t, wall_time(t), s.powered_off ? "mains_off" : "solar");
     }
   } else {
     s.on_battery_since = -1;
@@ -164,7 +186,18 @@ void World::update_power(int dev, double t, double dt) {
       s.dead = false;
       s.boot = t;
       s.last_change = t;
+      truth_.end("power_loss", dev, t, wall_time(t));
+      truth_.instant("reboot", dev, t, wall_time(t), "cold_start");
     }
+  }
+  // A low battery is a fault when the power will not return first: a solar site that lasts
+  // until 06:00 is doing what it is built for.
+  double to_dawn = std::fmod(30 - local_hour(t), 24);
+  bool low = battery && !s.dead && s.battery < 25 &&
+             (s.powered_off || d.power != "solar" || s.battery / 100 * s.autonomy_h < to_dawn);
+  if (low != truth_.is_open("battery_low", dev)) {
+    if (low) truth_.begin("battery_low", dev, t, wall_time(t), s.powered_off ? "mains_off" : "solar");
+    else truth_.end("battery_low", dev, t, wall_time(t));
   }
 }
 
@@ -178,12 +211,20 @@ void World::advance(double t) {
       switch (e.type) {
         case Event::Fail: {
           set_link(e.dev, true, e.t);
+          s.fail_wall = wall_time(e.t);
+          truth_.begin("link_failure", e.dev, e.t, wall_time(e.t), "random");
           std::exponential_distribution<double> r(1.0 / mttr_s(e.dev));
-          events_.push({e.t + r(rng_), e.dev, Event::Repair});
+          events_.push({e.t + std::max(r(rng_), o_.min_fault_real_s * o_.speed), e.dev, Event::Repair});
           break;
         }
         case Event::Repair:
+          // Held for real seconds even if the clock was sped up since the failure.
+          if (s.failed && wall_time(e.t) - s.fail_wall < o_.min_fault_real_s - 0.01) {
+            events_.push({e.t + (o_.min_fault_real_s - (wall_time(e.t) - s.fail_wall)) * o_.speed, e.dev, Event::Repair});
+            break;
+          }
           set_link(e.dev, false, e.t);
+          truth_.end("link_failure", e.dev, e.t, wall_time(e.t));
           schedule_failure(e.dev, e.t);
           break;
         case Event::Rain:
@@ -209,6 +250,7 @@ void World::advance(double t) {
           s.flap_start = e.t;
           s.flap_count = 1 + static_cast<int>(rng_() % 3);
           s.flap_period = 2;
+          record_flap(e.dev, e.t, "random");
           schedule_flap(e.dev, e.t);
           break;
       }
@@ -318,6 +360,7 @@ bool World::cut_target(const std::string& name, double t) {
   auto& s = s_[static_cast<size_t>(i)];
   if (!s.cut) s.last_change = t;
   s.cut = true;
+  truth_.begin("cut", i, t, wall_time(t), "control");
   return true;
 }
 
@@ -328,6 +371,7 @@ bool World::flap(const std::string& name, int count, double t) {
   s.flap_start = t;
   s.flap_count = count;
   s.flap_period = 0.2 * o_.speed;  // 0.2 s of real time per half cycle
+  record_flap(i, t, "control");
   return true;
 }
 
@@ -338,6 +382,7 @@ bool World::power_off(const std::string& name, double t) {
   if (!s.powered_off) s.last_change = t;
   s.powered_off = true;
   if (!p_.devices[static_cast<size_t>(i)].has_ups) s.dead = true;
+  truth_.begin(s.dead ? "power_loss" : "power_off", i, t, wall_time(t), "mains_off");
   return true;
 }
 
@@ -347,10 +392,21 @@ bool World::reboot(const std::string& name, double t) {
   auto& s = s_[static_cast<size_t>(i)];
   s.boot = t;
   s.last_change = t;
+  truth_.instant("reboot", i, t, wall_time(t), "control");
   return true;
 }
 
+void World::record_flap(int dev, double t, const char* cause) {
+  const auto& s = s_[static_cast<size_t>(dev)];
+  const double end = t + 2 * s.flap_count * s.flap_period;
+  truth_.begin("flap", dev, t, wall_time(t), cause, s.flap_count);
+  truth_.end("flap", dev, end, wall_time(end));
+}
+
 void World::restore(double t) {
+  truth_.end_all(t, wall_time(t));
+  for (size_t i = 0; i < s_.size(); ++i)
+    if (s_[i].dead) truth_.instant("reboot", static_cast<int>(i), t, wall_time(t), "restore");
   for (auto& s : s_) {
     if (s.cut || s.failed || s.dead || s.powered_off) s.last_change = t;
     if (s.dead) s.boot = t;

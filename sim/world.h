@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "sim/province.h"
+#include "sim/truth.h"
 
 namespace lw::sim {
 
@@ -37,6 +38,7 @@ struct DevState {
   int flap_count = 0;
   double flap_period = 1;
   bool flappy = false;        // flaps at random (a fixed subset)
+  double fail_wall = 0;       // wall-clock time of the last random failure (for the hold)
   // Radios: extra path loss over the link budget. A rain cell passing (loss rises to
   // `rain_depth_db` half-way through [rain_start, rain_end) and falls back), and a step
   // loss (misalignment, water in a connector) that lasts until repaired.
@@ -72,6 +74,9 @@ struct Options {
   double speed = 1;
   uint64_t seed = 1;
   bool random_failures = true;
+  // Random link failures last at least this many real seconds (0: as drawn). Lets a fast
+  // clock run days of dynamics while each fault still outlasts the alert rules' `for:`.
+  double min_fault_real_s = 0;
 };
 
 class World {
@@ -83,9 +88,14 @@ class World {
   const Province& province() const { return p_; }
   const std::vector<DevState>& states() const { return s_; }
   const Options& options() const { return o_; }
+  // Every injected fault (see truth.h); hooked where faults start and end.
+  Truth& truth() { return truth_; }
+  const Truth& truth() const { return truth_; }
 
   // Sim time now from the steady clock (reads the clock, no state change).
   double now() const;
+  // Wall-clock time (Unix seconds) at which the sim clock reads `sim_t` (at the current speed).
+  double wall_time(double sim_t) const;
   void set_speed(double speed);
   // Processes every event due up to `t` (battery, failures, repairs, flaps).
   void advance(double t);
@@ -137,9 +147,11 @@ class World {
   double mtbf_s(int dev) const;
   double mttr_s(int dev) const;
   void set_link(int dev, bool failed, double t);
+  void record_flap(int dev, double t, const char* cause);  // a burst, start to end, in truth_
   void schedule_rain(int district, double from);
   void rain_cell(int district, double t);
   void log_fade(const RadioFade& f);
+  void record_fade(const RadioFade& f);  // into truth_, when it eats into the fade margin
 
   Province p_;
   Options o_;
@@ -149,6 +161,7 @@ class World {
   std::vector<std::vector<int>> radios_by_district_;
   std::vector<RadioFade> fades_;
   std::priority_queue<Event, std::vector<Event>, std::greater<>> events_;
+  Truth truth_{p_};
   std::mt19937_64 rng_;
   double t_ = 0;          // sim time processed so far
   double sim0_ = 0;       // sim time at real0_

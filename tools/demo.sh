@@ -1,26 +1,40 @@
 #!/usr/bin/env bash
 # The demo: the simulated Nghệ An province (linkwatch-sim, ~2,850 devices on 127.x.y.z:1161)
-# polled by linkwatchd, scraped by a Prometheus with the shipped rules, alerts to an
-# Alertmanager; all on loopback. Ctrl-C stops everything.
-#   tools/demo.sh                 run until Ctrl-C
-#   tools/demo.sh --cut ky-son    once every site is polled, cut Kỳ Sơn's WAN link and show it
-#   tools/demo.sh --duration 300  stop by itself after 300 s
+# polled by linkwatchd, scraped by a Prometheus with the shipped rules, alerts routed by the
+# shipped Alertmanager config to a webhook sink that prints each notification as it arrives.
+# All on loopback. Ctrl-C stops everything; the logs stay (their folder is printed).
+usage() {
+  cat <<'USAGE'
+usage: tools/demo.sh [--cut DISTRICT_SLUG] [--duration SECONDS] [--interval 15s]
+  --cut SLUG        once every site is polled, cut that district's WAN link and show the root cause
+  --duration N      stop by itself after N seconds (default: run until Ctrl-C)
+  --interval D      linkwatchd's poll interval (default 15s)
+  --help            this text
+USAGE
+}
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
+src=$(pwd)
 
 cut=""
 duration=0
 interval=15s
 while [ $# -gt 0 ]; do
   case "$1" in
-    --cut) cut=$2; shift ;;
-    --duration) duration=$2; shift ;;
-    --interval) interval=$2; shift ;;
-    *) echo "usage: tools/demo.sh [--cut DISTRICT_SLUG] [--duration SECONDS] [--interval 15s]" >&2; exit 2 ;;
+    --help|-h) usage; exit 0 ;;
+    --cut|--duration|--interval)
+      [ $# -ge 2 ] || { echo "demo: $1 needs a value" >&2; usage >&2; exit 2; }
+      case "$1" in
+        --cut) cut=$2 ;;
+        --duration) duration=$2 ;;
+        --interval) interval=$2 ;;
+      esac
+      shift ;;
+    *) echo "demo: unknown argument $1" >&2; usage >&2; exit 2 ;;
   esac
   shift
 done
+case "$duration" in ''|*[!0-9]*) echo "demo: --duration wants whole seconds" >&2; exit 2 ;; esac
 
 tools/install-deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -33,88 +47,115 @@ port_busy() { python3 -c "import socket,sys; s=socket.socket(socket.AF_INET, soc
 # The province config names every device at 127.x.y.z:1161, and tools expect the control
 # on 9731: those two ports are fixed.
 for p in "1161 udp" "9731 tcp"; do
+  # shellcheck disable=SC2086 # "port protocol" splits into two arguments on purpose
   if port_busy $p; then echo "demo: port ${p% *}/${p#* } is in use (another demo running?)" >&2; exit 1; fi
 done
 lw_port=9730; port_busy $lw_port tcp && lw_port=$(free_port)
+sink_port=9799; port_busy $sink_port tcp && sink_port=$(free_port)
 prom_port=$(free_port)
 am_port=$(free_port)
 
 work=$(mktemp -d /tmp/linkwatch-demo.XXXXXX)
 pids=()
+stopping=0
 cleanup() {
   trap - INT TERM EXIT
+  stopping=1
   echo; echo "demo: stopping"
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  rm -rf "$work"
+  # Keep the logs and the notifications; the databases are large and of no use afterwards.
+  rm -rf "$work/tsdb" "$work/am"
+  echo "demo: logs kept in $work (sim.log, linkwatchd.log, prometheus.log, alertmanager.log, sink.log, notifications.jsonl)"
 }
-trap cleanup INT TERM EXIT
+on_signal() { cleanup; exit 0; }   # Ctrl-C or SIGTERM: a normal way to stop the demo
+trap on_signal INT TERM
+trap cleanup EXIT
 
 # linkwatchd's config: the province's, with a shorter interval so the demo moves.
 sed -e "s|^  interval: .*|  interval: $interval|" \
-    -e "s|^  - \.\./modules/|  - $root/config/modules/|" \
-    -e "s|^  - inventory/|  - $root/config/nghe-an/inventory/|" \
+    -e "s|^  - \.\./modules/|  - $src/config/modules/|" \
+    -e "s|^  - inventory/|  - $src/config/nghe-an/inventory/|" \
     config/nghe-an/linkwatch.yml > "$work/linkwatch.yml"
 chmod 600 "$work/linkwatch.yml"
 
-build/sim/linkwatch-sim --province-dir config/nghe-an >"$work/sim.log" 2>&1 &
+build/sim/linkwatch-sim --province-dir config/nghe-an --truth-log "$work/truth.jsonl" >"$work/sim.log" 2>&1 &
 pids+=($!)
-build/daemon/linkwatchd --config "$work/linkwatch.yml" --listen-address 127.0.0.1:$lw_port >"$work/linkwatchd.log" 2>&1 &
+build/daemon/linkwatchd --config "$work/linkwatch.yml" --listen-address "127.0.0.1:$lw_port" >"$work/linkwatchd.log" 2>&1 &
 pids+=($!)
 
-cat > "$work/alertmanager.yml" < dashboards/alertmanager/alertmanager.yml
+# The sink prints each notification on this terminal as it arrives and keeps them all.
+python3 tools/webhook_sink.py --listen "127.0.0.1:$sink_port" --out "$work/notifications.jsonl" 2>"$work/sink.log" &
+pids+=($!)
+
+# The shipped Alertmanager config, its webhooks pointed at the sink.
+sed -e "s|http://127.0.0.1:9799/|http://127.0.0.1:$sink_port/|g" dashboards/alertmanager/alertmanager.yml > "$work/alertmanager.yml"
 prometheus-alertmanager --config.file="$work/alertmanager.yml" --storage.path="$work/am" \
-  --web.listen-address=127.0.0.1:$am_port --cluster.listen-address= >"$work/alertmanager.log" 2>&1 &
+  --web.listen-address="127.0.0.1:$am_port" --cluster.listen-address= >"$work/alertmanager.log" 2>&1 &
 pids+=($!)
 
 cat > "$work/prometheus.yml" <<YAML
 global:
   scrape_interval: 15s
+  scrape_timeout: 15s
   evaluation_interval: 15s
 rule_files:
-  - $root/dashboards/prometheus/rules/*.yml
+  - $src/dashboards/prometheus/rules/*.yml
 alerting:
   alertmanagers:
     - static_configs: [{targets: ["127.0.0.1:$am_port"]}]
 scrape_configs:
   - job_name: linkwatch
+    honor_labels: true
     static_configs: [{targets: ["127.0.0.1:$lw_port"]}]
 YAML
 prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/tsdb" \
-  --web.listen-address=127.0.0.1:$prom_port >"$work/prometheus.log" 2>&1 &
+  --web.listen-address="127.0.0.1:$prom_port" >"$work/prometheus.log" 2>&1 &
 pids+=($!)
 
 states() {  # "up=N down=N unreachable=N unknown=N" from linkwatchd's /metrics
-  curl -sf "http://127.0.0.1:$lw_port/metrics" | awk '
+  curl -sf --max-time 20 "http://127.0.0.1:$lw_port/metrics" | awk '
     /^linkwatch_target_state\{/ && $NF == 1 { match($0, /state="[a-z]+"/); s = substr($0, RSTART+7, RLENGTH-8); n[s]++ }
     END { printf "up=%d down=%d unreachable=%d unknown=%d", n["up"], n["down"], n["unreachable"], n["unknown"] }'
 }
 
+row() { printf '  %-14s %-46s %s\n' "$1" "$2" "${3:-}"; }
+echo
+echo "linkwatch demo: the simulated Nghệ An province"
+row linkwatchd "http://127.0.0.1:$lw_port/" "status page: states, reasons, root causes"
+row "" "http://127.0.0.1:$lw_port/metrics"
+row Prometheus "http://127.0.0.1:$prom_port/classic/alerts" "alerts, firing and pending (large on the whole province)"
+row "" "http://127.0.0.1:$prom_port/api/v1/alerts" "the same as JSON"
+row "" "http://127.0.0.1:$prom_port/classic/graph" "queries"
+row Alertmanager "http://127.0.0.1:$am_port/api/v2/alerts" "API only: Debian's package ships no web UI; or"
+row "" "amtool --alertmanager.url=http://127.0.0.1:$am_port alert query"
+row notifications "printed below as they arrive (webhook sink on 127.0.0.1:$sink_port)"
+row "" "and kept in $work/notifications.jsonl"
+row simulator "http://127.0.0.1:9731/state" "and /truth: the faults it injected"
+row logs "$work/" "kept after the demo stops"
 cat <<MSG
 
-linkwatch demo: the simulated Nghệ An province
-  linkwatchd     http://127.0.0.1:$lw_port/            (status page)
-                 http://127.0.0.1:$lw_port/metrics
-  Prometheus     http://127.0.0.1:$prom_port/           (alerts: /alerts)
-  Alertmanager   http://127.0.0.1:$am_port/
-  simulator      http://127.0.0.1:9731/state
-  logs           $work/*.log
-
-Cut a district's WAN link, then watch one down and many unreachable:
+Cut a district's WAN link, then watch one site down, many unreachable, and one page:
   curl -X POST 'http://127.0.0.1:9731/cut?district=ky-son'
   curl -X POST 'http://127.0.0.1:9731/restore'
-Ctrl-C stops everything.
+Alerts wait out their 'for:' (1 to 30 minutes) before Alertmanager notifies. Ctrl-C stops everything.
 
 MSG
 
 start=$(date +%s)
 cut_done=0
 while true; do
-  sleep 5
+  sleep 10 &
+  wait $! || true   # a signal interrupts the wait at once; the trap then stops the demo
   for pid in "${pids[@]}"; do
-    kill -0 "$pid" 2>/dev/null || { echo "demo: a process died; see $work/*.log" >&2; tail -5 "$work"/*.log >&2; exit 1; }
+    if ! kill -0 "$pid" 2>/dev/null && [ "$stopping" -eq 0 ]; then
+      echo "demo: a process died; see $work/*.log" >&2
+      tail -n 5 "$work"/*.log >&2
+      exit 1
+    fi
   done
-  s=$(states || echo "linkwatchd not answering yet")
+  s=$(states || true)
+  [ -n "$s" ] || s="linkwatchd not answering yet"
   echo "$(date +%T)  sites: $s"
   if [ -n "$cut" ] && [ $cut_done -eq 0 ] && [[ "$s" == *"unknown=0"* ]]; then
     echo "demo: every site polled; cutting the WAN link of $cut"
@@ -122,11 +163,11 @@ while true; do
     cut_done=1
   fi
   if [ $cut_done -eq 1 ]; then
-    metrics=$(curl -sf "http://127.0.0.1:$lw_port/metrics" || true)
-    root=$(grep -E "^linkwatch_target_state\{target=\"$cut-(wan|gw)\".*state=\"down\"\} 1" <<<"$metrics" | head -1 | cut -d'"' -f2 || true)
-    if [ -n "$root" ]; then
-      echo "demo: root cause: $root is down; unreachable behind it:" \
-        "$(grep -c "^linkwatch_target_root_cause{.*root=\"$root\"" <<<"$metrics" || true) sites (no alert pages for them)"
+    metrics=$(curl -sf --max-time 20 "http://127.0.0.1:$lw_port/metrics" || true)
+    cause=$(grep -E "^linkwatch_target_state\{target=\"$cut-(wan|gw)\".*state=\"down\"\} 1" <<<"$metrics" | head -1 | cut -d'"' -f2 || true)
+    if [ -n "$cause" ]; then
+      echo "demo: root cause: $cause is down; unreachable behind it:" \
+        "$(grep -c "^linkwatch_target_root_cause{.*root=\"$cause\"" <<<"$metrics" || true) sites (no alert pages for them)"
       cut_done=2
     fi
   fi

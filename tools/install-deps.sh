@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libsnmp-dev snmp snmpd snmptrapd
   prometheus-cpp-dev libyaml-cpp-dev libspdlog-dev libsystemd-dev libcivetweb-dev libcli11-dev
-  libre2-dev
+  libre2-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   prometheus prometheus-alertmanager prometheus-snmp-exporter
   python3 curl systemd procps iproute2

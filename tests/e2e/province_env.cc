@@ -86,10 +86,12 @@ ProvinceEnv::~ProvinceEnv() {
 bool ProvinceEnv::start_sim(uint16_t sim_port, uint16_t control_port) {
   std::ostringstream speed;
   speed << options_.speed;
-  sim_ = test::Process({LW_SIM, "--port", std::to_string(sim_port), "--control-port",
-                        std::to_string(control_port), "--speed", speed.str(), "--seed", "1",
-                        "--no-random-failures"},
-                       dir_->file("sim.log"));
+  std::vector<std::string> argv = {LW_SIM, "--port", std::to_string(sim_port), "--control-port",
+                                   std::to_string(control_port), "--speed", speed.str(), "--seed",
+                                   std::to_string(options_.seed)};
+  if (!options_.random_failures) argv.push_back("--no-random-failures");
+  argv.insert(argv.end(), options_.sim_args.begin(), options_.sim_args.end());
+  sim_ = test::Process(argv, dir_->file("sim.log"));
   bool exited = false;
   const bool up = test::wait_until(
       [&] {
@@ -139,6 +141,10 @@ void ProvinceEnv::write_config(uint16_t sim_port) const {
 
 test::HttpResponse ProvinceEnv::sim_post(const std::string& path_and_query) const {
   return test::http_request(control_port_, "POST", path_and_query, std::chrono::seconds(10));
+}
+
+test::HttpResponse ProvinceEnv::sim_get(const std::string& path_and_query) const {
+  return test::http_request(control_port_, "GET", path_and_query, std::chrono::seconds(20));
 }
 
 std::vector<SimDevice> ProvinceEnv::sim_devices() const {

@@ -4,7 +4,7 @@
 //
 // The constructor copies the shipped province config (config/nghe-an) into a temp dir with
 // absolute include paths, the simulator's free UDP port in every address and a short poll
-// interval; starts `linkwatch-sim --no-random-failures` on that port with its control on a
+// interval; starts `linkwatch-sim` (--no-random-failures unless asked for them) on that port with its control on a
 // free TCP port; then starts linkwatchd on the copy (tests/support/daemon.h). Throws
 // std::runtime_error (with the logs) if either does not come up. The destructor stops both.
 // Scrapes of a whole province are large (hundreds of thousands of lines): scrape() keeps
@@ -33,6 +33,9 @@ struct ProvinceOptions {
   int retries = 0;           // global.retries
   // Poll only these districts (inventory file stems; "vinh" holds the core). Empty: all.
   std::vector<std::string> districts;
+  bool random_failures = false;      // the simulator's random failures, flaps and loss
+  uint64_t seed = 1;
+  std::vector<std::string> sim_args;  // more linkwatch-sim flags (--min-fault-duration, ...)
   // Every target reads the raw IF-MIB series (if_mib) where the shipped config walks the
   // tables for link health only (if_links): for tests that compare raw counters.
   bool raw_if_mib = false;
@@ -62,6 +65,7 @@ class ProvinceEnv {
 
   // The simulator's control API (POST /cut?district=ky-son, ...).
   test::HttpResponse sim_post(const std::string& path_and_query) const;
+  test::HttpResponse sim_get(const std::string& path_and_query) const;
   std::vector<SimDevice> sim_devices() const;  // GET /state; empty on failure
 
   // GET /metrics, parsed, keeping only samples whose name is in `names` (all if empty) and,
