@@ -314,6 +314,10 @@ Result<void*> open_session(const Peer& peer) {
     }
     return Error{kReasonTransport, detail};
   }
+  // snmp_sess_open clears DONT_PROBE once the session is open; without it the first v3 PDU
+  // sent to an agent of unknown engine ID runs Net-SNMP's synchronous probe, blocking the
+  // engine thread for the peer's whole timeout. The engine discovers asynchronously instead.
+  if (netsnmp_session* open = snmp_sess_session(sp)) open->flags |= SNMP_FLAGS_DONT_PROBE;
   return sp;
 }
 

@@ -170,7 +170,6 @@ struct Sent {  // one PDU on the wire
   uint64_t malformed_at_send = 0;  // the session's `malformed` when this PDU went out
 };
 
-
 struct Reply {  // what a Net-SNMP callback saw, copied out of its PDU
   uint64_t token = 0;
   int op = 0;  // NETSNMP_CALLBACK_OP_*

@@ -486,6 +486,30 @@ TEST_F(EngineTest, DeadPeerDoesNotDelayAGoodOne) {
   EXPECT_GE(dead.packets(), 2) << "a retry was sent";
 }
 
+// SNMPv3 engine-ID discovery of a dead peer must not block the engine thread: Net-SNMP clears
+// SNMP_FLAGS_DONT_PROBE after opening a session and would then run its own synchronous probe
+// when the first PDU is sent, waiting out every timeout with all other targets stalled.
+TEST_F(EngineTest, DeadV3PeerDoesNotDelayAGoodOne) {
+  SilentPeer dead;
+  Peer bad = v3_peer(dead.address(), test::Snmpd::user("authpriv"));
+  bad.key = "dead-v3";
+  bad.timeout = 1000ms;
+  bad.retries = 1;
+  std::promise<Result<VarBinds>> dead_done;
+  const auto start = Clock::now();
+  engine_->get(bad, {kSysDescr}, [&](Result<VarBinds> r) { dead_done.set_value(std::move(r)); });
+  std::this_thread::sleep_for(100ms);  // the dead peer's discovery is on the wire
+  auto good = get_sync(*engine_, v2c_peer(agent_->address()), {kSysDescr});
+  const auto good_at = Clock::now();
+  ASSERT_TRUE(good.ok()) << good.error().to_string();
+  EXPECT_LT(good_at - start, 800ms) << "the good GET waited for the dead peer's engine-ID discovery";
+  auto f = dead_done.get_future();
+  ASSERT_EQ(f.wait_for(30s), std::future_status::ready);
+  auto r = f.get();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().reason, kReasonTimeout) << r.error().to_string();
+}
+
 TEST_F(EngineTest, GarbageAnswersNeitherCrashNorHang) {
   SilentPeer noisy(/*garbage=*/true);
   Peer p = v2c_peer(noisy.address());
