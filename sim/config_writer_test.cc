@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -52,6 +53,27 @@ TEST(ConfigWriter, ProvinceConfigLoadsWithoutErrors) {
   size_t polled = 0;
   for (auto& t : r.config->targets) polled += t.polled();
   EXPECT_EQ(polled, 2823u);
+
+  // Both ends of every district's WAN link name each other: the core's port carries the
+  // district (peer_district), so its alerts are that district's incident.
+  std::set<std::string> core_peer_districts;
+  size_t wan_terminals = 0;
+  for (auto& t : r.config->targets) {
+    if (t.name == "vinh-core") {
+      for (auto& l : t.links)
+        if (l.role == "wan") {
+          EXPECT_EQ(l.peer, l.pattern.substr(4) + "-wan") << l.pattern;
+          core_peer_districts.insert(l.peer_district);
+        }
+    } else if (t.name.size() > 4 && t.name.compare(t.name.size() - 4, 4, "-wan") == 0) {
+      ++wan_terminals;
+      ASSERT_FALSE(t.links.empty()) << t.name;
+      EXPECT_EQ(t.links[0].peer, "vinh-core") << t.name;
+      EXPECT_EQ(t.links[0].peer_district, "Thành phố Vinh") << t.name;
+    }
+  }
+  EXPECT_EQ(core_peer_districts.size(), 20u);
+  EXPECT_EQ(wan_terminals, 20u);
 }
 
 }  // namespace

@@ -253,7 +253,7 @@ snmp::Value value_of(const World& w, int dev, const Layout& l, const Entry& e, d
     case Var::IfHCInUcastPkts: return c64(octets(true) / 800);
     case Var::IfHCOutUcastPkts: return c64(octets(false) / 800);
     case Var::IfHighSpeed:
-      return u(Type::Gauge32, f->speed_mbps == 0 ? 0 : static_cast<uint64_t>(std::max(1.0, std::round(f->speed_mbps * w.options().speed))));
+      return u(Type::Gauge32, f->speed_mbps == 0 ? 0 : static_cast<uint64_t>(std::clamp(std::round(f->speed_mbps * w.options().speed), 1.0, 4294967295.0)));
     case Var::IfAlias: return Value::Str(f->alias);
     case Var::UpsManufacturer: return Value::Str("linkwatch-sim");
     case Var::UpsModel: return Value::Str(d.power == "solar" ? "Solar charger + battery 48V" : "UPS 48V");

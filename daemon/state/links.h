@@ -9,7 +9,9 @@
 // extended across wraps; after a reboot the total grows by what the device counted since it
 // booted, so rates never go negative or jump by 2^32. Flaps are oper-status changes: a change
 // seen between two polls counts 1, and ifLastChange moving while the status looks the same
-// counts 2 (a round trip the polls did not see).
+// counts 2 (a round trip the polls did not see). Each link's series are labelled ifIndex,
+// ifName and ifAlias (device strings, cleaned like every other: valid UTF-8), link_role, and
+// peer / peer_district when its rule names the target at the far end.
 //
 // Thread safety: none; one tracker per target, used by the poller thread only.
 

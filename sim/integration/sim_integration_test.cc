@@ -126,8 +126,8 @@ TEST(SimSnmp, ExceptionsAndGetBulkBoundaries) {
   auto r = sim.tool({"snmpget", "-v2c", "-c", "public", "-On", a, "1.3.6.1.2.1.2.2.1.2.99", "1.3.6.1.2.1.99.1.0"});
   EXPECT_NE(r.out.find(".1.3.6.1.2.1.2.2.1.2.99 = No Such Instance"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(".1.3.6.1.2.1.99.1.0 = No Such Object"), std::string::npos) << r.out;
-  // The last OID of a BTS radio is lwRadioSnrThreshold.1: after it, endOfMibView.
-  r = sim.tool({"snmpgetnext", "-v2c", "-c", "public", "-On", a, "1.3.6.1.4.1.32473.1.1.1.9.1"});
+  // The last OID of a BTS radio is lwRadioPlannedFadeMargin.1: after it, endOfMibView.
+  r = sim.tool({"snmpgetnext", "-v2c", "-c", "public", "-On", a, "1.3.6.1.4.1.32473.1.1.1.12.1"});
   EXPECT_NE(r.out.find("No more variables left in this MIB View"), std::string::npos) << r.out;
   // Non-repeaters 1 (sysDescr's next: sysObjectID), max-repetitions 3 over ifDescr.
   r = sim.tool({"snmpbulkget", "-v2c", "-c", "public", "-On", "-Cn1", "-Cr3", a, "1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.2.2.1.2"});
