@@ -139,6 +139,16 @@ TEST_F(PollerTest, EachStateChangeIsLoggedOnceAndKeptNewestFirst) {
   logger->set_level(spdlog::level::info);
   auto previous = spdlog::default_logger();
   spdlog::set_default_logger(logger);
+  // Whatever happens below (a failed ASSERT returns early), the poller thread stops logging
+  // into `log` before `log` goes away.
+  struct Restore {
+    Poller& p;
+    std::shared_ptr<spdlog::logger> previous;
+    ~Restore() {
+      p.stop();
+      spdlog::set_default_logger(previous);
+    }
+  } restore{poller, previous};
 
   poller.apply(make_config({{"core", ""}, {"wan", "core"}, {"gw", "wan"}, {"c1", "gw"}}));
   poller.start();
@@ -150,7 +160,6 @@ TEST_F(PollerTest, EachStateChangeIsLoggedOnceAndKeptNewestFirst) {
   for (const auto* n : {"wan", "gw", "c1"}) engine.set_failure(n, std::nullopt);
   ASSERT_TRUE(eventually([&] { return state_of("wan") == "up" && state_of("gw") == "up" && state_of("c1") == "up"; }));
   poller.stop();
-  spdlog::set_default_logger(previous);
 
   std::vector<std::string> seen;  // oldest first
   box.latest()->events->newest_first(100, [&](const state::SiteEvent& e) {
@@ -203,6 +212,36 @@ TEST_F(PollerTest, ReloadDropsRemovedTargetsAndKeepsTheOthersState) {
   EXPECT_EQ(text.find("target=\"c1\""), std::string::npos);
   // core kept its counters across the reload: polls_total went on from where it was.
   EXPECT_GE(polls_of("core"), before);
+}
+
+TEST_F(PollerTest, AWalkOnlyModuleFeedsLinkHealthAndExportsNoRawSeries) {
+  // if_links in the shipped modules: the IF-MIB tables walked, no metric defined. The link
+  // rule still sees the rows, so linkwatch_link_* is there; the raw ifHCInOctets is not.
+  auto c = make_config({{"core", ""}});
+  config::Module links;
+  links.name = "links";
+  links.walk = {{1, 3, 6, 1, 2, 1, 2, 2, 1}, {1, 3, 6, 1, 2, 1, 31, 1, 1, 1}};
+  c->modules["links"] = links;
+  c->targets[0].modules = {"sys", "links"};
+  c->targets[0].links = {{config::LinkRule::Field::IfName, "if-core", "uplink"}};
+  auto& a = engine.agent("core");
+  a.mib[{1, 3, 6, 1, 2, 1, 2, 2, 1, 7, 1}] = Value::Int(1);  // ifAdminStatus up
+  a.mib[{1, 3, 6, 1, 2, 1, 2, 2, 1, 8, 1}] = Value::Int(1);  // ifOperStatus up
+  a.mib[{1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 10, 1}] = Value::Unsigned(Type::Counter64, 42);  // ifHCOutOctets
+  poller.apply(c);
+  poller.start();
+  ASSERT_TRUE(eventually([&] {
+    const std::string t = http::render(*box.latest());
+    return t.find("linkwatch_link_up{") != std::string::npos && t.find("linkwatch_link_octets_total{") != std::string::npos;
+  })) << http::render(*box.latest());
+  const std::string text = http::render(*box.latest());
+  EXPECT_NE(text.find("linkwatch_link_up{target=\"core\",district=\"Huyện Kỳ Sơn\""), std::string::npos) << text;
+  EXPECT_NE(text.find("ifName=\"if-core\""), std::string::npos) << text;
+  EXPECT_NE(text.find("linkwatch_link_octets_total{"), std::string::npos) << text;
+  EXPECT_EQ(text.find("ifHCInOctets"), std::string::npos) << "no raw IF-MIB series: " << text;
+  EXPECT_NE(text.find("linkwatch_module_up{target=\"core\",district=\"Huyện Kỳ Sơn\",module=\"links\"} 1"),
+            std::string::npos)
+      << text;
 }
 
 TEST(Exposition, PrometheusNamesAreSnakeCaseWithTotal) {
