@@ -184,7 +184,7 @@ TEST(Modules, ModuleLevelErrors) {
 TEST(Modules, WalkOnlyModuleExportsNothingButWalks) {
   // For link health without the raw series: the walks happen, no metric is defined.
   TempDir dir;
-  const auto r = load_text(dir, R"(modules:
+  const auto r = load_snippet(dir, R"(modules:
   if_links:
     walk: [1.3.6.1.2.1.2.2.1, 1.3.6.1.2.1.31.1.1.1]
 )");
