@@ -25,13 +25,16 @@ std::string read_file(const std::string& path) {
 std::string tail(const std::string& s, size_t n) { return s.size() > n ? s.substr(s.size() - n) : s; }
 
 // The address lines of an inventory file with the simulator's port instead of 1161.
-std::string with_port(const std::string& inventory, uint16_t port, bool raw_if_mib) {
+std::string with_port(const std::string& inventory, uint16_t port,
+                      const std::function<bool(const std::string&)>& raw_if_mib) {
   std::istringstream in(inventory);
   std::ostringstream out;
   const std::string from = ":1161";
-  const std::string links_only = "if_links";
+  const std::string name_key = "  - name: ", links_only = "if_links";
+  std::string target;
   for (std::string line; std::getline(in, line);) {
-    if (const auto m = line.find("modules: ["); raw_if_mib && m != std::string::npos)
+    if (line.rfind(name_key, 0) == 0) target = line.substr(name_key.size());
+    if (const auto m = line.find("modules: ["); raw_if_mib && m != std::string::npos && raw_if_mib(target))
       if (const auto l = line.find(links_only, m); l != std::string::npos) line.replace(l, links_only.size(), "if_mib");
     const auto at = line.find("address:");
     const auto p = line.rfind(from);

@@ -13,6 +13,7 @@
 // Thread safety: none; one test (or one test suite) owns it.
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -36,9 +37,10 @@ struct ProvinceOptions {
   bool random_failures = false;      // the simulator's random failures, flaps and loss
   uint64_t seed = 1;
   std::vector<std::string> sim_args;  // more linkwatch-sim flags (--min-fault-duration, ...)
-  // Every target reads the raw IF-MIB series (if_mib) where the shipped config walks the
-  // tables for link health only (if_links): for tests that compare raw counters.
-  bool raw_if_mib = false;
+  // Targets (by name) that read the raw IF-MIB series (if_mib) where the shipped config walks
+  // the tables for link health only (if_links): for tests that compare raw counters. The rest
+  // keep the shipped choice, so the province costs what it costs in the field.
+  std::function<bool(const std::string&)> raw_if_mib;
 };
 
 // One device of the simulator's GET /state (the fields the tests use).
