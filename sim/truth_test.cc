@@ -122,7 +122,7 @@ TEST(Truth, TheHoldIsInRealSecondsEvenWhenTheClockSpeedsUp) {
   World w(province(), o, kStart);
   w.advance(kStart + 2 * 86400.0);
   w.set_speed(1000);  // ten times faster: a hold drawn at 100x would last 40 real seconds
-  w.advance(kStart + 12 * 86400.0);
+  w.advance(kStart + 6 * 86400.0);
   size_t ended = 0;
   for (const auto& f : w.truth().faults()) {
     if (f.kind != "link_failure" || f.open()) continue;
@@ -136,7 +136,7 @@ TEST(Truth, FadesThatEatHalfTheMarginAreFaultsShowersAreNot) {
   Options o;
   o.seed = 3;
   World w(province(), o, kStart);
-  w.advance(kStart + 20 * 86400.0);
+  w.advance(kStart + 8 * 86400.0);
   std::map<int, std::vector<const Fault*>> by_dev;
   for (const auto& f : w.truth().faults())
     if (f.kind == "radio_fade") by_dev[f.dev].push_back(&f);

@@ -56,6 +56,8 @@ prom_port=$(free_port)
 am_port=$(free_port)
 
 work=$(mktemp -d /tmp/linkwatch-demo.XXXXXX)
+# Each part runs in its own session (setsid): Ctrl-C reaches only this script, which stops
+# them, so a part that dies on its own is told from one stopped on purpose.
 pids=()
 stopping=0
 cleanup() {
@@ -68,8 +70,8 @@ cleanup() {
   rm -rf "$work/tsdb" "$work/am"
   echo "demo: logs kept in $work (sim.log, linkwatchd.log, prometheus.log, alertmanager.log, sink.log, notifications.jsonl)"
 }
-on_signal() { cleanup; exit 0; }   # Ctrl-C or SIGTERM: a normal way to stop the demo
-trap on_signal INT TERM
+on_signal() { cleanup; exit 0; }   # Ctrl-C, SIGTERM, a closed terminal: normal ways to stop
+trap on_signal INT TERM HUP
 trap cleanup EXIT
 
 # linkwatchd's config: the province's, with a shorter interval so the demo moves.
@@ -79,18 +81,18 @@ sed -e "s|^  interval: .*|  interval: $interval|" \
     config/nghe-an/linkwatch.yml > "$work/linkwatch.yml"
 chmod 600 "$work/linkwatch.yml"
 
-build/sim/linkwatch-sim --province-dir config/nghe-an --truth-log "$work/truth.jsonl" >"$work/sim.log" 2>&1 &
+setsid build/sim/linkwatch-sim --province-dir config/nghe-an --truth-log "$work/truth.jsonl" >"$work/sim.log" 2>&1 &
 pids+=($!)
-build/daemon/linkwatchd --config "$work/linkwatch.yml" --listen-address "127.0.0.1:$lw_port" >"$work/linkwatchd.log" 2>&1 &
+setsid build/daemon/linkwatchd --config "$work/linkwatch.yml" --listen-address "127.0.0.1:$lw_port" >"$work/linkwatchd.log" 2>&1 &
 pids+=($!)
 
 # The sink prints each notification on this terminal as it arrives and keeps them all.
-python3 tools/webhook_sink.py --listen "127.0.0.1:$sink_port" --out "$work/notifications.jsonl" 2>"$work/sink.log" &
+setsid python3 tools/webhook_sink.py --listen "127.0.0.1:$sink_port" --out "$work/notifications.jsonl" 2>"$work/sink.log" &
 pids+=($!)
 
 # The shipped Alertmanager config, its webhooks pointed at the sink.
 sed -e "s|http://127.0.0.1:9799/|http://127.0.0.1:$sink_port/|g" dashboards/alertmanager/alertmanager.yml > "$work/alertmanager.yml"
-prometheus-alertmanager --config.file="$work/alertmanager.yml" --storage.path="$work/am" \
+setsid prometheus-alertmanager --config.file="$work/alertmanager.yml" --storage.path="$work/am" \
   --web.listen-address="127.0.0.1:$am_port" --cluster.listen-address= >"$work/alertmanager.log" 2>&1 &
 pids+=($!)
 
@@ -109,7 +111,7 @@ scrape_configs:
     honor_labels: true
     static_configs: [{targets: ["127.0.0.1:$lw_port"]}]
 YAML
-prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/tsdb" \
+setsid prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/tsdb" \
   --web.listen-address="127.0.0.1:$prom_port" >"$work/prometheus.log" 2>&1 &
 pids+=($!)
 
@@ -144,6 +146,7 @@ MSG
 
 start=$(date +%s)
 cut_done=0
+last_behind=0
 while true; do
   sleep 10 &
   wait $! || true   # a signal interrupts the wait at once; the trap then stops the demo
@@ -165,11 +168,15 @@ while true; do
   if [ $cut_done -eq 1 ]; then
     metrics=$(curl -sf --max-time 20 "http://127.0.0.1:$lw_port/metrics" || true)
     cause=$(grep -E "^linkwatch_target_state\{target=\"$cut-(wan|gw)\".*state=\"down\"\} 1" <<<"$metrics" | head -1 | cut -d'"' -f2 || true)
-    if [ -n "$cause" ]; then
-      echo "demo: root cause: $cause is down; unreachable behind it:" \
-        "$(grep -c "^linkwatch_target_root_cause{.*root=\"$cause\"" <<<"$metrics" || true) sites (no alert pages for them)"
+    behind=0
+    [ -z "$cause" ] || behind=$(grep -c "^linkwatch_target_root_cause{.*root=\"$cause\"" <<<"$metrics" || true)
+    # Sites behind the cut turn unreachable over a poll or two: report once the count is stable.
+    if [ "$behind" -gt 0 ] && [ "$behind" -eq "$last_behind" ]; then
+      echo "demo: root cause: $cause is down; unreachable behind it: $behind sites (no alert pages for them)"
+      echo "demo: DistrictLinkDown pages after its 'for: 2m': one page to the NOC, one message to the district's team"
       cut_done=2
     fi
+    last_behind=$behind
   fi
   if [ "$duration" -gt 0 ] && [ $(( $(date +%s) - start )) -ge "$duration" ]; then break; fi
 done
