@@ -1,5 +1,7 @@
 #include "sim/recording.h"
 
+#include "sim/hex.h"
+
 #include <arpa/inet.h>
 
 #include <cctype>
@@ -11,26 +13,6 @@ namespace {
 
 Error bad(int line, const std::string& why) {
   return Error{"parse", "line " + std::to_string(line) + ": " + why};
-}
-
-std::optional<std::string> unhex(std::string_view s) {
-  std::string out;
-  int nib = -1;
-  for (char c : s) {
-    if (std::isspace(static_cast<unsigned char>(c)) || c == ':') continue;
-    int v = std::isdigit(static_cast<unsigned char>(c)) ? c - '0'
-            : (c >= 'a' && c <= 'f') ? c - 'a' + 10
-            : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
-    if (v < 0) return std::nullopt;
-    if (nib < 0) {
-      nib = v;
-    } else {
-      out += static_cast<char>(nib * 16 + v);
-      nib = -1;
-    }
-  }
-  if (nib >= 0) return std::nullopt;
-  return out;
 }
 
 std::optional<uint64_t> number(std::string_view s) {

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "sim/recording.h"
+#include "sim/hex.h"
 
 namespace lw::sim {
 namespace {
@@ -30,27 +31,6 @@ using snmp::Type;
 using snmp::Value;
 
 Error bad(int line, const std::string& why) { return Error{"parse", "line " + std::to_string(line) + ": " + why}; }
-
-std::optional<std::string> unhex(std::string_view s) {
-  std::string out;
-  int nib = -1;
-  for (char c : s) {
-    if (std::isspace(static_cast<unsigned char>(c)) || c == ':') continue;
-    const int v = std::isdigit(static_cast<unsigned char>(c)) ? c - '0'
-                  : (c >= 'a' && c <= 'f')                    ? c - 'a' + 10
-                  : (c >= 'A' && c <= 'F')                    ? c - 'A' + 10
-                                                              : -1;
-    if (v < 0) return std::nullopt;
-    if (nib < 0) {
-      nib = v;
-    } else {
-      out += static_cast<char>(nib * 16 + v);
-      nib = -1;
-    }
-  }
-  if (nib >= 0) return std::nullopt;
-  return out;
-}
 
 // -OT appends "  [ascii]" to every line of hex: drop it.
 std::string drop_ascii_columns(const std::string& s) {
