@@ -199,7 +199,7 @@ std::optional<std::pair<std::string, std::string>> typed(std::string raw) {
   const std::string type = raw.substr(0, colon);
   for (const auto& t : known_types())
     if (t == type && colon != std::string::npos) return std::make_pair(type, raw.substr(colon + 2));
-  if (type.back() == ':') {  // "STRING:" with nothing after it
+  if (!type.empty() && type.back() == ':') {  // "STRING:" with nothing after it
     const std::string bare = type.substr(0, type.size() - 1);
     for (const auto& t : known_types())
       if (t == bare) return std::make_pair(bare, std::string());
