@@ -5,6 +5,7 @@
 (function () {
   const REFRESH_MS = 5000;
   const PAGE = 50;
+  const WRONG_SHOWN = 10;  // per list in "what is wrong"; the rest is counted
   const SVG = "http://www.w3.org/2000/svg";
   const STATES = ["up", "down", "unreachable", "unknown", "planned", "retired"];
 
@@ -107,8 +108,9 @@
       if (!items.length) return;
       body.append(el("h3", null, title));
       const ul = el("ul", { class: cls });
-      for (const it of items) ul.append(line(it));
-      if (total > items.length) ul.append(el("li", null, t("wrong.more", { n: total - items.length })));
+      for (const it of items.slice(0, WRONG_SHOWN)) ul.append(line(it));
+      const shown = Math.min(items.length, WRONG_SHOWN);
+      if (total > shown) ul.append(el("li", null, t("wrong.more", { n: total - shown })));
       body.append(ul);
     }
     list(t("wrong.roots"), "roots", s.root_causes, s.root_causes_total, (r) => {
