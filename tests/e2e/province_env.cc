@@ -123,7 +123,11 @@ void ProvinceEnv::write_config(uint16_t sim_port) const {
     for (std::string line; std::getline(in, line);)
       if (line.rfind(key, 0) == 0) names.insert(line.substr(key.size()));
   }
-  for (const auto& [name, text] : files) dir_->write("inventory/" + name, without_missing_peers(text, names));
+  for (auto& [name, text] : files) {
+    text = without_missing_peers(text, names);
+    if (options_.edit_inventory) options_.edit_inventory(text);
+    dir_->write("inventory/" + name, text);
+  }
   // The shipped linkwatch.yml from its `auths:` on, under our own global and include.
   const std::string shipped = read_file(src + "/linkwatch.yml");
   const auto auths = shipped.find("\nauths:");
