@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <iostream>
+
 #include <nlohmann/json.hpp>
 
 namespace lw::http {
@@ -200,6 +203,51 @@ TEST_F(ApiTest, MapSitesAndCells) {
   get("/map", {{"bbox", "1,2,3"}}, 400);
   get("/map", {{"bbox", "20,104,19,105"}}, 400);
   get("/map", {{"bbox", "a,b,c,d"}}, 400);
+}
+
+// A province of 100,000 sites: the map aggregates to cells, lists are paged, and no answer is
+// the size of the province. Times are printed, not asserted (shared CI machines).
+TEST(ApiScale, HundredThousandSitesAreAggregatedAndPaged) {
+  Snapshot snap;
+  constexpr int kSites = 100'000;
+  snap.status.reserve(kSites);
+  for (int i = 0; i < kSites; ++i) {
+    auto t = std::make_shared<TargetStatus>();
+    t->name = "site-" + std::to_string(i);
+    t->state = i % 100 == 0 ? "unreachable" : "up";
+    t->root = i % 100 == 0 ? "site-1" : "";
+    t->district = "Huyện " + std::to_string(i % 50);
+    t->parent = i ? "site-" + std::to_string(i / 10) : "";
+    t->site = SiteStatus{"d" + std::to_string(i % 50), "c" + std::to_string(i % 5000), "plain", "fibre", "grid", "live",
+                         18.5 + (i % 317) * 0.004, 104.0 + (i % 401) * 0.004};
+    snap.status.push_back(std::move(t));
+  }
+  auto timed = [&](const std::string& path, const std::map<std::string, std::string>& q = {}) {
+    const auto t0 = std::chrono::steady_clock::now();
+    ApiReply r = api_v1(snap, path, q);
+    std::cout << path << ": " << r.body.size() << " bytes in "
+              << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() << " ms\n";
+    EXPECT_EQ(r.status, 200) << r.body.substr(0, 200);
+    return r;
+  };
+  const ApiReply map = timed("/map");
+  const json m = json::parse(map.body);
+  EXPECT_EQ(m["mode"], "cells");
+  EXPECT_LE(m["cells"].size(), 49u * 49u);
+  EXPECT_LT(map.body.size(), 1'000'000u);
+  size_t n = 0;
+  for (const auto& c : m["cells"]) n += c["count"].get<size_t>();
+  EXPECT_EQ(n, static_cast<size_t>(kSites));
+  const json zoomed = json::parse(timed("/map", {{"bbox", "18.5,104.0,18.52,104.02"}}).body);
+  EXPECT_EQ(zoomed["mode"], "sites") << "a small box shows its sites one by one";
+  const json status = json::parse(timed("/status").body);
+  EXPECT_EQ(status["root_causes"].size(), 0u) << "site-1 is up: nothing to show as root";
+  EXPECT_EQ(status["counts"]["unreachable"], kSites / 100);
+  const json page = json::parse(timed("/sites", {{"limit", "50"}, {"offset", "99990"}}).body);
+  EXPECT_EQ(page["total"], kSites);
+  EXPECT_EQ(page["sites"].size(), 10u);
+  EXPECT_LE(timed("/districts").body.size(), 200'000u);
+  timed("/sites/site-99999");
 }
 
 }  // namespace
