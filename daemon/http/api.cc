@@ -21,7 +21,8 @@ using json = nlohmann::json;
 constexpr size_t kListCap = 200;
 constexpr size_t kDefaultLimit = 500, kMaxLimit = 10000;
 constexpr size_t kDefaultMapMax = 5000, kMaxMapMax = 20000;
-constexpr int kGrid = 48;  // cells along the longer side of the box when aggregating
+constexpr int kGrid = 48;
+constexpr size_t kMaxChildren = 1000;  // a site's children listed; children_total counts them all  // cells along the longer side of the box when aggregating
 
 std::string dump(const json& j) {
   // Strings are valid UTF-8 already (device strings are cleaned when read); replace rather
@@ -252,12 +253,14 @@ ApiReply site(const Snapshot& snap, const std::string& name) {
   if (!found) return error(404, "no site named " + name);
   json j = site_json(*found);
   json children = json::array();
-  size_t behind = 0;
+  size_t behind = 0, n_children = 0;
   for (const auto& p : snap.status) {
-    if (p->parent == name) children.push_back({{"name", p->name}, {"state", p->state}, {"role", p->role}});
+    if (p->parent == name && n_children++ < kMaxChildren)
+      children.push_back({{"name", p->name}, {"state", p->state}, {"role", p->role}});
     if (p->state == "unreachable" && p->root == name) ++behind;
   }
   j["children"] = std::move(children);
+  j["children_total"] = n_children;
   j["sites_behind"] = behind;
   return {200, dump(j)};
 }

@@ -157,6 +157,7 @@ TEST_F(ApiTest, OneSiteAnd404) {
   const json gw = get("/sites/ky-son-gw");
   EXPECT_EQ(gw["root_cause"], "ky-son-wan");
   EXPECT_EQ(gw["children"].size(), 3u);
+  EXPECT_EQ(gw["children_total"], 3);
   const json missing = get("/sites/no-such-site", {}, 404);
   EXPECT_EQ(missing["error"], "no site named no-such-site");
   get("/no-such-path", {}, 404);

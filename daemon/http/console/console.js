@@ -405,6 +405,7 @@
     row("site.parent", s.parent ? siteLink(s.parent) : t("site.none"));
     const kids = el("span");
     s.children.forEach((c, i) => { if (i) kids.append(", "); kids.append(siteLink(c.name), " (" + stateName(c.state) + ")"); });
+    if (s.children_total > s.children.length) kids.append(", " + t("wrong.more", { n: s.children_total - s.children.length }));
     row("site.children", s.children.length ? kids : t("site.none"));
     row("site.address", s.address);
     row("sites.district", s.district);

@@ -109,7 +109,7 @@ window.LW_TEXTS = {
     "wrong.roots": "Root causes",
     "wrong.root_line": "{site} ({district}) down since {time} — {n} sites unreachable behind it",
     "wrong.flapping": "Flapping links",
-    "wrong.flap_line": "{site} {link}: {n} changes in the last hour",
+    "wrong.flap_line": "{site} {link}: status changes in the last hour: {n}",
     "wrong.battery": "On battery",
     "wrong.battery_line": "{site} ({district}): battery {percent}, about {minutes} min left",
     "wrong.failing": "Not answering for other reasons",
