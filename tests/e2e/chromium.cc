@@ -22,6 +22,9 @@ using Clock = std::chrono::steady_clock;
 }  // namespace
 
 Chromium::Chromium(const std::string& profile_dir, const std::string& log_file) {
+  // A write to the pipe of a browser that died must be an error (EPIPE, thrown), not a
+  // SIGPIPE that ends the test process before its destructors stop linkwatchd and the sim.
+  signal(SIGPIPE, SIG_IGN);
   int in[2], out[2];  // in: we write, chromium reads (fd 3); out: chromium writes (fd 4)
   if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   const std::vector<std::string> args = {
@@ -58,6 +61,15 @@ Chromium::Chromium(const std::string& profile_dir, const std::string& log_file) 
   to_ = in[1];
   from_ = out[0];
 
+  try {
+    attach();
+  } catch (...) {
+    stop();  // the destructor does not run for a constructor that throws
+    throw;
+  }
+}
+
+void Chromium::attach() {
   // Attach to the page the browser opened, flattened: page commands carry its sessionId.
   const auto deadline = Clock::now() + std::chrono::seconds(30);
   std::string target;
@@ -74,7 +86,9 @@ Chromium::Chromium(const std::string& profile_dir, const std::string& log_file) 
   call("Runtime.enable");
 }
 
-Chromium::~Chromium() {
+Chromium::~Chromium() { stop(); }
+
+void Chromium::stop() {
   if (to_ >= 0) {
     try {
       session_.clear();
@@ -82,6 +96,7 @@ Chromium::~Chromium() {
     } catch (const std::exception&) {
     }
     close(to_);
+    to_ = -1;
   }
   if (pid_ > 0) {
     const auto deadline = Clock::now() + std::chrono::seconds(5);
@@ -89,9 +104,11 @@ Chromium::~Chromium() {
     while (waitpid(pid_, &status, WNOHANG) == 0 && Clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     kill(-pid_, SIGKILL);  // its own process group: the browser and its helpers
-    waitpid(pid_, &status, WNOHANG);
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
   }
   if (from_ >= 0) close(from_);
+  from_ = -1;
 }
 
 void Chromium::send(const json& message) {

@@ -8,6 +8,8 @@
 // a dead proxy (127.0.0.1:9) for anything that is not loopback, with background networking
 // off: it can reach the daemon under test and nothing else. Messages are read and written
 // with nlohmann-json. The browser runs in its own process group, killed on destruction.
+// The constructor sets SIGPIPE to ignored for the whole (test) process, so a browser that
+// dies makes a call throw rather than end the test before its fixtures are cleaned up.
 //
 // Thread safety: none; one test thread owns it.
 
@@ -42,6 +44,8 @@ class Chromium {
   void screenshot(const std::string& path);
 
  private:
+  void attach();
+  void stop();
   void send(const nlohmann::json& message);
   nlohmann::json receive(int id, std::chrono::milliseconds timeout);
 

@@ -12,7 +12,7 @@
 //      says are unreachable, and every one of those turns orange (unreachable) on the map while
 //      ky-son-wan turns red and the other districts stay green.
 //   3. The language switch: English texts after a click on EN (the root cause's sentence too,
-//      with "Huyện Kỳ Sơn" intact), Vietnamese again after VI.
+//      with "Huyện Kỳ Sơn" intact), Vietnamese again after VI; both languages have every text.
 //   4. Escaping: a target label holding <script> and <img onerror> shows as text in the site
 //      view; no script ran and no element was made from it.
 //   5. The console's files come with their content types and an ETag that answers 304.
@@ -147,6 +147,10 @@ TEST(ConsoleBrowser, MapRootCauseLanguageAndEscaping) {
   EXPECT_NE(root_en.find(std::to_string(behind.size()) + " sites unreachable behind it"), std::string::npos) << root_en;
   EXPECT_EQ(browser.eval("document.querySelector('#districts th[data-sort=coverage]').textContent"), "Coverage");
   browser.screenshot(LW_ARTEFACT_DIR "/console_browser_en.png");
+  // Every text exists in both languages (i18n.js is the one file translators edit).
+  EXPECT_EQ(browser.eval("(() => { const v = Object.keys(window.LW_TEXTS.vi), e = Object.keys(window.LW_TEXTS.en);"
+                         " return v.filter(k => !e.includes(k)).concat(e.filter(k => !v.includes(k))); })()"),
+            json::array());
   browser.eval("document.querySelector('#lang button[data-lang=vi]').click()");
   EXPECT_TRUE(browser.wait_for("document.querySelector('#wrong h2').textContent === 'Sự cố'", 5s));
   EXPECT_EQ(browser.eval("document.documentElement.lang"), "vi");

@@ -28,6 +28,14 @@
     return d.toDateString() === today.toDateString() ? d.toLocaleTimeString(locale()) : d.toLocaleString(locale());
   }
   function stateName(s) { return t("state." + s); }
+  // A value from the inventory or the poller (role, terrain, uplink, power, reason), translated
+  // when i18n.js knows it, otherwise as it came.
+  function term(kind, value) {
+    if (value === null || value === undefined || value === "") return "";
+    const key = kind + "." + value;
+    const s = t(key);
+    return s === key ? value : s;
+  }
   function applyTexts() {
     document.documentElement.lang = lang;
     document.title = t("title");
@@ -126,7 +134,7 @@
         percent: b.power.battery_percent === null ? t("site.unknown") : Math.round(b.power.battery_percent) + "%",
         minutes: b.power.minutes_remaining === null ? "?" : Math.round(b.power.minutes_remaining) })));
     list(t("wrong.failing"), "failing", s.failing, s.failing_total, (f) =>
-      el("li", null, sentence("wrong.failing_line", { site: siteLink(f.name), district: f.district, reason: f.reason })));
+      el("li", null, sentence("wrong.failing_line", { site: siteLink(f.name), district: f.district, reason: term("reason", f.reason) })));
     if (!body.childElementCount) body.append(el("p", null, t("wrong.none")));
   }
 
@@ -157,7 +165,7 @@
         el("td", { class: "num" }, d.counts.unreachable), el("td", { class: "num" }, d.counts.planned),
         el("td", { class: "num" }, d.communes_connected + " / " + d.communes),
         el("td", { class: "num" }, d.coverage === null ? "—" : Math.round(d.coverage * 100) + "%"),
-        el("td", null, d.terrain));
+        el("td", null, term("terrain", d.terrain)));
       tr.addEventListener("click", () => openDistrict(d));
       tbody.append(tr);
     }
@@ -368,8 +376,8 @@
     const tbody = document.querySelector("#sites tbody");
     tbody.replaceChildren();
     for (const s of r.sites)
-      tbody.append(el("tr", null, el("td", null, siteLink(s.name)), el("td", null, s.district), el("td", null, s.role),
-        el("td", null, stateBadge(s.state)), el("td", null, s.reason || ""), el("td", null, s.root_cause ? siteLink(s.root_cause) : ""),
+      tbody.append(el("tr", null, el("td", null, siteLink(s.name)), el("td", null, s.district), el("td", null, term("role", s.role)),
+        el("td", null, stateBadge(s.state)), el("td", null, term("reason", s.reason)), el("td", null, s.root_cause ? siteLink(s.root_cause) : ""),
         el("td", null, when(s.last_success))));
     const from = r.total ? r.offset + 1 : 0, to = r.offset + r.sites.length;
     document.getElementById("page-info").textContent = t("sites.page", { from, to, total: r.total });
@@ -399,7 +407,7 @@
     const dl = el("dl");
     function row(key, value) { dl.append(el("dt", null, t(key)), el("dd", null, value)); }
     row("site.state", sentence("site.since", { time: when(s.state_since) }));
-    if (s.reason) row("site.reason", s.reason);
+    if (s.reason) row("site.reason", term("reason", s.reason));
     if (s.root_cause) row("site.root", siteLink(s.root_cause));
     if (s.sites_behind) row("site.root", t("site.behind", { n: s.sites_behind }));
     row("site.parent", s.parent ? siteLink(s.parent) : t("site.none"));
@@ -409,11 +417,11 @@
     row("site.children", s.children.length ? kids : t("site.none"));
     row("site.address", s.address);
     row("sites.district", s.district);
-    row("site.role", s.role);
+    row("site.role", term("role", s.role));
     if (s.commune) row("site.commune", s.commune);
-    if (s.terrain) row("site.terrain", s.terrain);
-    if (s.uplink) row("site.uplink", s.uplink);
-    if (s.power_source) row("site.power_source", s.power_source);
+    if (s.terrain) row("site.terrain", term("terrain", s.terrain));
+    if (s.uplink) row("site.uplink", term("uplink", s.uplink));
+    if (s.power_source) row("site.power_source", term("power", s.power_source));
     if (s.power) {
       const p = s.power;
       row("site.power", (p.on_battery ? t("site.on_battery") : t("site.on_mains")) +

@@ -1,6 +1,7 @@
 // Every text of the console, in Vietnamese (vi) and English (en). Translators: edit only the
 // quoted texts on the right; keep the keys on the left and the {placeholders} as they are.
-// A text missing in one language falls back to English, then to its key.
+// A text missing in one language falls back to English, then to its key; the role, terrain,
+// uplink, power and reason values the API sends are shown as they are if they have no text here.
 "use strict";
 window.LW_TEXTS = {
   vi: {
@@ -90,7 +91,34 @@ window.LW_TEXTS = {
     "site.none": "không có",
     "site.unknown": "không rõ",
     "site.never": "chưa bao giờ",
-    "site.not_found": "Không có trạm tên {name}."
+    "site.not_found": "Không có trạm tên {name}.",
+    "role.province_core": "lõi mạng tỉnh",
+    "role.wan_link": "đường WAN",
+    "role.district_gateway": "cổng huyện",
+    "role.commune_site": "điểm xã",
+    "role.bts_backhaul": "truyền dẫn BTS",
+    "terrain.plain": "đồng bằng",
+    "terrain.midland": "trung du",
+    "terrain.mountain": "miền núi",
+    "terrain.high-mountain": "núi cao",
+    "terrain.coastal": "ven biển",
+    "terrain.urban": "đô thị",
+    "uplink.fibre": "cáp quang",
+    "uplink.microwave": "vi ba",
+    "uplink.vsat": "VSAT",
+    "uplink.copper": "cáp đồng",
+    "uplink.none": "không có",
+    "power.grid": "điện lưới",
+    "power.solar": "năng lượng mặt trời",
+    "power.battery": "ắc quy",
+    "power.generator": "máy phát",
+    "power.none": "không có",
+    "reason.ok": "bình thường",
+    "reason.timeout": "không trả lời (hết thời gian chờ)",
+    "reason.auth": "sai xác thực SNMP",
+    "reason.transport": "lỗi mạng",
+    "reason.decode": "trả lời không đọc được",
+    "reason.dns": "không phân giải được tên"
   },
   en: {
     "title": "linkwatch — the province's network",
@@ -179,6 +207,33 @@ window.LW_TEXTS = {
     "site.none": "none",
     "site.unknown": "unknown",
     "site.never": "never",
-    "site.not_found": "No site named {name}."
+    "site.not_found": "No site named {name}.",
+    "role.province_core": "province core",
+    "role.wan_link": "WAN link",
+    "role.district_gateway": "district gateway",
+    "role.commune_site": "commune site",
+    "role.bts_backhaul": "BTS backhaul",
+    "terrain.plain": "plain",
+    "terrain.midland": "midland",
+    "terrain.mountain": "mountain",
+    "terrain.high-mountain": "high mountain",
+    "terrain.coastal": "coastal",
+    "terrain.urban": "urban",
+    "uplink.fibre": "fibre",
+    "uplink.microwave": "microwave",
+    "uplink.vsat": "VSAT",
+    "uplink.copper": "copper",
+    "uplink.none": "none",
+    "power.grid": "grid",
+    "power.solar": "solar",
+    "power.battery": "battery",
+    "power.generator": "generator",
+    "power.none": "none",
+    "reason.ok": "ok",
+    "reason.timeout": "no answer (timeout)",
+    "reason.auth": "SNMP authentication failed",
+    "reason.transport": "network error",
+    "reason.decode": "unreadable answer",
+    "reason.dns": "name does not resolve"
   }
 };
