@@ -1,6 +1,7 @@
 #include "daemon/state/site_status.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 
 namespace lw::state {
@@ -18,6 +19,10 @@ uint32_t if_index_of(const collect::Labels& l) {
   const std::string* s = label(l, "ifIndex");
   return s ? static_cast<uint32_t>(std::strtoul(s->c_str(), nullptr, 10)) : 0;
 }
+
+// Values come from devices: a status outside int's range (or NaN) is unknown, not UB.
+int as_status(double v) { return v >= 0 && v <= 1000 ? static_cast<int>(v) : 0; }
+uint64_t as_count(double v) { return v >= 0 && v < 1.8e19 ? static_cast<uint64_t>(v) : 0; }
 
 // The first value of a scalar UPS-MIB object, under its MIB name.
 std::optional<double> scalar(const collect::Families& fams, const char* name) {
@@ -47,10 +52,10 @@ void SiteTracker::observe(const collect::Families& families, double now_unix) {
   for (const auto& f : families) {
     if (f.name.rfind("linkwatch_link_", 0) != 0) continue;
     for (const auto& s : f.series) {
-      if (f.name == "linkwatch_link_oper_status") link(s).oper_status = static_cast<int>(s.value);
-      else if (f.name == "linkwatch_link_admin_status") link(s).admin_status = static_cast<int>(s.value);
+      if (f.name == "linkwatch_link_oper_status") link(s).oper_status = as_status(s.value);
+      else if (f.name == "linkwatch_link_admin_status") link(s).admin_status = as_status(s.value);
       else if (f.name == "linkwatch_link_speed_bytes_per_second") link(s).speed_bytes_per_second = s.value;
-      else if (f.name == "linkwatch_link_flaps_total") link(s).flaps = static_cast<uint64_t>(s.value);
+      else if (f.name == "linkwatch_link_flaps_total") link(s).flaps = as_count(s.value);
       else if (f.name == "linkwatch_link_last_change_timestamp_seconds") link(s).last_change_unix = s.value;
       else if (f.name == "linkwatch_link_octets_total") {
         link(s);

@@ -49,6 +49,14 @@ TEST(SiteTracker, RatesUtilisationAndFlapsLastHour) {
   EXPECT_EQ(s.links().size(), 1u);
 }
 
+TEST(SiteTracker, HostileStatusValuesAreUnknown) {
+  SiteTracker s;
+  s.observe(poll(0, 0, -5, 1e300), 1);
+  ASSERT_EQ(s.links().size(), 1u);
+  EXPECT_EQ(s.links()[0].oper_status, 0);
+  EXPECT_EQ(s.links()[0].flaps, 0u);
+}
+
 TEST(SiteTracker, PowerFromUpsMib) {
   SiteTracker s;
   EXPECT_FALSE(s.power());
