@@ -16,8 +16,9 @@
 //   4. Escaping: a target label holding <script> and <img onerror> shows as text in the site
 //      view; no script ran and no element was made from it.
 //   5. The console's files come with their content types and an ETag that answers 304.
-// Screenshots (Vietnamese and English, after the cut) are kept in the build directory:
-// console_browser_vi.png and console_browser_en.png.
+// Screenshots (Vietnamese and English after the cut, and the site view with the label) are
+// kept in the build directory: console_browser_vi.png, console_browser_en.png and
+// console_browser_site.png.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -165,6 +166,7 @@ TEST(ConsoleBrowser, MapRootCauseLanguageAndEscaping) {
   EXPECT_EQ(browser.eval("document.querySelector('#site-body dd a') && document.querySelector('#site-body dd a').textContent"),
             "ky-son-wan")
       << "the site view names the root cause first";
+  browser.screenshot(LW_ARTEFACT_DIR "/console_browser_site.png");
 
   // 5. Content types and caching of the console's files.
   const auto page = test::http_request(env.daemon_port(), "GET", "/", 10s);

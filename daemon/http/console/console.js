@@ -433,14 +433,14 @@
     row("site.labels", Object.keys(s.labels).length ? labels : t("site.none"));
     body.append(dl);
     if (s.links.length) {
-      body.append(el("h3", null, t("site.links")));
+      body.append(el("h3", null, t("site.links")), el("p", { class: "note" }, t("site.links_as_of", { time: when(s.last_success) })));
       const table = el("table", { class: "links" }, el("thead", null, el("tr", null,
         ...["site.link_name", "site.link_alias", "site.link_role", "site.link_status", "site.link_speed", "site.link_util",
             "site.link_flaps", "site.link_change"].map((k) => el("th", null, t(k))))));
       const tb = el("tbody");
       for (const l of s.links)
         tb.append(el("tr", null, el("td", null, l.if_name || String(l.if_index)), el("td", null, l.if_alias), el("td", null, l.role),
-          el("td", null, l.oper_status), el("td", null, fmtBytes(l.speed_bytes_per_second)),
+          el("td", null, term("oper", l.oper_status)), el("td", null, fmtBytes(l.speed_bytes_per_second)),
           el("td", null, l.utilisation === null ? t("site.unknown") : (l.utilisation * 100).toFixed(1) + "%"),
           el("td", { class: "num" }, l.flaps_last_hour + " / " + l.flaps), el("td", null, when(l.last_change))));
       table.append(tb);
