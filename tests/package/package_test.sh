@@ -38,7 +38,7 @@ ok() { echo "ok: $*"; }
 "$cpack" --config "$build/CPackConfig.cmake" -B "$work/out" >"$work/cpack.log" 2>&1 ||
   { cat "$work/cpack.log"; fail "cpack"; }
 debs=("$work"/out/linkwatch_*_amd64.deb)
-[ ${#debs[@]} -eq 1 ] && [ -f "${debs[0]}" ] || fail "no single linkwatch_<version>_amd64.deb in $work/out"
+if [ ${#debs[@]} -ne 1 ] || [ ! -f "${debs[0]}" ]; then fail "no single linkwatch_<version>_amd64.deb in $work/out"; fi
 deb=${debs[0]}
 version=$(dpkg-deb -f "$deb" Version)
 [ "$(basename "$deb")" = "linkwatch_${version}_amd64.deb" ] || fail "file name $(basename "$deb")"
@@ -127,7 +127,8 @@ grep -q '^linkwatch:' "$root/etc/group" || fail "postinst made no group linkwatc
 exec_start=$(sed -n 's/^ExecStart=//p' "$unit")
 [ "$exec_start" = "/usr/bin/linkwatchd --config /etc/linkwatch/linkwatch.yml" ] || fail "ExecStart=$exec_start"
 grep -q '^ConfigurationDirectory=linkwatch$' "$unit" || fail "ConfigurationDirectory"
-for doc in $(sed -n 's/^Documentation=//p' "$unit"); do
+read -r -a docs < <(sed -n 's/^Documentation=//p' "$unit")
+for doc in "${docs[@]}"; do
   case $doc in
     file:*) [ -f "$root/${doc#file:}" ] || fail "Documentation=$doc not installed" ;;
     man:*) page=${doc#man:}; [ -f "$root/usr/share/man/man${page//[^0-9]/}/${page%%(*}.${page//[^0-9]/}.gz" ] || fail "Documentation=$doc not installed" ;;
@@ -154,22 +155,24 @@ snapshot >"$work/removed"
 # Allowed to stay: the conffiles (and their directories), systemd's records of the unit
 # (enabled, masked while removed: deb-systemd-helper, as with debhelper-built packages), and
 # the user databases' backups from making the user.
-comm -13 "$work/before" "$work/removed" | grep -v -x \
-  -e './etc/linkwatch' -e './etc/linkwatch/modules' $(sed 's|^/|-e ./|' "$work/conffiles") \
-  -e './etc/systemd/system/linkwatchd.service' \
-  -e './etc/systemd/system/multi-user.target.wants' \
-  -e './etc/systemd/system/multi-user.target.wants/linkwatchd.service' \
-  -e './var/lib/systemd/deb-systemd-helper-.*' \
-  -e './etc/passwd-' -e './etc/group-' -e './etc/shadow-' -e './etc/gshadow-' -e './etc/.pwd.lock' \
-  >"$work/left" && { cat "$work/left"; fail "left after remove (above)"; }
-for f in $(cat "$work/conffiles"); do [ -f "$root$f" ] || fail "conffile $f gone after remove"; done
+printf '%s\n' './etc/passwd-' './etc/group-' './etc/shadow-' './etc/gshadow-' './etc/\.pwd\.lock' \
+  >"$work/user_db"
+{ cat "$work/user_db"
+  printf '%s\n' './etc/linkwatch' './etc/linkwatch/modules' \
+    './etc/systemd/system/linkwatchd\.service' './etc/systemd/system/multi-user\.target\.wants' \
+    './etc/systemd/system/multi-user\.target\.wants/linkwatchd\.service' \
+    './var/lib/systemd/deb-systemd-helper-.*'
+  sed 's|^/|./|' "$work/conffiles"
+} >"$work/may_stay"
+comm -13 "$work/before" "$work/removed" | grep -v -x -f "$work/may_stay" >"$work/left" &&
+  { cat "$work/left"; fail "left after remove (above)"; }
+while read -r f; do [ -f "$root$f" ] || fail "conffile $f gone after remove"; done <"$work/conffiles"
 [ ! -e "$root/usr/bin/linkwatchd" ] || fail "/usr/bin/linkwatchd left after remove"
 ok "removed: only conffiles and systemd's records stay"
 dpkg_root -P linkwatch >"$work/purge.log" 2>&1 || { cat "$work/purge.log"; fail "dpkg -P"; }
 snapshot >"$work/purged"
-comm -13 "$work/before" "$work/purged" | grep -v -x \
-  -e './etc/passwd-' -e './etc/group-' -e './etc/shadow-' -e './etc/gshadow-' -e './etc/.pwd.lock' \
-  >"$work/left" && { cat "$work/left"; fail "left after purge (above)"; }
+comm -13 "$work/before" "$work/purged" | grep -v -x -f "$work/user_db" >"$work/left" &&
+  { cat "$work/left"; fail "left after purge (above)"; }
 comm -23 "$work/before" "$work/purged" >"$work/lost"
 [ ! -s "$work/lost" ] || { cat "$work/lost"; fail "purge removed files that were there before"; }
 dpkg-query --admindir="$root/var/lib/dpkg" -W linkwatch >/dev/null 2>&1 &&
