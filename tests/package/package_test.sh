@@ -17,9 +17,16 @@
 #      `systemd-analyze security --offline=true --root` (exposure must be <= 1.5);
 #   5. removes it (only the conffiles and systemd's enablement records stay) and purges it
 #      (nothing of it stays; the user linkwatch does, as Debian keeps system users).
-# Usage: package_test.sh CPACK_COMMAND BUILD_DIR
+# Usage: package_test.sh CPACK_COMMAND BUILD_DIR [SANITIZE]
 set -euo pipefail
-cpack=$1 build=$2
+cpack=$1 build=$2 sanitize=${3:-0}
+
+if [ "$sanitize" = 1 ]; then
+  # The sanitizer pass checks the code; a package of AddressSanitizer binaries is nothing
+  # anyone installs. The package is tested from the plain build (tools/test.sh's first pass).
+  echo "SKIP: a sanitizer build (LINKWATCH_SANITIZE=ON) is not packaged"
+  exit 77
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "SKIP: dpkg --root needs root to give the installed files their owners; run as root (CI does)"
