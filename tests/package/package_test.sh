@@ -117,6 +117,10 @@ out=$("$root/usr/bin/linkwatchd" --check-config "$root/etc/linkwatch/linkwatch.y
   { echo "$out"; fail "the installed linkwatchd rejects the installed /etc/linkwatch/linkwatch.yml"; }
 echo "$out" | grep -q ': OK (' || fail "check-config said: $out"
 ok "linkwatchd --check-config /etc/linkwatch/linkwatch.yml: $out"
+# linkwatch-sim finds the installed province by itself (sim/data_dir.h).
+"$root/usr/bin/linkwatch-sim" --help | grep -q -- "--province-dir TEXT=$root/usr/share/linkwatch/nghe-an\$" ||
+  fail "the installed linkwatch-sim does not default to /usr/share/linkwatch/nghe-an"
+ok "linkwatch-sim defaults to the installed province"
 # The province that linkwatch-sim serves, as installed; its ../modules/ is an absolute symlink
 # that would resolve on this machine, so the check reads a copy with the root's modules.
 mkdir -p "$work/province"
