@@ -50,6 +50,10 @@ deb=${debs[0]}
 version=$(dpkg-deb -f "$deb" Version)
 [ "$(basename "$deb")" = "linkwatch_${version}_amd64.deb" ] || fail "file name $(basename "$deb")"
 ok "built $(basename "$deb")"
+changelog_version=$(dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/share/doc/linkwatch/changelog.gz | gzip -dc |
+  sed -n '1s/^linkwatch (\([^)]*\)).*/\1/p')
+[ "$changelog_version" = "$version" ] ||
+  fail "packaging/debian/changelog's top entry is $changelog_version, the package $version (bump both)"
 depends=$(dpkg-deb -f "$deb" Depends)
 for lib in libc6 libsnmp40 libyaml-cpp0.7 libcivetweb1 libssl3 adduser; do
   [[ "$depends" == *"$lib"* ]] || fail "Depends lacks $lib (dpkg-shlibdeps): $depends"
