@@ -37,7 +37,8 @@ for tool in dpkg dpkg-deb lintian systemd-analyze deb-systemd-helper groff curl 
 done
 
 work=$(mktemp -d /tmp/linkwatch-package-test.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+pid=""
+trap '[ -z "$pid" ] || kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 ok() { echo "ok: $*"; }
 
@@ -196,6 +197,7 @@ for _ in $(seq 1 50); do
 done
 kill -TERM "$pid"
 rc=0; wait "$pid" || rc=$?
+pid=""
 [ "$served" = 1 ] || { cat "$work/linkwatchd.log"; fail "no linkwatch_target_state for the example's target"; }
 [ "$rc" = 0 ] || { cat "$work/linkwatchd.log"; fail "linkwatchd exited $rc on SIGTERM"; }
 ok "the installed linkwatchd runs the installed config (ready, its target served, stopped with 0)"
