@@ -32,7 +32,7 @@ if [ "$(id -u)" -ne 0 ]; then
   echo "SKIP: dpkg --root needs root to give the installed files their owners; run as root (CI does)"
   exit 77
 fi
-for tool in dpkg dpkg-deb lintian systemd-analyze deb-systemd-helper groff curl python3; do
+for tool in dpkg dpkg-deb lintian systemd-analyze deb-systemd-helper groff curl python3 promtool amtool; do
   command -v "$tool" >/dev/null || { echo "FAIL: $tool not found (tools/install-deps.sh installs it)"; exit 1; }
 done
 
@@ -122,6 +122,14 @@ out=$("$root/usr/bin/linkwatchd" --check-config "$root/etc/linkwatch/linkwatch.y
   { echo "$out"; fail "the installed linkwatchd rejects the installed /etc/linkwatch/linkwatch.yml"; }
 echo "$out" | grep -q ': OK (' || fail "check-config said: $out"
 ok "linkwatchd --check-config /etc/linkwatch/linkwatch.yml: $out"
+# The shipped Prometheus and Alertmanager examples work where they are installed (the
+# rules are found relative to prometheus.yml).
+promtool check config "$root/usr/share/linkwatch/prometheus/prometheus.yml" >"$work/promtool.log" 2>&1 ||
+  { cat "$work/promtool.log"; fail "promtool check config on the installed prometheus.yml"; }
+grep -q 'SUCCESS: 2 rule files found' "$work/promtool.log" || { cat "$work/promtool.log"; fail "the installed prometheus.yml finds no rules"; }
+amtool check-config "$root/usr/share/linkwatch/alertmanager/alertmanager.yml" >"$work/amtool.log" 2>&1 ||
+  { cat "$work/amtool.log"; fail "amtool check-config on the installed alertmanager.yml"; }
+ok "the installed prometheus.yml (with its rules) and alertmanager.yml check"
 # linkwatch-sim finds the installed province by itself (sim/data_dir.h).
 "$root/usr/bin/linkwatch-sim" --help | grep -q -- "--province-dir TEXT=$root/usr/share/linkwatch/nghe-an\$" ||
   fail "the installed linkwatch-sim does not default to /usr/share/linkwatch/nghe-an"
