@@ -1,22 +1,28 @@
 #!/usr/bin/env bash
-# The Debian package, end to end (ctest: package.deb, label integration, ~30 s, most of it
+# The Debian package, end to end (ctest: package.deb, label integration, 30-50 s, most of it
 # cpack and lintian):
 #   1. builds linkwatch_<version>_amd64.deb with cpack from the build tree (what
-#      `cmake --build build --target package` runs, without rebuilding);
+#      `cmake --build build --target package` runs, without rebuilding); checks its name, its
+#      Depends (from dpkg-shlibdeps) and that the changelog names its version;
 #   2. runs lintian on it: any error (E:) fails; warnings are printed;
 #   3. installs it with dpkg into a throw-away root (dpkg --root, maintainer scripts run with
 #      --force-script-chrootless and DPKG_ROOT, which postinst honours). Not `apt install` on
 #      this machine: tests run on developers' machines and in parallel, and a real install
 #      would start a service and leave a user behind. The root's dpkg database starts as a copy
-#      of this machine's, so the package's dependencies (dpkg-shlibdeps) are checked against
-#      what is installed here, and the installed binaries run on this machine's libraries;
-#   4. checks the installed files, the conffiles, the user made by postinst and the unit's
-#      enablement; runs the installed `linkwatchd --check-config` on the installed
-#      /etc/linkwatch/linkwatch.yml, `systemd-analyze verify` on the installed unit (a copy
-#      whose paths point into the root: verify resolves them on this machine) and
-#      `systemd-analyze security --offline=true --root` (exposure must be <= 1.5);
+#      of this machine's, so the package's dependencies are checked against what is installed
+#      here, and the installed binaries run on this machine's libraries;
+#   4. checks the installed files, the conffiles, the man page (every option of --help), the
+#      user made by postinst and the unit's enablement; runs the installed
+#      `linkwatchd --check-config` on the installed /etc/linkwatch/linkwatch.yml (and on the
+#      installed province), promtool and amtool on the installed examples,
+#      `systemd-analyze verify` on the installed unit (a copy whose paths point into the root:
+#      verify resolves them on this machine), `systemd-analyze security --offline=true --root`
+#      (exposure must be <= 1.5, also with the trap-port drop-in), and the installed linkwatchd
+#      on the installed config (ready, serving, exit 0 on SIGTERM);
 #   5. removes it (only the conffiles and systemd's enablement records stay) and purges it
 #      (nothing of it stays; the user linkwatch does, as Debian keeps system users).
+# What it cannot show: systemd starting the unit (nothing boots in the root), apt resolving
+# the dependencies from a repository.
 # Usage: package_test.sh CPACK_COMMAND BUILD_DIR [SANITIZE]
 set -euo pipefail
 cpack=$1 build=$2 sanitize=${3:-0}
