@@ -58,10 +58,10 @@ collect::Families daemon_families(const DaemonCounters& c, const snmp::EngineSta
   out.push_back({"linkwatch_scheduler_lag_seconds",
                  "Worst delay of a poll start past its due time over the last interval.", Kind::Gauge,
                  {{{}, c.lag}}});
-  out.push_back({"linkwatch_polls_c.skippedtotal", "Polls skipped because the previous poll of the target still ran.",
+  out.push_back({"linkwatch_polls_skipped_total", "Polls skipped because the previous poll of the target still ran.",
                  Kind::Counter, {{{}, static_cast<double>(c.skipped)}}});
   if (config && !config->global.trap_listen_address.empty()) {
-    collect::Family rejected{"linkwatch_c.traps_rejectedtotal",
+    collect::Family rejected{"linkwatch_traps_rejected_total",
                              "Notifications dropped: wrong community, v3 authentication, or unreadable.",
                              Kind::Counter, {}};
     auto counts = c.traps_rejected;
@@ -70,7 +70,7 @@ collect::Families daemon_families(const DaemonCounters& c, const snmp::EngineSta
     for (const auto& [reason, n] : counts)
       rejected.series.push_back({{{"reason", reason}}, static_cast<double>(n)});
     out.push_back(std::move(rejected));
-    out.push_back({"linkwatch_c.traps_unmatchedtotal", "Notifications from an agent address that is no polled target.",
+    out.push_back({"linkwatch_traps_unmatched_total", "Notifications from an agent address that is no polled target.",
                    Kind::Counter, {{{}, static_cast<double>(c.traps_unmatched)}}});
     out.push_back({"linkwatch_trap_socket_drops_total",
                    "Datagrams the kernel dropped on the trap socket because its receive buffer was full.",
