@@ -3,7 +3,9 @@
 # the simulator's own throughput. Writes bench/RESULTS.md. See bench/README.md.
 #
 #   bench/run.sh                  # N = 1000 3000 10000
-#   bench/run.sh 1000 3000        # other sizes
+#   bench/run.sh 1000 3000        # other sizes (up to 100000; 30000 and 100000 take long: nice)
+#   BENCH_ARGS="--steady-intervals 2" bench/run.sh 30000   # also linkwatchd at a 60 s interval
+#   BENCH_ARGS="--skip-exporter --interval 60s --steady-intervals 2" nice bench/run.sh 100000
 #
 # Environment: BUILD_DIR (default <repo>/build-bench), BENCH_WORK (configs and logs; default a
 # fresh temp dir), BENCH_ARGS (extra measure.py options, e.g. "--window 60 --concurrency 32"),

@@ -132,27 +132,29 @@ Rendered render_families(const collect::Families& families, config::Global::Metr
       r.name += "_total";
     r.header = header_for(r.name, f.help, type_of(f.kind));
     // One line per series: name{k="v",...} value. The same bytes TextSerializer writes.
-    size_t guess = 0;
-    for (const auto& [k, v] : f.series.front().labels) guess += k.size() + v.size() + 4;
-    r.body.reserve(f.series.size() * (r.name.size() + guess + 24));
+    // Written into a reused scratch buffer, then copied once at its exact size: the text is
+    // kept until the next poll, and a growing string's slack would be kept with it.
+    thread_local std::string scratch;
+    scratch.clear();
     for (const auto& s : f.series) {
-      r.body += r.name;
+      scratch += r.name;
       if (!s.labels.empty()) {
         char sep = '{';
         for (const auto& [k, v] : s.labels) {
-          r.body += sep;
-          r.body += label(k);
-          r.body += "=\"";
-          append_label_value(r.body, v);
-          r.body += '"';
+          scratch += sep;
+          scratch += label(k);
+          scratch += "=\"";
+          append_label_value(scratch, v);
+          scratch += '"';
           sep = ',';
         }
-        r.body += '}';
+        scratch += '}';
       }
-      r.body += ' ';
-      append_value(r.body, s.value);
-      r.body += '\n';
+      scratch += ' ';
+      append_value(scratch, s.value);
+      scratch += '\n';
     }
+    r.body.assign(scratch);
     r.series = f.series.size();
     out.push_back(std::move(r));
   }
