@@ -417,6 +417,10 @@ def measure_steady(args, kids, work, n, sim, template):
             raise RuntimeError(f"linkwatchd (steady): not every target polled after {deadline - t_start:.0f} s")
         time.sleep(2)
     first_sweep = time.monotonic() - t_start
+    # A target's second poll goes to its phase slot, 30 to 90 s after its first (phase.h):
+    # the interval after the first sweep is a transition, not steady state. Let it pass.
+    time.sleep(interval * args.steady_settle)
+    st = state()
     rows = []
     prev, cpu0, sim0, t0 = st, cpu_seconds(lw.pid), cpu_seconds(sim.pid), time.monotonic()
     for k in range(args.steady_intervals):
@@ -430,7 +434,7 @@ def measure_steady(args, kids, work, n, sim, template):
             "cpu_s": cpu1 - cpu0,
             "cores": (cpu1 - cpu0) / (t1 - t0),
             "sim_cpu_s": sim1 - sim0,
-            "polls": sum(deltas),
+            "polls": int(sum(deltas)),
             "missed": sum(1 for d in deltas if d <= 0),
             "skipped": cur["skipped"] - prev["skipped"],
             "rss_mb": current_rss_mb(lw.pid),
@@ -446,7 +450,8 @@ def measure_steady(args, kids, work, n, sim, template):
 def steady_table(steady, args):
     if not steady:
         return "Not measured in this run (`--steady-intervals 0`).\n"
-    out = [f"linkwatchd alone at interval {args.steady_interval}, after every target was polled once; "
+    out = [f"linkwatchd alone at interval {args.steady_interval}, after every target was polled once "
+           f"and {args.steady_settle:g} more interval(s) passed (targets settle on their phase slots); "
            "each row one interval. *missed*: targets with no completed poll in that interval. CPU is "
            "linkwatchd's (all threads) without the /metrics reads at the boundaries.\n",
            "| N | interval | wall s | CPU s | cores | polls | missed | skipped | RSS MB | peak RSS MB | RSS per target KB | simulator CPU s |",
@@ -821,6 +826,8 @@ def main():
     ap.add_argument("--steady-intervals", type=int, default=0,
                     help="also run linkwatchd alone at --steady-interval for this many intervals (0: not)")
     ap.add_argument("--steady-interval", default="60s")
+    ap.add_argument("--steady-settle", type=float, default=1.0,
+                    help="intervals to let pass after the first sweep before measuring")
     ap.add_argument("--skip-exporter", action="store_true", help="linkwatchd only (large N)")
     args = ap.parse_args()
 
