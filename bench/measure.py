@@ -779,15 +779,26 @@ numbers are taken and how to read them: `bench/README.md`.
     if errors:
         text += "## Errors in this run\n\n" + "\n".join(f"- {e}" for e in errors) + "\n"
     # Earlier results kept below this heading (issue 10: "before and after, both in the
-    # file") are carried over from the file being replaced.
+    # file") are carried over from the file being replaced. With --append, the file's current
+    # runs are kept too and this one goes after them (large sizes run separately).
     try:
         with open(path) as f:
             old = f.read()
-        k = old.find(BEFORE_HEADING)
-        if k >= 0:
-            text += "\n" + old[k:]
     except OSError:
-        pass
+        old = ""
+    k = old.find(BEFORE_HEADING)
+    before = old[k:] if k >= 0 else ""
+    if args.append and old:
+        current = old[:k] if k >= 0 else old
+        mark = f"<!-- run {args.run_id} -->"
+        m = current.find(mark)
+        if m >= 0:  # an earlier write of this same run (results are written after every size)
+            current = current[:m]
+        body = re.sub(r"^(#+) ", r"#\1 ", text, flags=re.M)
+        text = current.rstrip() + "\n\n" + mark + "\n" + body.replace(
+            "## linkwatch benchmark results", f"## Another run, appended", 1)
+    if before:
+        text += "\n" + before
     with open(path, "w") as f:
         f.write(text)
     return text
@@ -829,6 +840,8 @@ def main():
     ap.add_argument("--steady-settle", type=float, default=1.0,
                     help="intervals to let pass after the first sweep before measuring")
     ap.add_argument("--skip-exporter", action="store_true", help="linkwatchd only (large N)")
+    ap.add_argument("--append", action="store_true",
+                    help="add this run to the results file instead of replacing its current run")
     args = ap.parse_args()
 
     for n in args.sizes:
@@ -836,6 +849,7 @@ def main():
             ap.error(f"size {n} out of range 1..100000")
     os.makedirs(args.work, exist_ok=True)
     started = datetime.datetime.now().astimezone()
+    args.run_id = f"{started:%Y%m%d%H%M%S}-{os.getpid()}"
     args.load_start = load_average()
     modules_dir = os.path.join(args.repo, "config", "modules")
     snmp_text, args.metric_count, args.walks, _ = exporter_module.build(
@@ -880,6 +894,8 @@ def main():
                 if sim is not None:
                     kids.stop(sim)
             results[n] = (lw, ex)
+            # After every size, so that a run stopped later still leaves what it measured.
+            write_results(args.out, args, results, None, started, errors + ["(run in progress)"], steady)
         if not args.skip_loadgen:
             print("== simulator throughput (sim-loadgen)", flush=True)
             try:
