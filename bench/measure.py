@@ -18,8 +18,10 @@ deadline. Only 127.0.0.0/8 is ever contacted. Python standard library only.
 """
 
 import argparse
+import collections
 import concurrent.futures
 import datetime
+import gzip
 import http.client
 import json
 import os
@@ -39,6 +41,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import exporter_module  # noqa: E402
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+BEFORE_HEADING = "# Before: earlier runs kept for comparison"
 
 
 # ----------------------------------------------------------------------------------------
@@ -127,6 +130,15 @@ def load_average():
         return "unknown"
 
 
+def current_rss_mb(pid):
+    """VmRSS of a process, MB."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def peak_rss_mb(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -157,12 +169,12 @@ def free_udp_port_any():
 # HTTP
 
 
-def http_get(host, port, path, timeout):
-    """(status, body bytes, seconds) for one GET on a fresh connection."""
+def http_get(host, port, path, timeout, headers=None):
+    """(status, body bytes as sent, seconds) for one GET on a fresh connection."""
     t0 = time.monotonic()
     conn = http.client.HTTPConnection(host, port, timeout=timeout)
     try:
-        conn.request("GET", path)
+        conn.request("GET", path, headers=headers or {})
         r = conn.getresponse()
         body = r.read()
         return r.status, body, time.monotonic() - t0
@@ -253,9 +265,10 @@ def measure_linkwatchd(args, kids, work, n, sim, sim_port, template):
     lw = kids.start("linkwatchd", [args.linkwatchd, "--config", cfg], os.path.join(work, f"linkwatchd-{n}.log"))
     wait_http("127.0.0.1", lw_port, "/-/healthy", time.monotonic() + 30, lw, "linkwatchd")
 
-    def scrape():
+    def scrape(gzip_=False):
         alive(lw, "linkwatchd")
-        status, body, secs = http_get("127.0.0.1", lw_port, "/metrics", args.http_timeout)
+        headers = {"Accept-Encoding": "gzip"} if gzip_ else None
+        status, body, secs = http_get("127.0.0.1", lw_port, "/metrics", args.http_timeout, headers)
         if status != 200:
             raise RuntimeError(f"linkwatchd /metrics answered {status}")
         return body, secs
@@ -321,7 +334,21 @@ def measure_linkwatchd(args, kids, work, n, sim, sim_port, template):
         scrape_cpu.append(cpu_seconds(lw.pid) - c0)
         scrape_times.append(secs)
         size = len(body)
+    del body
+    # The same with Accept-Encoding: gzip, as Prometheus asks; the body must inflate.
+    gz_times, gz_cpu = [], []
+    gz_size = 0
+    for _ in range(args.scrapes):
+        c0 = cpu_seconds(lw.pid)
+        zbody, secs = scrape(gzip_=True)
+        gz_cpu.append(cpu_seconds(lw.pid) - c0)
+        gz_times.append(secs)
+        gz_size = len(zbody)
+    if not zbody.startswith(b"\x1f\x8b") or b"linkwatch_polls_total" not in gzip.decompress(zbody):
+        raise RuntimeError("linkwatchd: the gzip /metrics does not inflate to an exposition")
+    del zbody
     rss = peak_rss_mb(lw.pid)
+    rss_now = current_rss_mb(lw.pid)
     kids.stop(lw)
 
     return {
@@ -350,8 +377,94 @@ def measure_linkwatchd(args, kids, work, n, sim, sim_port, template):
         "scrape_s": statistics.median(scrape_times),
         "scrape_cpu_s": statistics.median(scrape_cpu),
         "scrape_bytes": size,
+        "scrape_gz_s": statistics.median(gz_times),
+        "scrape_gz_cpu_s": statistics.median(gz_cpu),
+        "scrape_gz_bytes": gz_size,
+        "rss_now_mb": rss_now,
         "sim_cpu_per_1000": (sim_cpu_b - sim_cpu_a) / polls_in_cpu_window * 1000 if polls else float("nan"),
     }
+
+
+def measure_steady(args, kids, work, n, sim, template):
+    """linkwatchd at a realistic interval (--steady-interval, 60 s) for --steady-intervals
+    intervals after every target was polled once: CPU per interval, targets not polled in an
+    interval (missed), skipped polls, RSS. /metrics is read (gzip) at each boundary; its CPU
+    is left out of the interval's (it is the scrape's, measured above)."""
+    lw_port = free_port()
+    cfg = os.path.join(work, f"linkwatchd-steady-{n}.yml")
+    with open(cfg, "w") as f:
+        f.write(lw_config(template, args.steady_interval, args.timeout, args.concurrency, f"127.0.0.1:{lw_port}"))
+    os.chmod(cfg, 0o600)
+    t_start = time.monotonic()
+    lw = kids.start("linkwatchd", [args.linkwatchd, "--config", cfg], os.path.join(work, f"linkwatchd-steady-{n}.log"))
+    wait_http("127.0.0.1", lw_port, "/-/healthy", time.monotonic() + 30, lw, "linkwatchd")
+    interval = _seconds(args.steady_interval)
+
+    def state():
+        alive(lw, "linkwatchd")
+        alive(sim, "linkwatch-sim")
+        status, body, _ = http_get("127.0.0.1", lw_port, "/metrics", args.http_timeout, {"Accept-Encoding": "gzip"})
+        if status != 200:
+            raise RuntimeError(f"linkwatchd /metrics answered {status}")
+        return lw_state(gzip.decompress(body))
+
+    deadline = time.monotonic() + max(args.warmup_timeout, 2 * interval)
+    while True:
+        st = state()
+        if sum(1 for v in st["polls"].values() if v >= 1) >= n:
+            break
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"linkwatchd (steady): not every target polled after {deadline - t_start:.0f} s")
+        time.sleep(2)
+    first_sweep = time.monotonic() - t_start
+    # A target's second poll goes to its phase slot, 30 to 90 s after its first (phase.h):
+    # the interval after the first sweep is a transition, not steady state. Let it pass.
+    time.sleep(interval * args.steady_settle)
+    st = state()
+    rows = []
+    prev, cpu0, sim0, t0 = st, cpu_seconds(lw.pid), cpu_seconds(sim.pid), time.monotonic()
+    for k in range(args.steady_intervals):
+        time.sleep(max(0.0, t0 + interval - time.monotonic()))
+        cpu1, sim1, t1 = cpu_seconds(lw.pid), cpu_seconds(sim.pid), time.monotonic()
+        cur = state()
+        deltas = [cur["polls"].get(t, 0) - v for t, v in prev["polls"].items()]
+        rows.append({
+            "interval": k + 1,
+            "seconds": t1 - t0,
+            "cpu_s": cpu1 - cpu0,
+            "cores": (cpu1 - cpu0) / (t1 - t0),
+            "sim_cpu_s": sim1 - sim0,
+            "polls": int(sum(deltas)),
+            "missed": sum(1 for d in deltas if d <= 0),
+            "skipped": cur["skipped"] - prev["skipped"],
+            "rss_mb": current_rss_mb(lw.pid),
+            "hwm_mb": peak_rss_mb(lw.pid),
+        })
+        print(f"   interval {k + 1}: {rows[-1]['cpu_s']:.1f} CPU s, {rows[-1]['polls']:,} polls, "
+              f"{rows[-1]['missed']} missed, RSS {rows[-1]['rss_mb']:.0f} MB", flush=True)
+        prev, cpu0, sim0, t0 = cur, cpu_seconds(lw.pid), cpu_seconds(sim.pid), time.monotonic()
+    kids.stop(lw)
+    return {"first_sweep_s": first_sweep, "rows": rows}
+
+
+def steady_table(steady, args):
+    if not steady:
+        return "Not measured in this run (`--steady-intervals 0`).\n"
+    out = [f"linkwatchd alone at interval {args.steady_interval}, after every target was polled once "
+           f"and {args.steady_settle:g} more interval(s) passed (targets settle on their phase slots); "
+           "each row one interval. *missed*: targets with no completed poll in that interval. CPU is "
+           "linkwatchd's (all threads) without the /metrics reads at the boundaries.\n",
+           "| N | interval | wall s | CPU s | cores | polls | missed | skipped | RSS MB | peak RSS MB | RSS per target KB | simulator CPU s |",
+           "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for n, st in steady.items():
+        if st is None:
+            continue
+        for r in st["rows"]:
+            out.append(f"| {n:,} | {r['interval']} | {fmt(r['seconds'], 1)} | {fmt(r['cpu_s'], 1)} | "
+                       f"{fmt(r['cores'], 3)} | {fmt(float(r['polls']))} | {r['missed']} | {fmt(r['skipped'], 0)} | "
+                       f"{fmt(r['rss_mb'], 0)} | {fmt(r['hwm_mb'], 0)} | {fmt(r['rss_mb'] * 1024 / n, 1)} | "
+                       f"{fmt(r['sim_cpu_s'], 1)} |")
+    return "\n".join(out) + "\n"
 
 
 # ----------------------------------------------------------------------------------------
@@ -522,8 +635,10 @@ def ratio(a, b):
 def table(results, args):
     rows = ["| N | measure | linkwatchd | snmp_exporter | ratio |", "| ---: | --- | ---: | ---: | ---: |"]
     for n, (lw, ex) in results.items():
-        if lw is None or ex is None:
+        if lw is None:
             continue
+        if ex is None:  # --skip-exporter (or it failed): linkwatchd's column alone
+            ex = collections.defaultdict(lambda: float("nan"))
         interval_s = _seconds(args.interval)
         bound = " (interval-bound)" if lw["sweep_s"] <= interval_s * 1.1 else ""
         lines = [
@@ -545,6 +660,12 @@ def table(results, args):
             ("scrape: bytes (linkwatchd: /metrics; exporter: all N responses)",
              fmt(float(lw["scrape_bytes"])), fmt(float(ex["response_bytes_total"])),
              ratio(float(lw["scrape_bytes"]), float(ex["response_bytes_total"]))),
+            ("scrape with gzip: time, s / CPU s (linkwatchd: whole /metrics)",
+             f"{fmt(lw['scrape_gz_s'], 3)} / {fmt(lw['scrape_gz_cpu_s'], 3)}", "", ""),
+            ("scrape with gzip: bytes (linkwatchd: /metrics)", fmt(float(lw["scrape_gz_bytes"])), "",
+             ratio(float(lw["scrape_bytes"]), float(lw["scrape_gz_bytes"])) + " smaller than plain"),
+            ("RSS per target, KB (linkwatchd: peak after serving /metrics)", fmt(lw["rss_mb"] * 1024 / n, 1),
+             fmt(ex["rss_mb"] * 1024 / n, 1), ""),
             ("targets up / failed scrapes", f"{lw['up']} of {n} up", f"{ex['failed']} failed of {n}", ""),
             ("simulator CPU s per 1,000 device polls", fmt(lw["sim_cpu_per_1000"], 3),
              fmt(ex["sim_cpu_per_1000"], 3), ""),
@@ -609,7 +730,7 @@ def version(argv):
         return "unknown"
 
 
-def write_results(path, args, results, loadgen, started, errors):
+def write_results(path, args, results, loadgen, started, errors, steady=None):
     lg = ""
     if loadgen:
         lg = (f"sim-loadgen sent SNMPv2c GET and GETNEXT sysUpTime requests, {loadgen['window']} outstanding, to "
@@ -648,12 +769,36 @@ numbers are taken and how to read them: `bench/README.md`.
 
 {details(results)}
 
+## linkwatchd at a realistic interval
+
+{steady_table(steady, args)}
 ## Simulator throughput
 
 {lg}
 """
     if errors:
         text += "## Errors in this run\n\n" + "\n".join(f"- {e}" for e in errors) + "\n"
+    # Earlier results kept below this heading (issue 10: "before and after, both in the
+    # file") are carried over from the file being replaced. With --append, the file's current
+    # runs are kept too and this one goes after them (large sizes run separately).
+    try:
+        with open(path) as f:
+            old = f.read()
+    except OSError:
+        old = ""
+    k = old.find(BEFORE_HEADING)
+    before = old[k:] if k >= 0 else ""
+    if args.append and old:
+        current = old[:k] if k >= 0 else old
+        mark = f"<!-- run {args.run_id} -->"
+        m = current.find(mark)
+        if m >= 0:  # an earlier write of this same run (results are written after every size)
+            current = current[:m]
+        body = re.sub(r"^(#+) ", r"#\1 ", text, flags=re.M)
+        text = current.rstrip() + "\n\n" + mark + "\n" + body.replace(
+            "## linkwatch benchmark results", f"## Another run, appended", 1)
+    if before:
+        text += "\n" + before
     with open(path, "w") as f:
         f.write(text)
     return text
@@ -689,6 +834,14 @@ def main():
     ap.add_argument("--loadgen-seconds", type=float, default=10.0)
     ap.add_argument("--loadgen-window", type=int, default=4096, help="requests outstanding")
     ap.add_argument("--skip-loadgen", action="store_true")
+    ap.add_argument("--steady-intervals", type=int, default=0,
+                    help="also run linkwatchd alone at --steady-interval for this many intervals (0: not)")
+    ap.add_argument("--steady-interval", default="60s")
+    ap.add_argument("--steady-settle", type=float, default=1.0,
+                    help="intervals to let pass after the first sweep before measuring")
+    ap.add_argument("--skip-exporter", action="store_true", help="linkwatchd only (large N)")
+    ap.add_argument("--append", action="store_true",
+                    help="add this run to the results file instead of replacing its current run")
     args = ap.parse_args()
 
     for n in args.sizes:
@@ -696,6 +849,7 @@ def main():
             ap.error(f"size {n} out of range 1..100000")
     os.makedirs(args.work, exist_ok=True)
     started = datetime.datetime.now().astimezone()
+    args.run_id = f"{started:%Y%m%d%H%M%S}-{os.getpid()}"
     args.load_start = load_average()
     modules_dir = os.path.join(args.repo, "config", "modules")
     snmp_text, args.metric_count, args.walks, _ = exporter_module.build(
@@ -709,7 +863,7 @@ def main():
         raise SystemExit(f"snmp_exporter rejects {snmp_yml}:\n{dry.stdout}{dry.stderr}")
 
     kids = Children(args.pidfile)
-    results, errors, loadgen = {}, [], None
+    results, errors, loadgen, steady = {}, [], None, {}
     try:
         for n in args.sizes:
             print(f"== N={n}: simulator", flush=True)
@@ -725,10 +879,14 @@ def main():
                 lw = measure_linkwatchd(args, kids, args.work, n, sim, port, template)
                 print(f"   sweep {fmt(lw['sweep_s'])} s, {fmt(lw['cpu_per_1000'], 3)} CPU s/1000 polls, "
                       f"/metrics {fmt(lw['scrape_s'], 3)} s {lw['scrape_bytes']:,} bytes", flush=True)
-                print(f"== N={n}: snmp_exporter", flush=True)
-                ex = measure_exporter(args, kids, args.work, n, sim, addresses, snmp_yml)
-                print(f"   sweep {fmt(ex['sweep_s'])} s, {fmt(ex['cpu_per_1000'], 3)} CPU s/1000 polls, "
-                      f"{ex['failed']} failed", flush=True)
+                if not args.skip_exporter:
+                    print(f"== N={n}: snmp_exporter", flush=True)
+                    ex = measure_exporter(args, kids, args.work, n, sim, addresses, snmp_yml)
+                    print(f"   sweep {fmt(ex['sweep_s'])} s, {fmt(ex['cpu_per_1000'], 3)} CPU s/1000 polls, "
+                          f"{ex['failed']} failed", flush=True)
+                if args.steady_intervals > 0:
+                    print(f"== N={n}: linkwatchd at {args.steady_interval}", flush=True)
+                    steady[n] = measure_steady(args, kids, args.work, n, sim, template)
             except (RuntimeError, OSError, subprocess.SubprocessError) as e:
                 errors.append(f"N={n}: {e}")
                 print(f"!! N={n}: {e}", file=sys.stderr, flush=True)
@@ -736,6 +894,8 @@ def main():
                 if sim is not None:
                     kids.stop(sim)
             results[n] = (lw, ex)
+            # After every size, so that a run stopped later still leaves what it measured.
+            write_results(args.out, args, results, None, started, errors + ["(run in progress)"], steady)
         if not args.skip_loadgen:
             print("== simulator throughput (sim-loadgen)", flush=True)
             try:
@@ -746,7 +906,7 @@ def main():
     finally:
         kids.close()
 
-    text = write_results(args.out, args, results, loadgen, started, errors)
+    text = write_results(args.out, args, results, loadgen, started, errors, steady)
     print()
     print(text)
     return 1 if errors else 0

@@ -3,9 +3,12 @@
 # the simulator's own throughput. Writes bench/RESULTS.md. See bench/README.md.
 #
 #   bench/run.sh                  # N = 1000 3000 10000
-#   bench/run.sh 1000 3000        # other sizes
+#   bench/run.sh 1000 3000        # other sizes (up to 100000; 30000 and 100000 take long: nice)
+#   BENCH_ARGS="--steady-intervals 2" bench/run.sh 30000   # also linkwatchd at a 60 s interval
+#   BENCH_ARGS="--skip-exporter --interval 60s --steady-intervals 2" nice bench/run.sh 100000
 #
-# Environment: BUILD_DIR (default <repo>/build-bench), BENCH_WORK (configs and logs; default a
+# Environment: BENCH_TIMEOUT (the whole run's limit in seconds, default 1500; large sizes and
+# --steady-intervals need more), BUILD_DIR (default <repo>/build-bench), BENCH_WORK (configs and logs; default a
 # fresh temp dir), BENCH_ARGS (extra measure.py options, e.g. "--window 60 --concurrency 32"),
 # BENCH_FROM_HEAD=1 (benchmark the last commit, exported with git archive and built in
 # <repo>/build-bench-head-<rev>, instead of the working tree with its edits in progress).
@@ -92,7 +95,7 @@ trap 'exit 130' INT TERM
 echo "bench: work dir $work (configs and logs)"
 # The whole run is bounded: measure.py bounds every wait; this is the backstop.
 # shellcheck disable=SC2086
-timeout --signal=TERM --kill-after=30 1500 \
+timeout --signal=TERM --kill-after=30 "${BENCH_TIMEOUT:-1500}" \
   python3 "$here/measure.py" "$@" \
   --repo "$source_dir" \
   --git-rev "$rev" \

@@ -12,7 +12,7 @@ packages=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   prometheus prometheus-alertmanager prometheus-snmp-exporter
   python3 curl systemd procps iproute2
-  libssl-dev libcrypt-dev openssl
+  libssl-dev libcrypt-dev openssl zlib1g-dev libjemalloc-dev
   clang libfuzzer-14-dev libclang-rt-14-dev shellcheck  # fuzz targets; script checks
   dpkg-dev lintian groff-base  # the Debian package (packaging/) and its test
   nodejs npm                   # the Grafana schema check (dashboards/grafana/schema)

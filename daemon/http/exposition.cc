@@ -1,6 +1,9 @@
 #include "daemon/http/exposition.h"
 
 #include <cctype>
+#include <charconv>
+#include <cmath>
+#include <limits>
 #include <mutex>
 #include <sstream>
 #include <string_view>
@@ -48,18 +51,65 @@ std::string prometheus_name(const std::string& name) {
   return snake_case(name);
 }
 
-// Headers repeat for every target: keep one copy of each. The set only grows with the
-// number of distinct metric families, which the modules bound.
-std::shared_ptr<const std::string> intern(std::string header) {
+// The "# HELP"/"# TYPE" lines of a family, as prometheus-cpp's TextSerializer writes them
+// (so the text stays what it always was), made once per distinct name, help and type.
+std::shared_ptr<const std::string> header_for(const std::string& name, const std::string& help,
+                                              prometheus::MetricType type) {
   static std::mutex mu;
   static std::unordered_map<std::string, std::shared_ptr<const std::string>> known;
+  std::string key;
+  key.reserve(name.size() + help.size() + 3);
+  key.append(name).append(1, '\0').append(help).append(1, '\0').append(1, static_cast<char>(type));
   std::lock_guard lock(mu);
-  auto& slot = known[header];
-  if (!slot) slot = std::make_shared<const std::string>(std::move(header));
+  auto& slot = known[key];
+  if (!slot) {
+    prometheus::MetricFamily mf;
+    mf.name = name;
+    mf.help = help;
+    mf.type = type;
+    std::ostringstream os;
+    prometheus::TextSerializer().Serialize(os, {mf});
+    slot = std::make_shared<const std::string>(std::move(os).str());
+  }
   return slot;
 }
 
 }  // namespace
+
+void append_label_value(std::string& out, std::string_view v) {
+  size_t from = 0;
+  for (size_t i = 0; i < v.size(); ++i) {
+    const char c = v[i];
+    if (c != '\\' && c != '"' && c != '\n') continue;
+    out.append(v, from, i - from);
+    out += '\\';
+    out += c == '\n' ? 'n' : c;
+    from = i + 1;
+  }
+  out.append(v, from, v.size() - from);
+}
+
+void append_value(std::string& out, double value) {
+  char buf[40];
+  if (std::isnan(value)) {
+    out += "Nan";
+    return;
+  }
+  if (std::isinf(value)) {
+    out += value < 0 ? "-Inf" : "+Inf";
+    return;
+  }
+  // Counters and most gauges are whole numbers: integer formatting is both faster and, below
+  // 1e15, the same digits as "%.16g" (which is what the serializer's stream writes).
+  if (value == std::trunc(value) && std::fabs(value) < 1e15 && !(value == 0 && std::signbit(value))) {
+    const auto r = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(value));
+    out.append(buf, r.ptr);
+    return;
+  }
+  const auto r = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::general,
+                               std::numeric_limits<double>::max_digits10 - 1);
+  out.append(buf, r.ptr);
+}
 
 Rendered render_families(const collect::Families& families, config::Global::MetricNames names) {
   const bool prom = names == config::Global::MetricNames::Prometheus;
@@ -73,73 +123,86 @@ Rendered render_families(const collect::Families& families, config::Global::Metr
 
   Rendered out;
   out.reserve(families.size());
-  const prometheus::TextSerializer serializer;
   for (const auto& f : families) {
     if (f.series.empty()) continue;
-    prometheus::MetricFamily mf;
-    mf.name = prom ? prometheus_name(f.name) : f.name;
-    if (prom && f.kind == collect::Kind::Counter &&
-        (mf.name.size() < 6 || mf.name.compare(mf.name.size() - 6, 6, "_total") != 0))
-      mf.name += "_total";
-    mf.help = f.help;
-    mf.type = type_of(f.kind);
-    mf.metric.reserve(f.series.size());
-    for (const auto& s : f.series) {
-      prometheus::ClientMetric m;
-      m.label.reserve(s.labels.size());
-      for (const auto& [k, v] : s.labels) m.label.push_back({label(k), v});
-      switch (mf.type) {
-        case prometheus::MetricType::Counter: m.counter.value = s.value; break;
-        case prometheus::MetricType::Gauge: m.gauge.value = s.value; break;
-        default: m.untyped.value = s.value; break;
-      }
-      mf.metric.push_back(std::move(m));
-    }
-    std::ostringstream os;
-    serializer.Serialize(os, {mf});
-    std::string text = std::move(os).str();
-    // The serializer writes "# HELP" and "# TYPE" first: keep them apart, once per scrape.
-    size_t cut = 0;
-    for (int line = 0; line < 2 && cut != std::string::npos; ++line) {
-      if (text.compare(cut, 2, "# ") != 0) break;
-      cut = text.find('\n', cut);
-      if (cut != std::string::npos) ++cut;
-    }
-    if (cut == std::string::npos) cut = text.size();
     RenderedFamily r;
-    r.name = mf.name;
-    r.header = intern(text.substr(0, cut));
-    r.body = text.substr(cut);
+    r.name = prom ? prometheus_name(f.name) : f.name;
+    if (prom && f.kind == collect::Kind::Counter &&
+        (r.name.size() < 6 || r.name.compare(r.name.size() - 6, 6, "_total") != 0))
+      r.name += "_total";
+    r.header = header_for(r.name, f.help, type_of(f.kind));
+    // One line per series: name{k="v",...} value. The same bytes TextSerializer writes.
+    // Written into a reused scratch buffer, then copied once at its exact size: the text is
+    // kept until the next poll, and a growing string's slack would be kept with it.
+    thread_local std::string scratch;
+    scratch.clear();
+    for (const auto& s : f.series) {
+      scratch += r.name;
+      if (!s.labels.empty()) {
+        char sep = '{';
+        for (const auto& [k, v] : s.labels) {
+          scratch += sep;
+          scratch += label(k);
+          scratch += "=\"";
+          append_label_value(scratch, v);
+          scratch += '"';
+          sep = ',';
+        }
+        scratch += '}';
+      }
+      scratch += ' ';
+      append_value(scratch, s.value);
+      scratch += '\n';
+    }
+    r.body.assign(scratch);
     r.series = f.series.size();
     out.push_back(std::move(r));
   }
   return out;
 }
 
-std::string render(const Snapshot& snap) {
-  // Group by name, in first-seen order, then write each group once.
-  std::vector<std::vector<const RenderedFamily*>> groups;
+Exposition::Exposition(const Snapshot& snap) {
   std::unordered_map<std::string_view, size_t> index;
-  size_t bytes = 0;
   auto add = [&](const RenderedFamily& f) {
-    auto [it, fresh] = index.emplace(f.name, groups.size());
+    auto [it, fresh] = index.emplace(f.name, groups_.size());
     if (fresh) {
-      groups.emplace_back();
-      bytes += f.header->size();
+      groups_.emplace_back();
+      bytes_ += f.header->size();
     }
-    groups[it->second].push_back(&f);
-    bytes += f.body.size();
+    groups_[it->second].push_back(&f);
+    bytes_ += f.body.size();
   };
   for (const auto& f : snap.global) add(f);
   for (const auto& target : snap.targets)
     for (const auto& f : *target) add(f);
+}
 
-  std::string out;
-  out.reserve(bytes);
-  for (const auto& g : groups) {
-    out += *g.front()->header;
-    for (const auto* f : g) out += f->body;
+void Exposition::write(const std::function<void(std::string_view)>& sink) const {
+  // Small bodies are gathered into one buffer, so the sink sees pieces of tens of kilobytes,
+  // not one call per family of each target.
+  constexpr size_t kChunk = 64 * 1024;
+  std::string buf;
+  buf.reserve(kChunk);
+  auto put = [&](std::string_view s) {
+    if (buf.size() + s.size() > kChunk && !buf.empty()) {
+      sink(buf);
+      buf.clear();
+    }
+    if (s.size() >= kChunk) sink(s);
+    else buf.append(s);
+  };
+  for (const auto& fams : groups_) {
+    put(*fams.front()->header);
+    for (const auto* f : fams) put(f->body);
   }
+  if (!buf.empty()) sink(buf);
+}
+
+std::string render(const Snapshot& snap) {
+  const Exposition e(snap);
+  std::string out;
+  out.reserve(e.size());
+  e.write([&out](std::string_view s) { out.append(s); });
   return out;
 }
 

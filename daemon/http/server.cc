@@ -19,6 +19,7 @@
 #include "daemon/http/api.h"
 #include "daemon/http/basic_auth.h"
 #include "daemon/http/console_assets.h"
+#include "daemon/http/gzip.h"
 #include "daemon/http/tls.h"
 #include "daemon/http/tls_frontend.h"
 #include "daemon/http/web_config.h"
@@ -61,9 +62,37 @@ int reply(mg_connection* conn, int code, const char* type, const std::string& bo
   return code;
 }
 
+constexpr const char* kMetricsType = "text/plain; version=0.0.4; charset=utf-8";
+
+// /metrics streams the snapshot's pieces (exposition.h): plain, straight to the socket; with
+// gzip accepted, through the compressor, then sent whole (Content-Length up front, so a
+// scrape keeps only the compressed bytes). Either way the snapshot is held, not copied.
 int metrics(mg_connection* conn) {
   if (method(conn) != "GET" && method(conn) != "HEAD") return reply(conn, 405, "text/plain", "GET only\n");
-  return reply(conn, 200, "text/plain; version=0.0.4; charset=utf-8", render(*self(conn).box().latest()));
+  const auto snap = self(conn).box().latest();
+  const Exposition body(*snap);
+  const char* accept = mg_get_header(conn, "Accept-Encoding");
+  if (accept && accepts_gzip(accept)) {
+    GzipWriter gz;
+    body.write([&gz](std::string_view piece) { gz.write(piece); });
+    auto zipped = gz.finish();
+    if (!zipped) {
+      spdlog::error("/metrics: {}", zipped.error().to_string());
+      return reply(conn, 500, "text/plain", "compression failed\n");
+    }
+    return reply(conn, 200, kMetricsType, *zipped, "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n");
+  }
+  mg_printf(conn,
+            "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %zu\r\nCache-Control: no-store\r\n"
+            "X-Content-Type-Options: nosniff\r\nVary: Accept-Encoding\r\nConnection: close\r\n\r\n",
+            kMetricsType, body.size());
+  if (method(conn) != "HEAD") {
+    bool ok = true;  // a client gone away: stop writing
+    body.write([conn, &ok](std::string_view piece) {
+      if (ok) ok = mg_write(conn, piece.data(), piece.size()) > 0;
+    });
+  }
+  return 200;
 }
 
 int healthy(mg_connection* conn) {

@@ -1,76 +1,24 @@
 #include "daemon/poll/core.h"
 
 #include <algorithm>
-#include <cstring>
-#include <functional>
-#include <set>
-#include <unordered_set>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 
-#include "collectors/collect.h"
 #include "daemon/http/exposition.h"
 #include "daemon/poll/diagnostic_series.h"
 #include "daemon/poll/phase.h"
-#include "linkwatch/version.h"
+#include "daemon/poll/publish.h"
+#include "daemon/poll/run_poll.h"
+#include "daemon/poll/target_families.h"
 
 namespace lw::poll {
-namespace {
 
-// poll_errors_total reasons found by the poller itself (the engine's are snmp::kReason*). Both
-// leave module_up at 1 (the agent answered) while the module's series are missing.
-constexpr const char* kReasonEmptyTable = "empty_table";  // a walk returned no row
-constexpr const char* kReasonWrongType = "wrong_type";    // a value of a type the metric cannot read
-
-double unix_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-// A target that did not answer at all, as opposed to one that answered with an error.
-bool silent(const Error& e) {
-  return e.reason == snmp::kReasonTimeout || e.reason == snmp::kReasonAuth ||
-         e.reason == snmp::kReasonTransport || e.reason == snmp::kReasonDecode || e.reason == snmp::kReasonDns;
-}
-
-void add(collect::Families& out, std::string name, std::string help, collect::Kind kind,
-         collect::Labels labels, double value) {
-  for (auto& f : out) {
-    if (f.name == name) {
-      f.series.push_back({std::move(labels), value});
-      return;
-    }
-  }
-  out.push_back({std::move(name), std::move(help), kind, {{std::move(labels), value}}});
-}
-
-collect::Labels with(const collect::Labels& base, const char* k, std::string v) {
-  collect::Labels l = base;
-  l.emplace_back(k, std::move(v));
-  return l;
-}
-
-// Two modules may read the same object: keep one family per name and one series per label
-// set, or Prometheus would reject the whole scrape for a duplicate sample.
-void merge_into(collect::Families& out, collect::Families&& more) {
-  for (auto& f : more) {
-    auto it = std::find_if(out.begin(), out.end(), [&](const collect::Family& g) { return g.name == f.name; });
-    if (it == out.end()) {
-      out.push_back(std::move(f));
-      continue;
-    }
-    std::set<collect::Labels> seen;
-    for (const auto& s : it->series) seen.insert(s.labels);
-    for (auto& s : f.series)
-      if (seen.insert(s.labels).second) it->series.push_back(std::move(s));
-  }
-}
-
-}  // namespace
-
-PollerCore::PollerCore(snmp::Engine& engine, SnapshotBox& box) : engine_(engine), box_(box) {}
+PollerCore::PollerCore(snmp::Engine& engine, SnapshotBox& box, Schedule::Now now)
+    : engine_(engine), box_(box), schedule_(std::move(now)) {}
 
 void PollerCore::apply(std::shared_ptr<const config::Config> config) {
-  const auto now = Clock::now();
+  const auto now = schedule_.now();
   ++generation_;
   std::unordered_map<std::string, TargetRt> old;
   // Root causes are indices into targets_: remember them by name, the indices change.
@@ -107,9 +55,6 @@ void PollerCore::apply(std::shared_ptr<const config::Config> config) {
   }
   for (const auto& [name, t] : old) engine_.forget(name);  // removed targets
 
-  collect::Family site_info{"linkwatch_site_info",
-                            "Every site of the inventory, planned and retired ones included; for maps and joins.",
-                            collect::Kind::Gauge, {}};
   polled_ = 0;
   for (auto& t : targets_) {
     polled_ += t.polled ? 1 : 0;
@@ -123,37 +68,12 @@ void PollerCore::apply(std::shared_ptr<const config::Config> config) {
       const auto p = by_name_.find(t.def->parent);
       if (p != by_name_.end()) t.parent = static_cast<int>(p->second);
     }
-    if (const auto& s = t.def->site) {
-      static constexpr const char* kLifecycle[] = {"planned", "live", "retired"};
-      auto coord = [](const std::optional<double>& v) {
-        if (!v) return std::string();
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%.5f", *v);
-        return std::string(buf);
-      };
-      collect::Labels l = t.plan->labels;
-      auto set = [&l](const char* k, std::string v) {
-        auto it = std::find_if(l.begin(), l.end(), [&](const auto& kv) { return kv.first == k; });
-        if (it != l.end()) it->second = std::move(v);
-        else l.emplace_back(k, std::move(v));
-      };
-      set("district", s->district);
-      set("district_slug", s->district_slug);
-      set("commune", s->commune);
-      set("role", s->role);
-      set("terrain", s->terrain);
-      set("uplink", s->uplink);
-      set("power", s->power);
-      set("lifecycle", kLifecycle[static_cast<int>(s->lifecycle)]);
-      set("latitude", coord(s->latitude));
-      set("longitude", coord(s->longitude));
-      site_info.series.push_back({std::move(l), 1.0});
-    }
   }
+  const collect::Family site_info = site_info_family(targets_);
   site_info_series_ = site_info.series.size();
   site_info_ = std::make_shared<const Rendered>(http::render_families({site_info}, config->global.metric_names));
 
-  heap_ = {};
+  schedule_.reset(targets_.size());
   for (size_t i = 0; i < targets_.size(); ++i)
     if (targets_[i].polled) schedule(i, targets_[i].due);
   config_ = std::move(config);
@@ -162,9 +82,8 @@ void PollerCore::apply(std::shared_ptr<const config::Config> config) {
 }
 
 void PollerCore::schedule(size_t i, Clock::time_point due) {
-  TargetRt& t = targets_[i];
-  t.due = due;
-  heap_.push({due, i, ++t.seq});
+  targets_[i].due = due;
+  schedule_.at(i, due);
 }
 
 void PollerCore::poll_now(const std::string& name) {
@@ -173,7 +92,7 @@ void PollerCore::poll_now(const std::string& name) {
   TargetRt& t = targets_[it->second];
   if (!t.polled || t.in_flight || t.immediate) return;
   t.immediate = true;
-  schedule(it->second, Clock::now());
+  schedule(it->second, schedule_.now());
 }
 
 void PollerCore::note_trap(const std::string& name, const std::string& kind, uint32_t if_index) {
@@ -200,81 +119,33 @@ void PollerCore::note_reload(bool ok, double unix_time) {
 }
 
 Clock::time_point PollerCore::launch_due(Clock::time_point now) {
-  while (!heap_.empty() && heap_.top().due <= now) {
-    const Entry e = heap_.top();
-    heap_.pop();
-    if (e.index >= targets_.size() || targets_[e.index].seq != e.seq) continue;  // stale
-    TargetRt& t = targets_[e.index];
+  while (const auto d = schedule_.pop_due(now)) {
+    TargetRt& t = targets_[d->slot];
     const auto interval = std::chrono::duration_cast<Clock::duration>(config_->interval_for(*t.def));
     if (t.in_flight) {
       // Still polling from last time: never two polls of one target at once.
-      ++skipped_;
+      schedule_.note_skipped();
       dirty_ = true;
-      schedule(e.index, on_slot(e.due + interval, now, t.plan->name, interval));
+      schedule(d->slot, on_slot(d->due + interval, now, t.plan->name, interval));
       continue;
     }
-    const double lag = std::chrono::duration<double>(now - e.due).count();
-    if (!t.immediate) lag_window_max_ = std::max(lag_window_max_, lag);
-    launch(e.index, now);
+    if (!t.immediate) schedule_.note_lag(d->due, now);
+    launch(d->slot, now);
     // Next due keeps the target's phase; behind a down parent, poll less often.
     int factor = 1;
     if (t.reach == state::Reach::Unreachable) factor = std::max(1, config_->global.unreachable_backoff);
-    Clock::time_point next = e.due + interval * factor;
-    if (next <= now) next = now + interval * factor;  // fell far behind: skip, do not burst
-    schedule(e.index, on_slot(next, now, t.plan->name, interval));
+    schedule(d->slot, Schedule::next(d->due, now, t.plan->name, interval, factor));
   }
+  schedule_.roll(now, std::chrono::duration_cast<Clock::duration>(config_->global.interval));
   // Wake for the next due poll, but at least once a second for housekeeping.
-  auto wake = now + std::chrono::seconds(1);
-  while (!heap_.empty()) {
-    const Entry& e = heap_.top();
-    if (e.index < targets_.size() && targets_[e.index].seq == e.seq) {
-      wake = std::min(wake, e.due);
-      break;
-    }
-    heap_.pop();
-  }
-  if (now - lag_window_start_ > std::chrono::duration_cast<Clock::duration>(config_->global.interval)) {
-    lag_max_ = lag_window_max_;
-    lag_window_max_ = 0;
-    lag_window_start_ = now;
-  }
-  return wake;
+  return schedule_.wake(now + std::chrono::seconds(1));
 }
 
 void PollerCore::launch(size_t i, Clock::time_point now) {
   TargetRt& t = targets_[i];
   t.in_flight = true;
   t.immediate = false;
-  auto job = std::make_shared<PollJob>();
-  job->plan = t.plan;
-  job->target = i;
-  job->generation = generation_;
-  job->started = now;
-  job->started_unix = unix_now();
-  job->walks.resize(t.plan->walks.size());
-
-  snmp::Engine* engine = &engine_;
-  auto done = on_finished;
-  engine->get(t.plan->peer, t.plan->gets, [engine, done, job](Result<snmp::VarBinds> r) {
-    const bool go_on = r.ok() || !silent(r.error());
-    job->probe = std::move(r);
-    const auto& walks = job->plan->walks;
-    if (!go_on || walks.empty()) {
-      job->finished_at = Clock::now();
-      done(job);
-      return;
-    }
-    job->outstanding.store(static_cast<int>(walks.size()));
-    for (size_t k = 0; k < walks.size(); ++k) {
-      engine->walk(job->plan->peer, walks[k].root, [done, job, k](snmp::WalkResult w) {
-        job->walks[k] = std::move(w);
-        if (job->outstanding.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-          job->finished_at = Clock::now();
-          done(job);
-        }
-      });
-    }
-  });
+  start_poll(engine_, t.plan, i, generation_, now, on_finished);
 }
 
 void PollerCore::finish(std::shared_ptr<PollJob> job) {
@@ -282,39 +153,8 @@ void PollerCore::finish(std::shared_ptr<PollJob> job) {
   if (it == by_name_.end()) return;  // removed by a reload meanwhile
   TargetRt& t = targets_[it->second];
   if (t.plan != job->plan) return;   // changed by a reload meanwhile
-  t.in_flight = false;
-  t.polls++;
-  t.duration = std::chrono::duration<double>(job->finished_at - job->started).count();
-
-  const bool answered = job->probe && (job->probe->ok() || !silent(job->probe->error()));
-  // The answer proves the path works when it arrived, not when the poll began (a retry may
-  // have got through only after a restore).
-  if (answered && t.outcome != state::Node::Outcome::Answered) t.up_since = job->started_unix + t.duration;
-  if (!answered && t.outcome != state::Node::Outcome::Silent) t.silent_since = job->started_unix;
-  t.outcome = answered ? state::Node::Outcome::Answered : state::Node::Outcome::Silent;
-  t.outcome_time = job->started_unix;
-  t.reason = "ok";
-  if (job->probe && !job->probe->ok()) {
-    t.errors[{"", job->probe->error().reason}]++;
-    if (!answered) t.reason = job->probe->error().reason;
-  }
-  if (answered) t.last_success = unix_now();
-
-  t.module_up.clear();
-  for (const auto* m : t.plan->modules) t.module_up.emplace_back(m->name, answered);
-  for (size_t k = 0; k < job->walks.size() && answered; ++k) {
-    const auto& w = job->walks[k];
-    if (!w.error && w.varbinds.empty()) {  // answered, but the table ended at once
-      for (const size_t mi : t.plan->walks[k].modules) t.errors[{t.plan->modules[mi]->name, kReasonEmptyTable}]++;
-      continue;
-    }
-    if (!w.error) continue;
-    for (const size_t mi : t.plan->walks[k].modules) {
-      t.errors[{t.plan->modules[mi]->name, w.error->reason}]++;
-      t.module_up[mi].second = false;
-    }
-  }
-  auto families = build_target_families(t, *job);
+  record_outcome(t, *job);
+  auto families = target_families(t, *job);
   t.site.observe(families, job->started_unix);  // the console reads the diagnostic ones too
   if (!config_->global.diagnostic_series) drop_diagnostic_series(families);
   t.rendered = std::make_shared<const Rendered>(http::render_families(families, config_->global.metric_names));
@@ -322,69 +162,6 @@ void PollerCore::finish(std::shared_ptr<PollJob> job) {
   for (const auto& f : *t.rendered) t.rendered_series += f.series;
   t.status_stale = true;
   dirty_ = true;
-}
-
-collect::Families PollerCore::build_target_families(TargetRt& t, const PollJob& job) {
-  using collect::Kind;
-  collect::Families out;
-  const auto& labels = t.plan->labels;
-  const bool answered = t.outcome == state::Node::Outcome::Answered;
-  size_t varbinds = 0;
-
-  if (answered) {
-    static const snmp::VarBinds kNone;
-    const snmp::VarBinds& scalars = job.probe->ok() ? job.probe->value() : kNone;
-    varbinds += scalars.size();
-    for (const auto& w : job.walks) varbinds += w.varbinds.size();
-
-    for (size_t mi = 0; mi < t.plan->modules.size(); ++mi) {
-      collect::ModuleView input{{&scalars}, {}};
-      for (size_t k = 0; k < job.walks.size(); ++k) {
-        const auto& uses = t.plan->walks[k].modules;
-        if (std::find(uses.begin(), uses.end(), mi) != uses.end()) input.walked.push_back(&job.walks[k].varbinds);
-      }
-      auto collected = collect::collect(*t.plan->modules[mi], input, {labels});
-      // Counted once per poll, like a failed request: the agent typed a value wrongly.
-      if (collected.wrong_type > 0) t.errors[{t.plan->modules[mi]->name, kReasonWrongType}]++;
-      merge_into(out, std::move(collected.families));
-    }
-
-    state::LinkObservation obs;
-    obs.now_unix = job.started_unix;
-    if (!scalars.empty() && scalars[0].oid == kSysUpTime0 && scalars[0].value.type == snmp::Type::TimeTicks)
-      obs.sys_uptime = static_cast<uint32_t>(scalars[0].value.unsigned_);
-    for (const auto& w : job.walks) obs.rows.push_back(&w.varbinds);
-    merge_into(out, t.links.update(obs, t.plan->links, labels));
-  }
-  t.varbinds = varbinds;
-
-  add(out, "linkwatch_target_up", "1 if the target answered its last poll.", Kind::Gauge, labels, answered ? 1 : 0);
-  add(out, "linkwatch_target_up_reason", "Why the last poll failed, or ok; one series at 1.", Kind::Gauge,
-      with(labels, "reason", t.reason), 1);
-  for (const auto& [module, up] : t.module_up)
-    add(out, "linkwatch_module_up", "1 if every request of the module succeeded in the last poll.", Kind::Gauge,
-        with(labels, "module", module), up ? 1 : 0);
-  add(out, "linkwatch_poll_duration_seconds", "Wall time of the last poll.", Kind::Gauge, labels, t.duration);
-  if (t.last_success > 0)
-    add(out, "linkwatch_poll_last_success_timestamp_seconds", "Unix time of the last poll that got answers.",
-        Kind::Gauge, labels, t.last_success);
-  for (const auto& [key, n] : t.errors) {
-    collect::Labels l = labels;
-    l.emplace_back("module", key.first);
-    l.emplace_back("reason", key.second);
-    add(out, "linkwatch_poll_errors_total", "Failed requests, by module and reason.", Kind::Counter, std::move(l),
-        static_cast<double>(n));
-  }
-  add(out, "linkwatch_polls_total", "Polls completed.", Kind::Counter, labels, static_cast<double>(t.polls));
-  add(out, "linkwatch_poll_varbinds", "Varbinds read in the last poll.", Kind::Gauge, labels,
-      static_cast<double>(varbinds));
-  add(out, "linkwatch_counter_discontinuities_total",
-      "Times sysUpTime went backwards (a reboot): counters reset rather than wrapped.", Kind::Counter, labels,
-      static_cast<double>(t.links.discontinuities()));
-  for (const auto& [kind, n] : t.traps)
-    add(out, "linkwatch_traps_total", "Notifications received from the target, by kind.", Kind::Counter,
-        with(labels, "trap", kind), static_cast<double>(n));
-  return out;
 }
 
 void PollerCore::evaluate() {
@@ -470,100 +247,13 @@ void PollerCore::record_change(const TargetRt& t, state::Reach before, int root_
 }
 
 void PollerCore::render_topology(TargetRt& t) {
-  using collect::Kind;
-  static constexpr state::Reach kStates[] = {state::Reach::Up, state::Reach::Down, state::Reach::Unreachable,
-                                             state::Reach::Unknown};
-  collect::Families out;
-  if (t.polled) {
-    collect::Family state{"linkwatch_target_state",
-                          "Reachability of the target: up, down (root cause), unreachable (behind a down site), "
-                          "unknown; exactly one at 1.",
-                          Kind::Gauge, {}};
-    for (const auto s : kStates)
-      state.series.push_back({with(t.plan->labels, "state", std::string(state::to_string(s))), t.reach == s ? 1.0 : 0.0});
-    out.push_back(std::move(state));
-    if (t.reach == state::Reach::Unreachable && t.root >= 0)
-      out.push_back({"linkwatch_target_root_cause",
-                     "1 for an unreachable target; root names the down site that explains it.", Kind::Gauge,
-                     {{with(t.plan->labels, "root", targets_[static_cast<size_t>(t.root)].plan->name), 1.0}}});
-  }
-  t.topology = std::make_shared<const Rendered>(http::render_families(out, config_->global.metric_names));
+  t.topology = std::make_shared<const Rendered>(
+      http::render_families(topology_families(t, root_name(t)), config_->global.metric_names));
 }
 
-std::shared_ptr<const TargetStatus> PollerCore::make_status(const TargetRt& t) const {
-  auto st = std::make_shared<TargetStatus>();
-  st->name = t.plan->name;
-  st->address = t.def->address;
-  for (const auto& [k, v] : t.def->labels) {  // a target without a site may still say where it is
-    if (k == "district") st->district = v;
-    if (k == "role") st->role = v;
-  }
-  if (t.def->site) {
-    if (!t.def->site->district.empty()) st->district = t.def->site->district;
-    if (!t.def->site->role.empty()) st->role = t.def->site->role;
-  }
-  if (!t.polled) {
-    st->state = t.def->site && t.def->site->lifecycle == config::Site::Lifecycle::Planned ? "planned" : "retired";
-  } else {
-    st->state = std::string(state::to_string(t.reach));
-    st->reason = t.reason;
-    if (t.root >= 0) st->root = targets_[static_cast<size_t>(t.root)].plan->name;
-    st->last_poll_seconds = t.duration;
-    st->last_success_unix = t.last_success;
-    st->state_since_unix = t.state_since;
-  }
-  state::fill_status(*st, *t.def, t.site);
-  return st;
-}
-
-collect::Families PollerCore::global_families() const {
-  using collect::Kind;
-  collect::Families out;
-  const size_t polled = polled_;
-  const auto stats = engine_.stats();
-  out.push_back({"linkwatch_build_info", "Build of linkwatchd.", Kind::Gauge, {{{{"version", kVersion}}, 1.0}}});
-  out.push_back({"linkwatch_config_last_reload_successful", "1 if the last config load or reload succeeded.",
-                 Kind::Gauge, {{{}, reload_ok_ ? 1.0 : 0.0}}});
-  out.push_back({"linkwatch_config_last_reload_success_timestamp_seconds",
-                 "Unix time of the last successful config load.", Kind::Gauge, {{{}, reload_time_}}});
-  out.push_back({"linkwatch_requests_in_flight", "SNMP requests on the wire.", Kind::Gauge,
-                 {{{}, static_cast<double>(stats.in_flight)}}});
-  out.push_back({"linkwatch_requests_queued", "SNMP requests waiting for a slot.", Kind::Gauge,
-                 {{{}, static_cast<double>(stats.queued)}}});
-  out.push_back({"linkwatch_snmp_engine_id_changes_total",
-                 "SNMPv3 targets that answered with a new engine ID and were discovered again.", Kind::Counter,
-                 {{{}, static_cast<double>(stats.engine_id_changes)}}});
-  out.push_back({"linkwatch_snmp_engine_id_duplicates_total",
-                 "SNMPv3 engine IDs found answering from a second address (cloned devices); see the log.",
-                 Kind::Counter, {{{}, static_cast<double>(stats.engine_id_duplicates)}}});
-  out.push_back({"linkwatch_targets", "Targets configured and polled.", Kind::Gauge, {{{}, static_cast<double>(polled)}}});
-  out.push_back({"linkwatch_interval_seconds", "The global poll interval.", Kind::Gauge,
-                 {{{}, config_ ? std::chrono::duration<double>(config_->global.interval).count() : 0.0}}});
-  out.push_back({"linkwatch_scheduler_lag_seconds",
-                 "Worst delay of a poll start past its due time over the last interval.", Kind::Gauge,
-                 {{{}, std::max(lag_max_, lag_window_max_)}}});
-  out.push_back({"linkwatch_polls_skipped_total", "Polls skipped because the previous poll of the target still ran.",
-                 Kind::Counter, {{{}, static_cast<double>(skipped_)}}});
-  if (config_ && !config_->global.trap_listen_address.empty()) {
-    collect::Family rejected{"linkwatch_traps_rejected_total",
-                             "Notifications dropped: wrong community, v3 authentication, or unreadable.",
-                             Kind::Counter, {}};
-    auto counts = traps_rejected_;
-    for (const char* reason : {snmp::kRejectCommunity, snmp::kRejectAuth, snmp::kRejectDecode})
-      counts.try_emplace(reason, 0);  // every reason from the start, so rate() sees the first one
-    for (const auto& [reason, n] : counts)
-      rejected.series.push_back({{{"reason", reason}}, static_cast<double>(n)});
-    out.push_back(std::move(rejected));
-    out.push_back({"linkwatch_traps_unmatched_total", "Notifications from an agent address that is no polled target.",
-                   Kind::Counter, {{{}, static_cast<double>(traps_unmatched_)}}});
-    out.push_back({"linkwatch_trap_socket_drops_total",
-                   "Datagrams the kernel dropped on the trap socket because its receive buffer was full.",
-                   Kind::Counter, {{{}, static_cast<double>(stats.trap_socket_drops)}}});
-    out.push_back({"linkwatch_trap_receive_buffer_bytes",
-                   "Receive buffer of the trap socket as the kernel reports it (about twice the setting).",
-                   Kind::Gauge, {{{}, static_cast<double>(stats.trap_receive_buffer)}}});
-  }
-  return out;
+const std::string& PollerCore::root_name(const TargetRt& t) const {
+  static const std::string kNone;
+  return t.root >= 0 ? targets_[static_cast<size_t>(t.root)].plan->name : kNone;
 }
 
 void PollerCore::maybe_publish(Clock::time_point now, bool force) {
@@ -573,36 +263,18 @@ void PollerCore::maybe_publish(Clock::time_point now, bool force) {
     if (!dirty_ && since < std::chrono::seconds(5)) return;
   }
   evaluate();
-  auto snap = std::make_shared<Snapshot>();
+  DaemonCounters c;
+  c.reload_ok = reload_ok_;
+  c.reload_time = reload_time_;
+  c.polled = polled_;
+  c.lag = schedule_.lag();
+  c.skipped = schedule_.skipped();
+  c.traps_rejected = traps_rejected_;
+  c.traps_unmatched = traps_unmatched_;
+  auto snap = assemble_snapshot(targets_, site_info_, site_info_series_,
+                                daemon_families(c, engine_.stats(), config_.get()), *config_);
   snap->ready = ready_;
-  snap->published_unix = unix_now();
   snap->events = events_.history();
-  collect::Families global = global_families();
-  snap->targets.reserve(2 * targets_.size() + 1);
-  snap->status.reserve(targets_.size());
-  size_t series = site_info_series_;
-  if (site_info_) snap->targets.push_back(site_info_);
-  for (auto& t : targets_) {
-    if (t.status_stale) {
-      t.status = make_status(t);
-      t.status_stale = false;
-    }
-    snap->status.push_back(t.status);
-    if (!t.polled) continue;
-    if (t.topology) {
-      for (const auto& f : *t.topology) series += f.series;
-      snap->targets.push_back(t.topology);
-    }
-    if (t.rendered) {
-      series += t.rendered_series;
-      snap->targets.push_back(t.rendered);
-    }
-  }
-  for (const auto& f : global) series += f.series.size();
-  snap->series = series + 1;  // and linkwatch_series itself
-  global.push_back({"linkwatch_series", "Series in this exposition.", collect::Kind::Gauge,
-                    {{{}, static_cast<double>(snap->series)}}});
-  snap->global = http::render_families(global, config_->global.metric_names);
   box_.publish(std::move(snap));
   last_publish_ = now;
   dirty_ = false;

@@ -1,14 +1,18 @@
 #pragma once
-// PollerCore: the poller thread's state. Internal to daemon/poll.
+// PollerCore: the poller thread's state, and what ties its parts together. Internal to
+// daemon/poll.
 //
-// Holds the target table, the schedule (a min-heap with lazy deletion), per-target results
-// and state, and builds snapshots. Every method runs on the poller thread.
+// Holds the target table (target.h) across reloads, the schedule (schedule.h), the
+// reachability verdicts and event log, and the daemon-wide counters. Its parts each do one
+// job: start_poll/record_outcome (run_poll.h) run one poll and fold its result in,
+// target_families (target_families.h) turns it into families, publish.h builds the snapshot.
+// Every method runs on the poller thread; the clock is injected through the Schedule.
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
-#include <queue>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -17,61 +21,19 @@
 #include "config/config.h"
 #include "daemon/poll/job.h"
 #include "daemon/poll/plan.h"
+#include "daemon/poll/schedule.h"
+#include "daemon/poll/target.h"
 #include "daemon/snapshot.h"
 #include "daemon/state/events.h"
-#include "daemon/state/links.h"
 #include "daemon/state/reachability.h"
 #include "daemon/state/site_status.h"
 #include "snmp/engine.h"
 
 namespace lw::poll {
 
-using Clock = std::chrono::steady_clock;
-
-struct TargetRt {
-  std::shared_ptr<const TargetPlan> plan;
-  const config::Target* def = nullptr;  // in the current config
-  int parent = -1;
-  bool polled = true;
-
-  // Schedule.
-  Clock::time_point due{};
-  uint64_t seq = 0;  // bumps whenever `due` changes; older heap entries are stale
-  bool in_flight = false;
-  bool immediate = false;
-
-  // Last poll.
-  state::Node::Outcome outcome = state::Node::Outcome::None;
-  double outcome_time = 0;
-  double up_since = 0;      // start of the current run of answered polls
-  double silent_since = 0;  // start of the current run of silent polls
-  std::string reason = "ok";
-  double duration = 0;
-  double last_success = 0;
-  size_t varbinds = 0;
-  uint64_t polls = 0;
-  std::map<std::pair<std::string, std::string>, uint64_t> errors;  // (module, reason)
-  std::vector<std::pair<std::string, bool>> module_up;
-  std::shared_ptr<const Rendered> rendered;  // the last poll's families, as text
-  size_t rendered_series = 0;
-  // Kept between snapshots and rebuilt only when they change, so publishing a snapshot
-  // costs a pointer per target, not a rendering of every target's state.
-  std::shared_ptr<const Rendered> topology;  // linkwatch_target_state, _root_cause
-  std::shared_ptr<const TargetStatus> status;
-  bool status_stale = true;
-
-  // Across polls.
-  state::Reach reach = state::Reach::Unknown;
-  int root = -1;
-  state::LinkTracker links;
-  std::map<std::string, uint64_t> traps;
-  state::SiteTracker site;    // links and power as the console shows them
-  double state_since = 0;     // unix time `reach` last changed
-};
-
 class PollerCore {
  public:
-  PollerCore(snmp::Engine& engine, SnapshotBox& box);
+  PollerCore(snmp::Engine& engine, SnapshotBox& box, Schedule::Now now = &Clock::now);
 
   void apply(std::shared_ptr<const config::Config> config);
   void poll_now(const std::string& name);
@@ -95,10 +57,8 @@ class PollerCore {
   void schedule(size_t i, Clock::time_point due);
   void launch(size_t i, Clock::time_point now);
   void evaluate();
-  collect::Families build_target_families(TargetRt& t, const PollJob& job);
-  collect::Families global_families() const;
   void render_topology(TargetRt& t);
-  std::shared_ptr<const TargetStatus> make_status(const TargetRt& t) const;
+  const std::string& root_name(const TargetRt& t) const;
   void record_change(const TargetRt& t, state::Reach before, int root_before);
 
   snmp::Engine& engine_;
@@ -111,21 +71,12 @@ class PollerCore {
   size_t site_info_series_ = 0;
   size_t polled_ = 0;
 
-  struct Entry {
-    Clock::time_point due;
-    size_t index;
-    uint64_t seq;
-    bool operator>(const Entry& o) const { return due > o.due; }
-  };
-  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> heap_;
+  Schedule schedule_;
   state::EventLog events_;
 
   bool dirty_ = true;
   bool ready_ = false;
   Clock::time_point last_publish_{};
-  double lag_max_ = 0, lag_window_max_ = 0;
-  Clock::time_point lag_window_start_{};
-  uint64_t skipped_ = 0;
   std::map<std::string, uint64_t> traps_rejected_;  // by reason
   uint64_t traps_unmatched_ = 0;
   bool reload_ok_ = false;

@@ -1,0 +1,93 @@
+// gzip for /metrics: which Accept-Encoding values get it, and that the stream inflates back
+// to exactly the plain exposition.
+#include "daemon/http/gzip.h"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <random>
+#include <string>
+
+#include "daemon/http/exposition.h"
+
+namespace lw::http {
+namespace {
+
+TEST(Gzip, AcceptEncoding) {
+  EXPECT_TRUE(accepts_gzip("gzip"));
+  EXPECT_TRUE(accepts_gzip("GZip"));
+  EXPECT_TRUE(accepts_gzip("deflate, gzip;q=0.5"));
+  EXPECT_TRUE(accepts_gzip("x-gzip"));
+  EXPECT_TRUE(accepts_gzip("*"));
+  EXPECT_TRUE(accepts_gzip(" identity ; q=1 , gzip ; q=0.001"));
+  EXPECT_FALSE(accepts_gzip(""));
+  EXPECT_FALSE(accepts_gzip("identity"));
+  EXPECT_FALSE(accepts_gzip("deflate, br"));
+  EXPECT_FALSE(accepts_gzip("gzip;q=0"));
+  EXPECT_FALSE(accepts_gzip("gzip; q=0.000"));
+  EXPECT_FALSE(accepts_gzip("*, gzip;q=0")) << "an explicit refusal beats the wildcard";
+  EXPECT_FALSE(accepts_gzip("*;q=0"));
+  EXPECT_FALSE(accepts_gzip("gzipper")) << "a token, not a prefix";
+}
+
+// Inflates a gzip member with zlib, independently of GzipWriter.
+std::string gunzip(const std::string& in) {
+  z_stream z{};
+  EXPECT_EQ(inflateInit2(&z, 15 + 16), Z_OK);
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  std::string out;
+  int rc = Z_OK;
+  while (rc == Z_OK) {
+    char buf[65536];
+    z.next_out = reinterpret_cast<Bytef*>(buf);
+    z.avail_out = sizeof buf;
+    rc = inflate(&z, Z_NO_FLUSH);
+    out.append(buf, sizeof buf - z.avail_out);
+  }
+  EXPECT_EQ(rc, Z_STREAM_END) << "a complete gzip member";
+  inflateEnd(&z);
+  return out;
+}
+
+TEST(Gzip, InflatesToTheSameExposition) {
+  // Many targets with UTF-8 labels: the body crosses the 64 KB pieces several times.
+  auto snap = std::make_shared<Snapshot>();
+  std::mt19937 rng(7);
+  for (int t = 0; t < 400; ++t) {
+    collect::Families f{{"ifHCInOctets", "in", collect::Kind::Counter, {}}};
+    for (int i = 1; i <= 20; ++i)
+      f[0].series.push_back({{{"target", "ky-son-" + std::to_string(t)}, {"ifIndex", std::to_string(i)},
+                              {"ifAlias", "Huyện Kỳ Sơn \"WAN\" " + std::to_string(i)}},
+                             static_cast<double>(rng())});
+    snap->targets.push_back(std::make_shared<const Rendered>(render_families(f, config::Global::MetricNames::Mib)));
+  }
+  const std::string plain = render(*snap);
+  ASSERT_GT(plain.size(), 4u * 65536) << "the fixture must span several pieces";
+
+  const Exposition e(*snap);
+  EXPECT_EQ(e.size(), plain.size());
+  GzipWriter gz;
+  size_t pieces = 0;
+  e.write([&](std::string_view piece) {
+    ++pieces;
+    gz.write(piece);
+  });
+  EXPECT_GT(pieces, 1u);
+  auto zipped = gz.finish();
+  ASSERT_TRUE(zipped.ok()) << zipped.error().to_string();
+  EXPECT_EQ(static_cast<unsigned char>((*zipped)[0]), 0x1f) << "gzip magic";
+  EXPECT_EQ(static_cast<unsigned char>((*zipped)[1]), 0x8b);
+  EXPECT_LT(zipped->size(), plain.size() / 4) << "repetitive text compresses";
+  EXPECT_EQ(gunzip(*zipped), plain);
+}
+
+TEST(Gzip, EmptyInputIsAValidMember) {
+  GzipWriter gz;
+  auto zipped = gz.finish();
+  ASSERT_TRUE(zipped.ok());
+  EXPECT_EQ(gunzip(*zipped), "");
+}
+
+}  // namespace
+}  // namespace lw::http

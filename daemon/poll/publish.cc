@@ -1,0 +1,121 @@
+#include "daemon/poll/publish.h"
+
+#include <algorithm>
+
+#include "daemon/http/exposition.h"
+#include "daemon/poll/run_poll.h"
+#include "linkwatch/version.h"
+
+namespace lw::poll {
+
+std::shared_ptr<const TargetStatus> status_row(const TargetRt& t, const std::string& root_name) {
+  auto st = std::make_shared<TargetStatus>();
+  st->name = t.plan->name;
+  st->address = t.def->address;
+  for (const auto& [k, v] : t.def->labels) {  // a target without a site may still say where it is
+    if (k == "district") st->district = v;
+    if (k == "role") st->role = v;
+  }
+  if (t.def->site) {
+    if (!t.def->site->district.empty()) st->district = t.def->site->district;
+    if (!t.def->site->role.empty()) st->role = t.def->site->role;
+  }
+  if (!t.polled) {
+    st->state = t.def->site && t.def->site->lifecycle == config::Site::Lifecycle::Planned ? "planned" : "retired";
+  } else {
+    st->state = std::string(state::to_string(t.reach));
+    st->reason = t.reason;
+    st->root = root_name;
+    st->last_poll_seconds = t.duration;
+    st->last_success_unix = t.last_success;
+    st->state_since_unix = t.state_since;
+  }
+  state::fill_status(*st, *t.def, t.site);
+  return st;
+}
+
+collect::Families daemon_families(const DaemonCounters& c, const snmp::EngineStats& stats,
+                                  const config::Config* config) {
+  using collect::Kind;
+  collect::Families out;
+  const size_t polled = c.polled;
+  out.push_back({"linkwatch_build_info", "Build of linkwatchd.", Kind::Gauge, {{{{"version", kVersion}}, 1.0}}});
+  out.push_back({"linkwatch_config_last_reload_successful", "1 if the last config load or reload succeeded.",
+                 Kind::Gauge, {{{}, c.reload_ok ? 1.0 : 0.0}}});
+  out.push_back({"linkwatch_config_last_reload_success_timestamp_seconds",
+                 "Unix time of the last successful config load.", Kind::Gauge, {{{}, c.reload_time}}});
+  out.push_back({"linkwatch_requests_in_flight", "SNMP requests on the wire.", Kind::Gauge,
+                 {{{}, static_cast<double>(stats.in_flight)}}});
+  out.push_back({"linkwatch_requests_queued", "SNMP requests waiting for a slot.", Kind::Gauge,
+                 {{{}, static_cast<double>(stats.queued)}}});
+  out.push_back({"linkwatch_snmp_engine_id_changes_total",
+                 "SNMPv3 targets that answered with a new engine ID and were discovered again.", Kind::Counter,
+                 {{{}, static_cast<double>(stats.engine_id_changes)}}});
+  out.push_back({"linkwatch_snmp_engine_id_duplicates_total",
+                 "SNMPv3 engine IDs found answering from a second address (cloned devices); see the log.",
+                 Kind::Counter, {{{}, static_cast<double>(stats.engine_id_duplicates)}}});
+  out.push_back({"linkwatch_targets", "Targets configured and polled.", Kind::Gauge, {{{}, static_cast<double>(polled)}}});
+  out.push_back({"linkwatch_interval_seconds", "The global poll interval.", Kind::Gauge,
+                 {{{}, config ? std::chrono::duration<double>(config->global.interval).count() : 0.0}}});
+  out.push_back({"linkwatch_scheduler_lag_seconds",
+                 "Worst delay of a poll start past its due time over the last interval.", Kind::Gauge,
+                 {{{}, c.lag}}});
+  out.push_back({"linkwatch_polls_skipped_total", "Polls skipped because the previous poll of the target still ran.",
+                 Kind::Counter, {{{}, static_cast<double>(c.skipped)}}});
+  if (config && !config->global.trap_listen_address.empty()) {
+    collect::Family rejected{"linkwatch_traps_rejected_total",
+                             "Notifications dropped: wrong community, v3 authentication, or unreadable.",
+                             Kind::Counter, {}};
+    auto counts = c.traps_rejected;
+    for (const char* reason : {snmp::kRejectCommunity, snmp::kRejectAuth, snmp::kRejectDecode})
+      counts.try_emplace(reason, 0);  // every reason from the start, so rate() sees the first one
+    for (const auto& [reason, n] : counts)
+      rejected.series.push_back({{{"reason", reason}}, static_cast<double>(n)});
+    out.push_back(std::move(rejected));
+    out.push_back({"linkwatch_traps_unmatched_total", "Notifications from an agent address that is no polled target.",
+                   Kind::Counter, {{{}, static_cast<double>(c.traps_unmatched)}}});
+    out.push_back({"linkwatch_trap_socket_drops_total",
+                   "Datagrams the kernel dropped on the trap socket because its receive buffer was full.",
+                   Kind::Counter, {{{}, static_cast<double>(stats.trap_socket_drops)}}});
+    out.push_back({"linkwatch_trap_receive_buffer_bytes",
+                   "Receive buffer of the trap socket as the kernel reports it (about twice the setting).",
+                   Kind::Gauge, {{{}, static_cast<double>(stats.trap_receive_buffer)}}});
+  }
+  return out;
+}
+
+std::shared_ptr<Snapshot> assemble_snapshot(std::vector<TargetRt>& targets,
+                                            const std::shared_ptr<const Rendered>& site_info,
+                                            size_t site_info_series, collect::Families global,
+                                            const config::Config& config) {
+  auto snap = std::make_shared<Snapshot>();
+  snap->published_unix = unix_now();
+  snap->targets.reserve(2 * targets.size() + 1);
+  snap->status.reserve(targets.size());
+  size_t series = site_info_series;
+  if (site_info) snap->targets.push_back(site_info);
+  for (auto& t : targets) {
+    if (t.status_stale) {
+      t.status = status_row(t, t.root >= 0 ? targets[static_cast<size_t>(t.root)].plan->name : std::string());
+      t.status_stale = false;
+    }
+    snap->status.push_back(t.status);
+    if (!t.polled) continue;
+    if (t.topology) {
+      for (const auto& f : *t.topology) series += f.series;
+      snap->targets.push_back(t.topology);
+    }
+    if (t.rendered) {
+      series += t.rendered_series;
+      snap->targets.push_back(t.rendered);
+    }
+  }
+  for (const auto& f : global) series += f.series.size();
+  snap->series = series + 1;  // and linkwatch_series itself
+  global.push_back({"linkwatch_series", "Series in this exposition.", collect::Kind::Gauge,
+                    {{{}, static_cast<double>(snap->series)}}});
+  snap->global = http::render_families(global, config.global.metric_names);
+  return snap;
+}
+
+}  // namespace lw::poll

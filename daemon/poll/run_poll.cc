@@ -1,0 +1,85 @@
+#include "daemon/poll/run_poll.h"
+
+#include <chrono>
+#include <utility>
+
+namespace lw::poll {
+
+bool silent(const Error& e) {
+  return e.reason == snmp::kReasonTimeout || e.reason == snmp::kReasonAuth ||
+         e.reason == snmp::kReasonTransport || e.reason == snmp::kReasonDecode || e.reason == snmp::kReasonDns;
+}
+
+double unix_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+void start_poll(snmp::Engine& engine_ref, std::shared_ptr<const TargetPlan> plan, size_t index, uint64_t generation,
+                Clock::time_point now, PollDone done) {
+  auto job = std::make_shared<PollJob>();
+  job->plan = std::move(plan);
+  job->target = index;
+  job->generation = generation;
+  job->started = now;
+  job->started_unix = unix_now();
+  job->walks.resize(job->plan->walks.size());
+
+  snmp::Engine* engine = &engine_ref;
+  engine->get(job->plan->peer, job->plan->gets, [engine, done, job](Result<snmp::VarBinds> r) {
+    const bool go_on = r.ok() || !silent(r.error());
+    job->probe = std::move(r);
+    const auto& walks = job->plan->walks;
+    if (!go_on || walks.empty()) {
+      job->finished_at = Clock::now();
+      done(job);
+      return;
+    }
+    job->outstanding.store(static_cast<int>(walks.size()));
+    for (size_t k = 0; k < walks.size(); ++k) {
+      engine->walk(job->plan->peer, walks[k].root, [done, job, k](snmp::WalkResult w) {
+        job->walks[k] = std::move(w);
+        if (job->outstanding.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+          job->finished_at = Clock::now();
+          done(job);
+        }
+      });
+    }
+  });
+}
+
+void record_outcome(TargetRt& t, const PollJob& job) {
+  t.in_flight = false;
+  t.polls++;
+  t.duration = std::chrono::duration<double>(job.finished_at - job.started).count();
+
+  const bool answered = job.probe && (job.probe->ok() || !silent(job.probe->error()));
+  // The answer proves the path works when it arrived, not when the poll began (a retry may
+  // have got through only after a restore).
+  if (answered && t.outcome != state::Node::Outcome::Answered) t.up_since = job.started_unix + t.duration;
+  if (!answered && t.outcome != state::Node::Outcome::Silent) t.silent_since = job.started_unix;
+  t.outcome = answered ? state::Node::Outcome::Answered : state::Node::Outcome::Silent;
+  t.outcome_time = job.started_unix;
+  t.reason = "ok";
+  if (job.probe && !job.probe->ok()) {
+    t.errors[{"", job.probe->error().reason}]++;
+    if (!answered) t.reason = job.probe->error().reason;
+  }
+  if (answered) t.last_success = unix_now();
+
+  t.module_up.clear();
+  for (const auto* m : t.plan->modules) t.module_up.emplace_back(m->name, answered);
+  for (size_t k = 0; k < job.walks.size() && answered; ++k) {
+    const auto& w = job.walks[k];
+    if (!w.error && w.varbinds.empty()) {  // answered, but the table ended at once
+      for (const size_t mi : t.plan->walks[k].modules) t.errors[{t.plan->modules[mi]->name, kReasonEmptyTable}]++;
+      continue;
+    }
+    if (!w.error) continue;
+    for (const size_t mi : t.plan->walks[k].modules) {
+      t.errors[{t.plan->modules[mi]->name, w.error->reason}]++;
+      t.module_up[mi].second = false;
+    }
+  }
+}
+
+}  // namespace lw::poll

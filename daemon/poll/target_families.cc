@@ -1,0 +1,167 @@
+#include "daemon/poll/target_families.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+#include "collectors/collect.h"
+#include "daemon/poll/run_poll.h"
+
+namespace lw::poll {
+namespace {
+
+void add(collect::Families& out, std::string name, std::string help, collect::Kind kind,
+         collect::Labels labels, double value) {
+  for (auto& f : out) {
+    if (f.name == name) {
+      f.series.push_back({std::move(labels), value});
+      return;
+    }
+  }
+  out.push_back({std::move(name), std::move(help), kind, {{std::move(labels), value}}});
+}
+
+collect::Labels with(const collect::Labels& base, const char* k, std::string v) {
+  collect::Labels l = base;
+  l.emplace_back(k, std::move(v));
+  return l;
+}
+
+// Two modules may read the same object: keep one family per name and one series per label
+// set, or Prometheus would reject the whole scrape for a duplicate sample.
+void merge_into(collect::Families& out, collect::Families&& more) {
+  for (auto& f : more) {
+    auto it = std::find_if(out.begin(), out.end(), [&](const collect::Family& g) { return g.name == f.name; });
+    if (it == out.end()) {
+      out.push_back(std::move(f));
+      continue;
+    }
+    std::set<collect::Labels> seen;
+    for (const auto& s : it->series) seen.insert(s.labels);
+    for (auto& s : f.series)
+      if (seen.insert(s.labels).second) it->series.push_back(std::move(s));
+  }
+}
+
+}  // namespace
+
+collect::Families target_families(TargetRt& t, const PollJob& job) {
+  using collect::Kind;
+  collect::Families out;
+  const auto& labels = t.plan->labels;
+  const bool answered = t.outcome == state::Node::Outcome::Answered;
+  size_t varbinds = 0;
+
+  if (answered) {
+    static const snmp::VarBinds kNone;
+    const snmp::VarBinds& scalars = job.probe->ok() ? job.probe->value() : kNone;
+    varbinds += scalars.size();
+    for (const auto& w : job.walks) varbinds += w.varbinds.size();
+
+    for (size_t mi = 0; mi < t.plan->modules.size(); ++mi) {
+      collect::ModuleView input{{&scalars}, {}};
+      for (size_t k = 0; k < job.walks.size(); ++k) {
+        const auto& uses = t.plan->walks[k].modules;
+        if (std::find(uses.begin(), uses.end(), mi) != uses.end()) input.walked.push_back(&job.walks[k].varbinds);
+      }
+      auto collected = collect::collect(*t.plan->modules[mi], input, {labels});
+      // Counted once per poll, like a failed request: the agent typed a value wrongly.
+      if (collected.wrong_type > 0) t.errors[{t.plan->modules[mi]->name, kReasonWrongType}]++;
+      merge_into(out, std::move(collected.families));
+    }
+
+    state::LinkObservation obs;
+    obs.now_unix = job.started_unix;
+    if (!scalars.empty() && scalars[0].oid == kSysUpTime0 && scalars[0].value.type == snmp::Type::TimeTicks)
+      obs.sys_uptime = static_cast<uint32_t>(scalars[0].value.unsigned_);
+    for (const auto& w : job.walks) obs.rows.push_back(&w.varbinds);
+    merge_into(out, t.links.update(obs, t.plan->links, labels));
+  }
+  t.varbinds = varbinds;
+
+  add(out, "linkwatch_target_up", "1 if the target answered its last poll.", Kind::Gauge, labels, answered ? 1 : 0);
+  add(out, "linkwatch_target_up_reason", "Why the last poll failed, or ok; one series at 1.", Kind::Gauge,
+      with(labels, "reason", t.reason), 1);
+  for (const auto& [module, up] : t.module_up)
+    add(out, "linkwatch_module_up", "1 if every request of the module succeeded in the last poll.", Kind::Gauge,
+        with(labels, "module", module), up ? 1 : 0);
+  add(out, "linkwatch_poll_duration_seconds", "Wall time of the last poll.", Kind::Gauge, labels, t.duration);
+  if (t.last_success > 0)
+    add(out, "linkwatch_poll_last_success_timestamp_seconds", "Unix time of the last poll that got answers.",
+        Kind::Gauge, labels, t.last_success);
+  for (const auto& [key, n] : t.errors) {
+    collect::Labels l = labels;
+    l.emplace_back("module", key.first);
+    l.emplace_back("reason", key.second);
+    add(out, "linkwatch_poll_errors_total", "Failed requests, by module and reason.", Kind::Counter, std::move(l),
+        static_cast<double>(n));
+  }
+  add(out, "linkwatch_polls_total", "Polls completed.", Kind::Counter, labels, static_cast<double>(t.polls));
+  add(out, "linkwatch_poll_varbinds", "Varbinds read in the last poll.", Kind::Gauge, labels,
+      static_cast<double>(varbinds));
+  add(out, "linkwatch_counter_discontinuities_total",
+      "Times sysUpTime went backwards (a reboot): counters reset rather than wrapped.", Kind::Counter, labels,
+      static_cast<double>(t.links.discontinuities()));
+  for (const auto& [kind, n] : t.traps)
+    add(out, "linkwatch_traps_total", "Notifications received from the target, by kind.", Kind::Counter,
+        with(labels, "trap", kind), static_cast<double>(n));
+  return out;
+}
+
+collect::Families topology_families(const TargetRt& t, const std::string& root_name) {
+  using collect::Kind;
+  static constexpr state::Reach kStates[] = {state::Reach::Up, state::Reach::Down, state::Reach::Unreachable,
+                                             state::Reach::Unknown};
+  collect::Families out;
+  if (t.polled) {
+    collect::Family state{"linkwatch_target_state",
+                          "Reachability of the target: up, down (root cause), unreachable (behind a down site), "
+                          "unknown; exactly one at 1.",
+                          Kind::Gauge, {}};
+    for (const auto s : kStates)
+      state.series.push_back({with(t.plan->labels, "state", std::string(state::to_string(s))), t.reach == s ? 1.0 : 0.0});
+    out.push_back(std::move(state));
+    if (t.reach == state::Reach::Unreachable && t.root >= 0)
+      out.push_back({"linkwatch_target_root_cause",
+                     "1 for an unreachable target; root names the down site that explains it.", Kind::Gauge,
+                     {{with(t.plan->labels, "root", root_name), 1.0}}});
+  }
+  return out;
+}
+
+collect::Family site_info_family(const std::vector<TargetRt>& targets) {
+  collect::Family site_info{"linkwatch_site_info",
+                            "Every site of the inventory, planned and retired ones included; for maps and joins.",
+                            collect::Kind::Gauge, {}};
+  for (const auto& t : targets) {
+    if (const auto& s = t.def->site) {
+      static constexpr const char* kLifecycle[] = {"planned", "live", "retired"};
+      auto coord = [](const std::optional<double>& v) {
+        if (!v) return std::string();
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.5f", *v);
+        return std::string(buf);
+      };
+      collect::Labels l = t.plan->labels;
+      auto set = [&l](const char* k, std::string v) {
+        auto it = std::find_if(l.begin(), l.end(), [&](const auto& kv) { return kv.first == k; });
+        if (it != l.end()) it->second = std::move(v);
+        else l.emplace_back(k, std::move(v));
+      };
+      set("district", s->district);
+      set("district_slug", s->district_slug);
+      set("commune", s->commune);
+      set("role", s->role);
+      set("terrain", s->terrain);
+      set("uplink", s->uplink);
+      set("power", s->power);
+      set("lifecycle", kLifecycle[static_cast<int>(s->lifecycle)]);
+      set("latitude", coord(s->latitude));
+      set("longitude", coord(s->longitude));
+      site_info.series.push_back({std::move(l), 1.0});
+    }
+  }
+  return site_info;
+}
+
+}  // namespace lw::poll
