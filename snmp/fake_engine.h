@@ -3,8 +3,10 @@
 //
 // Each peer key maps to a FakeAgent: a sorted table of varbinds plus optional misbehaviour
 // (timeouts, auth failure, tooBig above a size, a hook that rewrites responses to simulate
-// loops and garbage). Walks run through the same WalkCursor as the real engine, so walk
-// termination is tested here without a network. Stands in for: a real agent (snmpd and the
+// loops and garbage). GETs and walks run through the same GetCursor and WalkCursor as the real
+// engine (PDU by PDU: chunking, tooBig halving, walk termination), so the fake answers as the
+// real engine would, without a network. Built into a test-only library (lw_snmp_fake), never
+// linked into linkwatchd. Stands in for: a real agent (snmpd and the
 // simulator are used in the integration tests instead).
 //
 // Thread safety: add()/agent() before use; get()/walk() may be called from any thread.
@@ -24,13 +26,14 @@
 #include <thread>
 
 #include "snmp/engine.h"
+#include "snmp/get_cursor.h"
 
 namespace lw::snmp {
 
 struct FakeAgent {
   std::map<Oid, Value> mib;
   std::optional<Error> fail_with;        // every request fails with this (e.g. timeout, auth)
-  size_t too_big_above = 0;              // answer tooBig when a response would hold more varbinds
+  size_t too_big_above = 0;              // answer tooBig when a PDU would hold more varbinds
   // Rewrites a GETNEXT/GETBULK response before the cursor sees it (loops, garbage).
   std::function<void(VarBinds&)> mangle;
   int requests = 0;                      // counted, for assertions
@@ -59,6 +62,7 @@ class FakeEngine final : public Engine {
  private:
   void deliver(std::function<void()> call);
   VarBinds bulk_response(FakeAgent& agent, const Oid& start, int repetitions);
+  static VarBinds get_response(const FakeAgent& agent, const GetCursor::Request& request);
 
   mutable std::mutex mu_;
   std::map<std::string, FakeAgent> agents_;
