@@ -1,8 +1,9 @@
 #pragma once
-// Net-SNMP <-> linkwatch conversions, private to the Net-SNMP engine (netsnmp_engine.cc).
+// Net-SNMP <-> linkwatch conversions, private to the Net-SNMP engine's files (the session
+// layer, the reply receiver, the trap listener) and the fuzz targets.
 //
-// Turns Credentials and an address into an open Net-SNMP single session, and response PDUs
-// into VarBinds. Nothing here keeps state; every call must happen on the engine thread
+// Turns Credentials and an address into an open Net-SNMP single session, response PDUs into
+// VarBinds and received notifications into Notifications. Nothing here keeps state; every call must happen on the engine thread
 // (Net-SNMP is not thread-safe) after init_snmp.
 //
 // Thread safety: engine thread only.

@@ -228,7 +228,8 @@ class NetSnmpEngine final : public Engine {
         first = 2;
       }
       for (size_t i = first; i < pfds.size(); ++i) {
-        if (pfds[i].revents & (POLLIN | POLLERR | POLLHUP)) collector_.read(*active[i - first], kReadsPerWake);
+        if (pfds[i].revents & (POLLIN | POLLERR | POLLHUP))
+          collector_.read(*active[i - first], kReadsPerWake, (pfds[i].revents & POLLIN) != 0);
       }
       for (auto& s : active) {
         if (s->outstanding == 0) continue;
@@ -388,9 +389,14 @@ class NetSnmpEngine final : public Engine {
   }
 
   static void add_oid(netsnmp_pdu* pdu, const Oid& o) {
-    std::vector<oid> arcs(o.begin(), o.end());
-    if (arcs.size() < 2) arcs.resize(2, 0);  // a walk of "everything" starts at 0.0
-    snmp_add_null_var(pdu, arcs.data(), arcs.size());
+    if (o.size() > MAX_OID_LEN) {  // Net-SNMP refuses it (the answer's length will not match)
+      std::vector<oid> arcs(o.begin(), o.end());
+      snmp_add_null_var(pdu, arcs.data(), arcs.size());
+      return;
+    }
+    oid arcs[MAX_OID_LEN] = {};  // on the stack: one PDU per request, no allocation per OID
+    std::copy(o.begin(), o.end(), arcs);
+    snmp_add_null_var(pdu, arcs, std::max<size_t>(o.size(), 2));  // a walk of "everything" starts at 0.0
   }
 
   bool transmit(const std::shared_ptr<Session>& s, netsnmp_pdu* pdu, uint64_t op_id, std::string& error) {
@@ -500,19 +506,18 @@ class NetSnmpEngine final : public Engine {
     listener_fd_polled_ = listener_ && listener_->fd() >= 0;
     if (listener_fd_polled_) pfds.push_back(pollfd{listener_->fd(), POLLIN, 0});
     timeval best{kMaxPollMs / 1000, (kMaxPollMs % 1000) * 1000};
-    std::vector<Session*> seen;
+    ++poll_round_;
     for (auto& [id, sent] : wire_) {
       Session* s = sent.session.get();
-      if (!s || s->fd < 0 || std::find(seen.begin(), seen.end(), s) != seen.end()) continue;
-      seen.push_back(s);
+      if (!s || s->fd < 0 || s->polled_in == poll_round_) continue;  // each session once
+      s->polled_in = poll_round_;
       active.push_back(sent.session);
       pfds.push_back(pollfd{s->fd, POLLIN, 0});
-      netsnmp_large_fd_set fds;
-      netsnmp_large_fd_set_init(&fds, s->fd + 1);
       int numfds = 0, block = 1;
       timeval tv{0, 0};
-      snmp_sess_select_info2(s->sp, &numfds, &fds, &tv, &block);
-      netsnmp_large_fd_set_cleanup(&fds);
+      snmp_sess_select_info2(s->sp, &numfds, static_cast<netsnmp_large_fd_set*>(select_fds_.hold(s->fd)), &tv,
+                             &block);
+      select_fds_.release(s->fd);
       if (!block && timercmp(&tv, &best, <)) best = tv;
     }
     const long ms = best.tv_sec * 1000L + (best.tv_usec + 999) / 1000;
@@ -722,6 +727,8 @@ class NetSnmpEngine final : public Engine {
   std::unordered_map<uint64_t, Sent> wire_;    // token -> PDU on the wire
   detail::ReplyCollector collector_;           // what Net-SNMP's callbacks saw
   detail::EngineIdBook engine_ids_;
+  detail::OneFdSet select_fds_;                // for snmp_sess_select_info2
+  uint64_t poll_round_ = 0;                    // build_poll_set() calls, for Session::polled_in
   uint64_t next_op_ = 1;
   uint64_t next_token_ = 1;
   std::unique_ptr<detail::TrapListener> listener_;

@@ -2,6 +2,7 @@
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/library/large_fd_set.h>
 
 namespace lw::snmp::detail {
 
@@ -29,6 +30,27 @@ void init_netsnmp(const std::string& app_name) {
     // With no handler at all Net-SNMP writes to stderr; this one swallows everything.
     netsnmp_register_loghandler(NETSNMP_LOGHANDLER_NONE, LOG_DEBUG);
   });
+}
+
+struct OneFdSet::State {
+  netsnmp_large_fd_set set;
+};
+
+OneFdSet::OneFdSet() : state_(new State) { netsnmp_large_fd_set_init(&state_->set, FD_SETSIZE); }
+
+OneFdSet::~OneFdSet() {
+  netsnmp_large_fd_set_cleanup(&state_->set);
+  delete state_;
+}
+
+void* OneFdSet::hold(int fd) {
+  // Grows (once per new highest descriptor) and sets the bit.
+  if (fd >= 0) NETSNMP_LARGE_FD_SET(fd, &state_->set);
+  return &state_->set;
+}
+
+void OneFdSet::release(int fd) {
+  if (fd >= 0) NETSNMP_LARGE_FD_CLR(fd, &state_->set);
 }
 
 }  // namespace lw::snmp::detail

@@ -77,20 +77,18 @@ int ReplyCollector::on_netsnmp(int op, snmp_session* /*session*/, int /*reqid*/,
   return 1;
 }
 
-void ReplyCollector::read(Session& s, int max_datagrams) {
+void ReplyCollector::read(Session& s, int max_datagrams, bool readable) {
   install(s.user.get());  // answers are authenticated with this session's keys
   const uint64_t unknown_before = snmp_get_statistic(STAT_USMSTATSUNKNOWNUSERNAMES);
   for (int i = 0; i < max_datagrams && s.outstanding > 0; ++i) {
     // One datagram per read (UDP). One that makes no callback was thrown away by Net-SNMP:
-    // unparsable, or matching no request. (Its statistics miss some of these.)
+    // unparsable, or matching no request. (Its statistics miss some of these.) The socket
+    // blocks: read only what is there.
     char byte;
-    if (recv(s.fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) < 0) break;  // nothing waiting
+    if ((i > 0 || !readable) && recv(s.fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) < 0) break;
     const size_t replies_before = replies_.size();
-    netsnmp_large_fd_set fds;
-    netsnmp_large_fd_set_init(&fds, s.fd + 1);
-    NETSNMP_LARGE_FD_SET(s.fd, &fds);
-    snmp_sess_read2(s.sp, &fds);
-    netsnmp_large_fd_set_cleanup(&fds);
+    snmp_sess_read2(s.sp, static_cast<netsnmp_large_fd_set*>(fds_.hold(s.fd)));
+    fds_.release(s.fd);
     if (replies_.size() == replies_before) ++s.malformed;
   }
   if (s.v3 && snmp_get_statistic(STAT_USMSTATSUNKNOWNUSERNAMES) != unknown_before) s.engine_suspect = true;

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "snmp/netsnmp_library.h"
 #include "snmp/netsnmp_session.h"
 #include "snmp/types.h"
 
@@ -56,8 +57,9 @@ class ReplyCollector {
   static NetSnmpCallback callback();
   static void* magic(uint64_t token);
 
-  // Reads what is waiting on `s`'s socket, at most `max_datagrams`.
-  void read(Session& s, int max_datagrams);
+  // Reads what is waiting on `s`'s socket, at most `max_datagrams`. `readable`: poll() said
+  // a datagram is waiting (the first read needs no check).
+  void read(Session& s, int max_datagrams, bool readable);
 
   bool empty() const { return replies_.empty(); }
   std::vector<Reply> take();
@@ -66,6 +68,7 @@ class ReplyCollector {
   static int on_netsnmp(int op, snmp_session* session, int reqid, snmp_pdu* pdu, void* magic);
 
   std::function<bool(uint64_t)> wanted_;
+  OneFdSet fds_;
   std::vector<Reply> replies_;
 };
 

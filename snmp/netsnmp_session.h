@@ -52,6 +52,7 @@ struct Session {
   bool probing = false;
   std::vector<uint64_t> waiting;  // engine ops waiting for discovery
   int outstanding = 0;            // PDUs on the wire
+  uint64_t polled_in = 0;         // the engine's poll round that last listed this socket
 
   Session() = default;
   Session(const Session&) = delete;

@@ -119,11 +119,8 @@ void TrapListener::read(int max_datagrams) {
     const uint64_t drops_before = usm_drops();
     const uint64_t garbage_before = snmp_get_statistic(STAT_SNMPINASNPARSEERRS);
     for (auto& u : users_) install(u.get());
-    netsnmp_large_fd_set fds;
-    netsnmp_large_fd_set_init(&fds, fd_ + 1);
-    NETSNMP_LARGE_FD_SET(fd_, &fds);
-    snmp_sess_read2(sp_, &fds);
-    netsnmp_large_fd_set_cleanup(&fds);
+    snmp_sess_read2(sp_, static_cast<netsnmp_large_fd_set*>(fds_.hold(fd_)));
+    fds_.release(fd_);
     const uint64_t drops = usm_drops() - drops_before;
     for (uint64_t d = 0; d < drops; ++d) rejected_.push_back({"", kRejectAuth});
     const uint64_t garbage = snmp_get_statistic(STAT_SNMPINASNPARSEERRS) - garbage_before;

@@ -25,6 +25,7 @@
 
 #include "common/result.h"
 #include "snmp/engine.h"
+#include "snmp/netsnmp_library.h"
 #include "snmp/usm_users.h"
 
 struct snmp_pdu;
@@ -75,6 +76,7 @@ class TrapListener {
   static int on_notification(int op, snmp_session* session, int reqid, snmp_pdu* pdu, void* magic);
   void judge(Received r);
 
+  OneFdSet fds_;
   void* sp_ = nullptr;
   int fd_ = -1;
   int64_t receive_buffer_ = 0;
