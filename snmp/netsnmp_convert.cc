@@ -162,10 +162,12 @@ Result<Value> to_value(const variable_list& var) {
 }
 
 Result<VarBinds> to_varbinds(const snmp_pdu& pdu) {
-  VarBinds out;
   size_t n = 0;
-  for (const variable_list* var = pdu.variables; var; var = var->next_variable) {
+  for (const variable_list* var = pdu.variables; var; var = var->next_variable)
     if (++n > 100000) return Error{kReasonDecode, "absurd number of varbinds"};
+  VarBinds out;
+  out.reserve(n);  // one allocation, not log2(n) growths (this runs for every PDU)
+  for (const variable_list* var = pdu.variables; var; var = var->next_variable) {
     VarBind vb;
     vb.oid.reserve(var->name_length);
     for (size_t i = 0; i < var->name_length && var->name; ++i) {
