@@ -626,7 +626,7 @@ class NetSnmpEngine final : public Engine {
     WalkCursor& cursor = *op.walk;
     const Oid start = cursor.next() ? cursor.next()->start : cursor.root();
     if (r.errstat == SNMP_ERR_NOERROR) {
-      cursor.feed(vbs);
+      cursor.feed(std::move(vbs));
     } else if (r.errstat == SNMP_ERR_TOOBIG) {
       cursor.too_big();
     } else if (r.errstat == SNMP_ERR_NOSUCHNAME && is_v1(op.peer)) {
