@@ -76,6 +76,8 @@ def main():
     ap.add_argument("--warmup-timeout", type=float, default=300.0)
     ap.add_argument("--http-timeout", type=float, default=120.0)
     ap.add_argument("--perf", action="store_true", help="perf record -g the engine thread over the window")
+    ap.add_argument("--call-graph", default="fp",
+                    help="perf's --call-graph: fp (cheap; libc has no frame pointers) or dwarf (who calls malloc)")
     ap.add_argument("--heaptrack", action="store_true", help="run linkwatchd under heaptrack")
     ap.add_argument("--work", default=None)
     args = ap.parse_args()
@@ -130,7 +132,7 @@ def main():
         e0, p0, t_a = measure.cpu_seconds(f"{pid}/task/{tid}"), measure.cpu_seconds(pid), time.monotonic()
         perf = None
         if args.perf:
-            perf = subprocess.Popen(["perf", "record", "-g", "-t", str(tid), "-o", os.path.join(work, "perf.data"),
+            perf = subprocess.Popen(["perf", "record", "--call-graph", args.call_graph, "-t", str(tid), "-o", os.path.join(work, "perf.data"),
                                      "--", "sleep", str(args.window)],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             perf.wait(timeout=args.window + 60)
