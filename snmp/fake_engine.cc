@@ -16,9 +16,12 @@ FakeEngine::FakeEngine(bool async) : async_(async) {
       if (queue_.empty()) return;  // stopping and drained
       auto call = std::move(queue_.front());
       queue_.pop_front();
+      running_ = true;
       lock.unlock();
       call();
       lock.lock();
+      running_ = false;
+      qcv_.notify_all();  // drain() may be waiting
     }
   });
 }
@@ -31,6 +34,12 @@ FakeEngine::~FakeEngine() {
   }
   qcv_.notify_all();
   worker_.join();
+}
+
+void FakeEngine::drain() {
+  if (!async_) return;
+  std::unique_lock lock(qmu_);
+  qcv_.wait(lock, [this] { return queue_.empty() && !running_; });
 }
 
 void FakeEngine::deliver(std::function<void()> answer) {
@@ -47,7 +56,7 @@ void FakeEngine::deliver(std::function<void()> answer) {
     std::lock_guard lock(qmu_);
     queue_.push_back(std::move(call));
   }
-  qcv_.notify_one();
+  qcv_.notify_all();  // the worker, or drain() (one condition variable for both)
 }
 
 FakeAgent& FakeEngine::agent(const std::string& key) {

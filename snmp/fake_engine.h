@@ -49,6 +49,11 @@ class FakeEngine final : public Engine {
 
   FakeAgent& agent(const std::string& key);  // created on first use
 
+  // async: returns once every callback queued so far (and any they queue) has run. A test
+  // calls it before destroying what the callbacks reach (a stopped Poller, say): the
+  // destructor would otherwise run them afterwards.
+  void drain();
+
   // While the engine is in use (another thread polling): make every request of `key` fail
   // with `e` (nullopt restores), and read how many requests it got. Locked, unlike agent().
   void set_failure(const std::string& key, std::optional<Error> e);
@@ -74,6 +79,7 @@ class FakeEngine final : public Engine {
   std::mutex qmu_;
   std::condition_variable qcv_;
   std::deque<std::function<void()>> queue_;
+  bool running_ = false;  // the worker is inside a callback
   bool stopping_ = false;
   std::thread worker_;
 };
