@@ -8,16 +8,22 @@ packages=(
   libsnmp-dev snmp snmpd snmptrapd
   prometheus-cpp-dev libyaml-cpp-dev libspdlog-dev libsystemd-dev libcivetweb-dev libcli11-dev
   libre2-dev nlohmann-json3-dev
+  chromium  # the console's browser test (tests/e2e/console_browser_test.cc)
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   prometheus prometheus-alertmanager prometheus-snmp-exporter
   python3 curl systemd procps iproute2
   libssl-dev libcrypt-dev openssl
   clang libfuzzer-14-dev libclang-rt-14-dev shellcheck  # fuzz targets; script checks
+  dpkg-dev lintian groff-base  # the Debian package (packaging/) and its test
+  nodejs npm                   # the Grafana schema check (dashboards/grafana/schema)
 )
 
 missing=()
 for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" && continue
+  # A nodejs package from outside Debian (NodeSource's) carries npm and conflicts with Debian's.
+  [ "$p" = npm ] && command -v npm >/dev/null && continue
+  missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
