@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "snmp/walk.h"
+#include "snmp/get_cursor.h"
 
 namespace lw::snmp {
 
@@ -15,9 +16,12 @@ FakeEngine::FakeEngine(bool async) : async_(async) {
       if (queue_.empty()) return;  // stopping and drained
       auto call = std::move(queue_.front());
       queue_.pop_front();
+      running_ = true;
       lock.unlock();
       call();
       lock.lock();
+      running_ = false;
+      qcv_.notify_all();  // drain() may be waiting
     }
   });
 }
@@ -30,6 +34,12 @@ FakeEngine::~FakeEngine() {
   }
   qcv_.notify_all();
   worker_.join();
+}
+
+void FakeEngine::drain() {
+  if (!async_) return;
+  std::unique_lock lock(qmu_);
+  qcv_.wait(lock, [this] { return queue_.empty() && !running_; });
 }
 
 void FakeEngine::deliver(std::function<void()> answer) {
@@ -46,7 +56,7 @@ void FakeEngine::deliver(std::function<void()> answer) {
     std::lock_guard lock(qmu_);
     queue_.push_back(std::move(call));
   }
-  qcv_.notify_one();
+  qcv_.notify_all();  // the worker, or drain() (one condition variable for both)
 }
 
 FakeAgent& FakeEngine::agent(const std::string& key) {
@@ -83,35 +93,49 @@ void FakeEngine::get(const Peer& peer, std::vector<Oid> oids, GetCallback done) 
   {
     std::lock_guard lock(mu_);
     FakeAgent& agent = agents_[peer.key];
-    ++agent.requests;
-    ++stats_.pdus_sent;
-    if (agent.fail_with) {
-      result.emplace(*agent.fail_with);
-    } else if (agent.too_big_above != 0 && oids.size() > agent.too_big_above) {
-      ++stats_.pdus_received;
-      result.emplace(Error{kReasonTooBig, peer.key + ": GET of " + std::to_string(oids.size()) +
-                                              " OIDs answered tooBig"});
-    } else {
-      ++stats_.pdus_received;
-      VarBinds out;
-      out.reserve(oids.size());
-      for (Oid& oid : oids) {
-        Value value = Value::Exception(Type::NoSuchObject);
-        if (auto it = agent.mib.find(oid); it != agent.mib.end()) {
-          value = it->second;
-        } else if (oid.size() > 1) {
-          // The object exists if anything lives under the OID without its last arc.
-          Oid object(oid.begin(), oid.end() - 1);
-          auto below = agent.mib.lower_bound(object);
-          if (below != agent.mib.end() && in_subtree(object, below->first))
-            value = Value::Exception(Type::NoSuchInstance);
-        }
-        out.push_back(VarBind{std::move(oid), std::move(value)});
+    const bool v1 = peer.credentials && peer.credentials->version == Credentials::Version::V1;
+    GetCursor cursor(std::move(oids), v1, peer.key);
+    while (auto request = cursor.next()) {
+      ++agent.requests;
+      ++stats_.pdus_sent;
+      if (agent.fail_with) {
+        cursor.fail(*agent.fail_with);
+        break;
       }
-      result.emplace(std::move(out));
+      ++stats_.pdus_received;
+      if (agent.too_big_above != 0 && request->size() > agent.too_big_above) {
+        cursor.too_big();
+        continue;
+      }
+      VarBinds response = get_response(agent, *request);
+      cursor.feed(response);
     }
+    if (cursor.error())
+      result.emplace(*cursor.error());
+    else
+      result.emplace(std::move(cursor.result()));
   }
   deliver([done = std::move(done), r = std::move(*result)]() mutable { done(std::move(r)); });
+}
+
+VarBinds FakeEngine::get_response(const FakeAgent& agent, const GetCursor::Request& request) {
+  VarBinds out;
+  out.reserve(request.size());
+  for (size_t i = 0; i < request.size(); ++i) {
+    const Oid& oid = request[i];
+    Value value = Value::Exception(Type::NoSuchObject);
+    if (auto it = agent.mib.find(oid); it != agent.mib.end()) {
+      value = it->second;
+    } else if (oid.size() > 1) {
+      // The object exists if anything lives under the OID without its last arc.
+      Oid object(oid.begin(), oid.end() - 1);
+      auto below = agent.mib.lower_bound(object);
+      if (below != agent.mib.end() && in_subtree(object, below->first))
+        value = Value::Exception(Type::NoSuchInstance);
+    }
+    out.push_back(VarBind{oid, std::move(value)});
+  }
+  return out;
 }
 
 VarBinds FakeEngine::bulk_response(FakeAgent& agent, const Oid& start, int repetitions) {

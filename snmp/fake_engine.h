@@ -3,8 +3,10 @@
 //
 // Each peer key maps to a FakeAgent: a sorted table of varbinds plus optional misbehaviour
 // (timeouts, auth failure, tooBig above a size, a hook that rewrites responses to simulate
-// loops and garbage). Walks run through the same WalkCursor as the real engine, so walk
-// termination is tested here without a network. Stands in for: a real agent (snmpd and the
+// loops and garbage). GETs and walks run through the same GetCursor and WalkCursor as the real
+// engine (PDU by PDU: chunking, tooBig halving, walk termination), so the fake answers as the
+// real engine would, without a network. Built into a test-only library (lw_snmp_fake), never
+// linked into linkwatchd. Stands in for: a real agent (snmpd and the
 // simulator are used in the integration tests instead).
 //
 // Thread safety: add()/agent() before use; get()/walk() may be called from any thread.
@@ -24,13 +26,14 @@
 #include <thread>
 
 #include "snmp/engine.h"
+#include "snmp/get_cursor.h"
 
 namespace lw::snmp {
 
 struct FakeAgent {
   std::map<Oid, Value> mib;
   std::optional<Error> fail_with;        // every request fails with this (e.g. timeout, auth)
-  size_t too_big_above = 0;              // answer tooBig when a response would hold more varbinds
+  size_t too_big_above = 0;              // answer tooBig when a PDU would hold more varbinds
   // Rewrites a GETNEXT/GETBULK response before the cursor sees it (loops, garbage).
   std::function<void(VarBinds&)> mangle;
   int requests = 0;                      // counted, for assertions
@@ -46,6 +49,11 @@ class FakeEngine final : public Engine {
 
   FakeAgent& agent(const std::string& key);  // created on first use
 
+  // async: returns once every callback queued so far (and any they queue) has run. A test
+  // calls it before destroying what the callbacks reach (a stopped Poller, say): the
+  // destructor would otherwise run them afterwards.
+  void drain();
+
   // While the engine is in use (another thread polling): make every request of `key` fail
   // with `e` (nullopt restores), and read how many requests it got. Locked, unlike agent().
   void set_failure(const std::string& key, std::optional<Error> e);
@@ -59,6 +67,7 @@ class FakeEngine final : public Engine {
  private:
   void deliver(std::function<void()> call);
   VarBinds bulk_response(FakeAgent& agent, const Oid& start, int repetitions);
+  static VarBinds get_response(const FakeAgent& agent, const GetCursor::Request& request);
 
   mutable std::mutex mu_;
   std::map<std::string, FakeAgent> agents_;
@@ -70,6 +79,7 @@ class FakeEngine final : public Engine {
   std::mutex qmu_;
   std::condition_variable qcv_;
   std::deque<std::function<void()>> queue_;
+  bool running_ = false;  // the worker is inside a callback
   bool stopping_ = false;
   std::thread worker_;
 };

@@ -162,10 +162,12 @@ Result<Value> to_value(const variable_list& var) {
 }
 
 Result<VarBinds> to_varbinds(const snmp_pdu& pdu) {
-  VarBinds out;
   size_t n = 0;
-  for (const variable_list* var = pdu.variables; var; var = var->next_variable) {
+  for (const variable_list* var = pdu.variables; var; var = var->next_variable)
     if (++n > 100000) return Error{kReasonDecode, "absurd number of varbinds"};
+  VarBinds out;
+  out.reserve(n);  // one allocation, not log2(n) growths (this runs for every PDU)
+  for (const variable_list* var = pdu.variables; var; var = var->next_variable) {
     VarBind vb;
     vb.oid.reserve(var->name_length);
     for (size_t i = 0; i < var->name_length && var->name; ++i) {
@@ -178,17 +180,6 @@ Result<VarBinds> to_varbinds(const snmp_pdu& pdu) {
     out.push_back(std::move(vb));
   }
   return out;
-}
-
-std::string error_status_name(long status) {
-  static const char* const names[] = {
-      "noError", "tooBig", "noSuchName", "badValue", "readOnly", "genErr", "noAccess",
-      "wrongType", "wrongLength", "wrongEncoding", "wrongValue", "noCreation",
-      "inconsistentValue", "resourceUnavailable", "commitFailed", "undoFailed",
-      "authorizationError", "notWritable", "inconsistentName"};
-  const char* name = status >= 0 && status < static_cast<long>(std::size(names)) ? names[status]
-                                                                                  : "unknown";
-  return std::string(name) + "(" + std::to_string(status) + ")";
 }
 
 namespace {
@@ -339,6 +330,36 @@ Result<UsmUserPtr> make_usm_user(const Credentials& c, const std::string& engine
   auto made = make_usm_user(s);  // localizes the keys to `id`
   wipe_keys(s);
   return made;
+}
+
+Result<Notification> to_notification(const snmp_pdu& pdu) {
+  auto varbinds = to_varbinds(pdu);
+  if (!varbinds) return varbinds.error();
+  Notification n;
+  n.source = sender_address(pdu);
+  n.varbinds = std::move(*varbinds);
+  if (pdu.command == SNMP_MSG_TRAP) {
+    if (pdu.trap_type >= 0 && pdu.trap_type < 6) {  // generic: snmpTraps.<generic+1>
+      n.trap_oid = {1, 3, 6, 1, 6, 3, 1, 1, 5, static_cast<uint32_t>(pdu.trap_type + 1)};
+    } else {  // enterprise-specific: enterprise.0.specific
+      for (size_t i = 0; pdu.enterprise && i < pdu.enterprise_length; ++i)
+        n.trap_oid.push_back(static_cast<uint32_t>(pdu.enterprise[i]));
+      n.trap_oid.push_back(0);
+      n.trap_oid.push_back(static_cast<uint32_t>(pdu.specific_type));
+    }
+    const unsigned char* a = pdu.agent_addr;
+    if (a[0] || a[1] || a[2] || a[3]) {  // 0.0.0.0: the sender did not say
+      VarBind agent{{1, 3, 6, 1, 6, 3, 18, 1, 3, 0}, Value{}};  // snmpTrapAddress.0
+      agent.value.type = Type::IpAddress;
+      agent.value.bytes.assign(reinterpret_cast<const char*>(a), 4);
+      n.varbinds.push_back(std::move(agent));
+    }
+  } else {
+    const Oid trap_oid_oid{1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0};  // snmpTrapOID.0
+    for (const auto& vb : n.varbinds)
+      if (vb.oid == trap_oid_oid && vb.value.type == Type::ObjectId) n.trap_oid = vb.value.oid;
+  }
+  return n;
 }
 
 std::string sender_address(const snmp_pdu& pdu) {

@@ -1,8 +1,9 @@
 #pragma once
-// Net-SNMP <-> linkwatch conversions, private to the Net-SNMP engine (netsnmp_engine.cc).
+// Net-SNMP <-> linkwatch conversions, private to the Net-SNMP engine's files (the session
+// layer, the reply receiver, the trap listener) and the fuzz targets.
 //
-// Turns Credentials and an address into an open Net-SNMP single session, and response PDUs
-// into VarBinds. Nothing here keeps state; every call must happen on the engine thread
+// Turns Credentials and an address into an open Net-SNMP single session, response PDUs into
+// VarBinds and received notifications into Notifications. Nothing here keeps state; every call must happen on the engine thread
 // (Net-SNMP is not thread-safe) after init_snmp.
 //
 // Thread safety: engine thread only.
@@ -40,11 +41,18 @@ Result<void*> open_session(const Peer& peer);
 // install() (snmp/usm_users.h). Error (reason auth) if the credentials cannot be used.
 Result<UsmUserPtr> make_usm_user(const Credentials& c, const std::string& engine_id);
 
+// A received TRAP, TRAPv2 or INFORM as the Notification the handlers get (snmp/engine.h):
+// an SNMPv1 trap translated as RFC 3584 section 3.1 says (trap OID from generic/specific
+// trap, a non-zero agent-addr appended as snmpTrapAddress.0), otherwise trap_oid read from
+// snmpTrapOID.0. `source` is sender_address(pdu). Error (reason decode) if a varbind cannot
+// be read. The PDU's command is not checked here.
+Result<Notification> to_notification(const snmp_pdu& pdu);
+
 // The IP address of a received PDU's sender as text ("10.0.0.1", "2001:db8::1"; an
 // IPv4-mapped IPv6 address as IPv4). Empty if the transport did not record one.
 std::string sender_address(const snmp_pdu& pdu);
 
-// Name of an SNMP error-status ("tooBig(1)").
-std::string error_status_name(long status);
+// Name of an SNMP error-status ("tooBig(1)"): snmp/types.h's, named here too.
+using ::lw::snmp::error_status_name;
 
 }  // namespace lw::snmp::detail

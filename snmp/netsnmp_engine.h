@@ -7,6 +7,10 @@
 // through a queue and a wake-up pipe. At most `max_in_flight` PDUs are outstanding at once;
 // the rest wait in FIFO order, so a dead peer costs its own timeouts and nothing else.
 //
+// The loop lives in netsnmp_engine.cc; the parts it drives each have a file of their own
+// (netsnmp_library, netsnmp_session, netsnmp_receiver, trap_listener, get_cursor, walk; see
+// docs/architecture.md, "Threads").
+//
 // Details worth knowing:
 // - Net-SNMP is set up to read no config files, load no MIBs, keep no persistent state and log
 //   nothing. Several engines in one process are safe (a process-wide lock serialises their

@@ -1,6 +1,7 @@
 #include "snmp/types.h"
 
 #include <charconv>
+#include <iterator>
 
 namespace lw::snmp {
 
@@ -57,6 +58,17 @@ std::string_view to_string(Type t) {
     case Type::EndOfMibView: return "endOfMibView";
   }
   return "unknown";
+}
+
+std::string error_status_name(long status) {
+  static const char* const names[] = {
+      "noError", "tooBig", "noSuchName", "badValue", "readOnly", "genErr", "noAccess",
+      "wrongType", "wrongLength", "wrongEncoding", "wrongValue", "noCreation",
+      "inconsistentValue", "resourceUnavailable", "commitFailed", "undoFailed",
+      "authorizationError", "notWritable", "inconsistentName"};
+  const char* name = status >= 0 && status < static_cast<long>(std::size(names)) ? names[status]
+                                                                                  : "unknown";
+  return std::string(name) + "(" + std::to_string(status) + ")";
 }
 
 }  // namespace lw::snmp

@@ -72,4 +72,7 @@ struct VarBind {
 
 using VarBinds = std::vector<VarBind>;
 
+// Name of an SNMP error-status (RFC 3416): "tooBig(1)", "unknown(99)".
+std::string error_status_name(long status);
+
 }  // namespace lw::snmp

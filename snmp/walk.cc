@@ -1,6 +1,7 @@
 #include "snmp/walk.h"
 
 #include <algorithm>
+#include <type_traits>
 #include <utility>
 
 #include "snmp/engine.h"
@@ -19,7 +20,8 @@ std::optional<WalkCursor::Request> WalkCursor::next() const {
   return Request{last_, bulk_ ? repetitions_ : 1};
 }
 
-bool WalkCursor::feed(const VarBinds& response) {
+template <class Response>
+bool WalkCursor::feed_impl(Response& response) {
   if (done_) return !error_;
   ++requests_;
   if (response.empty()) {
@@ -28,7 +30,7 @@ bool WalkCursor::feed(const VarBinds& response) {
                                       to_string(last_)});
     return false;
   }
-  for (const VarBind& vb : response) {
+  for (auto& vb : response) {
     if (vb.value.is_exception()) {  // endOfMibView, or noSuch* from a confused v1 proxy
       done_ = true;
       return true;
@@ -47,11 +49,18 @@ bool WalkCursor::feed(const VarBinds& response) {
                                     std::to_string(max_rows_) + " rows, next " + to_string(vb.oid)});
       return false;
     }
-    rows_.push_back(vb);
     last_ = vb.oid;
+    if constexpr (std::is_const_v<Response>)
+      rows_.push_back(vb);
+    else
+      rows_.push_back(std::move(vb));
   }
   return true;
 }
+
+bool WalkCursor::feed(const VarBinds& response) { return feed_impl(response); }
+
+bool WalkCursor::feed(VarBinds&& response) { return feed_impl(response); }
 
 void WalkCursor::too_big() {
   if (done_) return;

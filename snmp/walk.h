@@ -31,6 +31,9 @@ class WalkCursor {
   // Feed the varbinds of one response. Returns false (and sets error()) if the walk ended
   // with an error; true otherwise (check done()).
   bool feed(const VarBinds& response);
+  // The same, moving the accepted varbinds into rows() instead of copying them (the engine's
+  // path: one allocation per OID fewer).
+  bool feed(VarBinds&& response);
 
   // The agent answered tooBig: halve the repetitions and try again. Fails the walk with
   // kReasonTooBig once it already asked for a single repetition.
@@ -46,6 +49,9 @@ class WalkCursor {
   int requests() const { return requests_; }
 
  private:
+  template <class Response>
+  bool feed_impl(Response& response);
+
   Oid root_;
   Oid last_;  // the last OID accepted; the next start
   bool bulk_;

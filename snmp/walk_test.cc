@@ -153,5 +153,20 @@ TEST(WalkCursor, NonPositiveSettingsAreClamped) {
   EXPECT_EQ(c.error()->reason, kReasonRowCap);
 }
 
+TEST(WalkCursor, MovingAResponseInGivesTheSameRowsAsCopyingIt) {
+  const VarBinds first{row({1, 1, 1}), row({1, 1, 2}, 7)};
+  const VarBinds second{row({1, 2, 1}, 9), VarBind{Oid{1, 3, 6, 1, 2, 1, 2, 3}, Value::Int(1)}};
+  WalkCursor copied(kRoot, true, 2, 1000);
+  WalkCursor moved(kRoot, true, 2, 1000);
+  copied.feed(first);
+  copied.feed(second);
+  VarBinds a = first, b = second;
+  moved.feed(std::move(a));
+  moved.feed(std::move(b));
+  EXPECT_TRUE(copied.done() && moved.done());
+  EXPECT_EQ(moved.rows(), copied.rows());
+  EXPECT_EQ(moved.rows().size(), 3u);
+}
+
 }  // namespace
 }  // namespace lw::snmp

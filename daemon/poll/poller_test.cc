@@ -75,7 +75,11 @@ class PollerTest : public ::testing::Test {
   PollerTest() : engine(true), poller(engine, box) {
     for (const auto* n : {"core", "wan", "gw", "c1"}) fill(engine.agent(n), std::string("if-") + n);
   }
-  ~PollerTest() override { poller.stop(); }
+  // The fake's queued callbacks reach the poller: run them while it still exists.
+  ~PollerTest() override {
+    poller.stop();
+    engine.drain();
+  }
 
   std::string state_of(const std::string& target) {
     for (const auto& s : box.latest()->status)

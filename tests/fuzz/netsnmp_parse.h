@@ -1,6 +1,7 @@
 #pragma once
-// Shared by the fuzz targets that start from bytes on the wire: Net-SNMP set up as the engine
-// sets it up (no config files, no persistent state, no MIBs, no logging), and one datagram
+// Shared by the fuzz targets that start from bytes on the wire: Net-SNMP set up by the engine's
+// own set-up (snmp/netsnmp_library.h: no config files, no persistent state, no MIBs, no
+// logging), and one datagram
 // parsed by snmp_parse() as snmp_sess_read2() parses it, into a PDU the caller owns.
 //
 // Net-SNMP itself is not instrumented (Debian's libsnmp), so libFuzzer's coverage guides only
@@ -17,27 +18,11 @@
 #include <memory>
 #include <vector>
 
+#include "snmp/netsnmp_library.h"
+
 namespace lw::fuzz {
 
-inline void init_netsnmp() {
-  static const bool done = [] {
-    snmp_disable_log();
-    netsnmp_register_loghandler(NETSNMP_LOGHANDLER_NONE, LOG_DEBUG);
-    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
-    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
-    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
-    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
-    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_LOAD_HOST_FILES, 1);
-    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_NO_TOKEN_WARNINGS, 1);
-    netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_PERSISTENT_DIR,
-                          "/dev/null/linkwatch-netsnmp");
-    netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_MIBDIRS, "/dev/null/linkwatch-no-mibs");
-    init_snmp("linkwatch-fuzz");
-    netsnmp_register_loghandler(NETSNMP_LOGHANDLER_NONE, LOG_DEBUG);
-    return true;
-  }();
-  (void)done;
-}
+inline void init_netsnmp() { lw::snmp::detail::init_netsnmp("linkwatch-fuzz"); }
 
 struct PduFree {
   void operator()(netsnmp_pdu* p) const { snmp_free_pdu(p); }
