@@ -1,0 +1,78 @@
+"""Reads a period's inventory and history from a Prometheus-compatible API.
+
+The queries are the metric contract of docs/metrics.md: linkwatch_site_info,
+linkwatch_site_admin_info, linkwatch_admin_version_info, linkwatch_target_state,
+linkwatch_target_root_cause and linkwatch_maintenance. Only the points where a site is not up
+are fetched point by point (sparse `== 1` queries); the count of points with a known state is
+a subquery per chunk, so a month of a healthy province is a few small answers.
+Raises prom.QueryError on a failed query. Not thread-safe.
+"""
+
+from compute import History, Site
+
+STATE_QUERY = 'linkwatch_target_state{state=~"down|unreachable|unknown"} == 1'
+ROOT_QUERY = "linkwatch_target_root_cause == 1"
+MAINT_QUERY = "max by (target) (linkwatch_maintenance) == 1"
+# max by (target): 1 when one of up/down/unreachable is 1, whether the daemon exports the whole
+# one-hot set or only the series at 1.
+OBSERVED_QUERY = ('count_over_time((max by (target) '
+                  '(linkwatch_target_state{{state=~"up|down|unreachable"}}) == 1)[{range}s:{step}s])')
+
+
+def inventory(api, start, step, count):
+    """Sites seen in linkwatch_site_info during the period, with their admin placements."""
+    at = start + (count - 1) * step
+    rng = f"{count * step}s"
+    sites = {}
+    for labels, _ in api.instant(f"last_over_time(linkwatch_site_info[{rng}])", at):
+        name = labels.get("target", "")
+        if not name:
+            continue
+        sites[name] = Site(name=name, district=labels.get("district", ""),
+                           commune=labels.get("commune", ""), role=labels.get("role", ""),
+                           terrain=labels.get("terrain", ""), power=labels.get("power", ""),
+                           lifecycle=labels.get("lifecycle", "live") or "live")
+    for labels, _ in api.instant(f"last_over_time(linkwatch_site_admin_info[{rng}])", at):
+        s = sites.get(labels.get("target", ""))
+        if s is not None and labels.get("admin_version"):
+            s.admin[labels["admin_version"]] = (labels.get("admin_unit", ""),
+                                                labels.get("admin_unit_kind", ""),
+                                                labels.get("admin_parent", ""))
+    versions = []
+    for labels, _ in api.instant(f"last_over_time(linkwatch_admin_version_info[{rng}])", at):
+        if labels.get("admin_version"):
+            versions.append({"name": labels["admin_version"],
+                             "effective_from": labels.get("effective_from", ""),
+                             "current": labels.get("current", "").lower() in ("1", "true", "yes")})
+    # Versions named by sites but missing from linkwatch_admin_version_info still get a table.
+    named = {v["name"] for v in versions}
+    for s in sites.values():
+        for v in s.admin:
+            if v not in named:
+                named.add(v)
+                versions.append({"name": v, "effective_from": "", "current": False})
+    versions.sort(key=lambda v: (v["effective_from"], v["name"]))
+    if versions and not any(v["current"] for v in versions):
+        versions[-1]["current"] = True  # the latest one in force
+    return list(sites.values()), versions
+
+
+def history(api, start, step, count):
+    hist = History(count=count, step=step)
+    for labels, points in api.grid(STATE_QUERY, start, step, count).values():
+        target, state = labels.get("target", ""), labels.get("state", "")
+        bucket = {"down": hist.down, "unreachable": hist.unreachable, "unknown": hist.unknown}[state]
+        bucket.setdefault(target, set()).update(points)
+    for labels, points in api.grid(ROOT_QUERY, start, step, count).values():
+        target, root = labels.get("target", ""), labels.get("root", "")
+        by_point = hist.roots.setdefault(target, {})
+        for i in points:
+            by_point.setdefault(i, set()).add(root)
+    for labels, points in api.grid(MAINT_QUERY, start, step, count).values():
+        hist.maintenance.setdefault(labels.get("target", ""), set()).update(points)
+    for first, n in api.chunks(start, step, count):
+        query = OBSERVED_QUERY.format(range=n * step - 1, step=step)
+        for labels, value in api.instant(query, start + (first + n - 1) * step):
+            t = labels.get("target", "")
+            hist.observed[t] = hist.observed.get(t, 0) + int(round(value))
+    return hist
