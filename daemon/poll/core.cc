@@ -11,6 +11,7 @@
 #include "collectors/collect.h"
 #include "daemon/http/exposition.h"
 #include "daemon/poll/phase.h"
+#include "daemon/state/energy.h"
 #include "linkwatch/version.h"
 
 namespace lw::poll {
@@ -572,6 +573,9 @@ void PollerCore::maybe_publish(Clock::time_point now, bool force) {
   snap->published_unix = unix_now();
   snap->events = events_.history();
   collect::Families global = global_families();
+  // Power at night: sunrise, sunset and darkness ahead per solar site (daemon/state/energy.h).
+  for (auto& f : state::energy_families(*config_, static_cast<int64_t>(snap->published_unix)))
+    global.push_back(std::move(f));
   snap->targets.reserve(2 * targets_.size() + 1);
   snap->status.reserve(targets_.size());
   size_t series = site_info_series_;
