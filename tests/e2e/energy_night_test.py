@@ -12,12 +12,14 @@ dashboards/prometheus/rules/linkwatch-energy.yml every second. Then:
      (target:linkwatch_down_cause:bool{cause="energy"}) with SiteOutOfEnergy pending;
   3. /restore and a fast clock (×2000: the simulator's night passes in seconds and its morning
      sun recharges the battery to 10 %): the site answers again and the cause is gone.
+Last, linkwatch-report reads the same Prometheus: the outage is one local incident, restored.
 What it shortens: alerts are checked pending, not firing (their `for:` is 10 and 4 minutes);
 the simulator's night is its own (18:00 to 06:00 on its clock) while linkwatchd's sunrise is
 the real one, so step 3 is the simulator's sunrise at a fast clock, not the real one.
 
 Usage: energy_night_test.py <source dir> <linkwatch-sim> <linkwatchd> <prometheus>
 """
+import csv
 import json
 import os
 import shutil
@@ -173,6 +175,26 @@ scrape_configs:
                   "the site up again")
         self.wait(lambda: self.value(f'target:linkwatch_down_cause:bool{{target="{SITE}"}}') is None, 15,
                   "the energy cause gone")
+
+        # 4. linkwatch-report on what the real linkwatchd exported: the night's outage is one
+        # local incident, restored, inside the period (1 s steps over the last 2 minutes).
+        time.sleep(3)  # a few seconds up inside the period, so the incident ends in it
+        end = int(time.time())
+        out = os.path.join(self.dir, "report")
+        r = subprocess.run([sys.executable, os.path.join(SRC, "tools/linkwatch-report"), "--url", self.prom,
+                            "--from", time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(end - 120)),
+                            "--to", time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(end)),
+                            "--step", "1", "--pdf", "no", "--out", out],
+                           capture_output=True, text=True, encoding="utf-8", timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(out, "sites.csv"), encoding="utf-8-sig") as f:
+            rows = {row["site"]: row for row in csv.DictReader(f)}
+        row = rows[SITE]
+        self.assertEqual(row["incidents"], "1", row)
+        self.assertGreater(float(row["local_min"]), 0, row)
+        self.assertNotEqual(row["mttr_min"], "", row)  # restored inside the period
+        self.assertLess(float(row["availability"]), 1, row)
+        self.assertEqual(row["upstream_min"], "0", row)
 
 
 if __name__ == "__main__":
