@@ -19,12 +19,30 @@ OBSERVED_QUERY = ('count_over_time((max by (target) '
                   '(linkwatch_target_state{{state=~"up|down|unreachable"}}) == 1)[{range}s:{step}s])')
 
 
+# Info series are sampled hourly (coarser for periods over a year; and at the last point): a month of a province's
+# linkwatch_site_info read whole by last_over_time would load every scrape of it, far beyond
+# Prometheus's --query.max-samples. A site seen at none of these points is left out.
+INFO_STEP = 3600
+MAX_INFO_POINTS = 10_000
+
+
+def seen(api, query, start, step, count):
+    """[labels] of the series of `query` seen at the hourly points of the period and at its
+    last point, latest first seen last (a site whose labels changed keeps its last ones)."""
+    last = start + (count - 1) * step
+    latest = {}
+    every = max(INFO_STEP, -(-(count * step) // MAX_INFO_POINTS))  # long periods: coarser
+    for labels, values in api.range(query, start, last, every):
+        latest[tuple(sorted(labels.items()))] = (values[-1][0], labels)
+    for labels, _ in api.instant(query, last):
+        latest[tuple(sorted(labels.items()))] = (last, labels)
+    return [labels for _, labels in sorted(latest.values(), key=lambda x: x[0])]
+
+
 def inventory(api, start, step, count):
     """Sites seen in linkwatch_site_info during the period, with their admin placements."""
-    at = start + (count - 1) * step
-    rng = f"{count * step}s"
     sites = {}
-    for labels, _ in api.instant(f"last_over_time(linkwatch_site_info[{rng}])", at):
+    for labels in seen(api, "linkwatch_site_info", start, step, count):
         name = labels.get("target", "")
         if not name:
             continue
@@ -32,14 +50,17 @@ def inventory(api, start, step, count):
                            commune=labels.get("commune", ""), role=labels.get("role", ""),
                            terrain=labels.get("terrain", ""), power=labels.get("power", ""),
                            lifecycle=labels.get("lifecycle", "live") or "live")
-    for labels, _ in api.instant(f"last_over_time(linkwatch_site_admin_info[{rng}])", at):
+    for labels in seen(api, "linkwatch_site_admin_info", start, step, count):
         s = sites.get(labels.get("target", ""))
         if s is not None and labels.get("admin_version"):
             s.admin[labels["admin_version"]] = (labels.get("admin_unit", ""),
                                                 labels.get("admin_unit_kind", ""),
                                                 labels.get("admin_parent", ""))
     versions = []
-    for labels, _ in api.instant(f"last_over_time(linkwatch_admin_version_info[{rng}])", at):
+    versions_seen = {}
+    for labels in seen(api, "linkwatch_admin_version_info", start, step, count):
+        versions_seen[labels.get("admin_version", "")] = labels  # the latest label set wins
+    for labels in versions_seen.values():
         if labels.get("admin_version"):
             versions.append({"name": labels["admin_version"],
                              "effective_from": labels.get("effective_from", ""),

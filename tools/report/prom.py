@@ -45,6 +45,12 @@ class Prometheus:
             raise QueryError(f"{query}: expected a vector, got {data['resultType']}")
         return [(r["metric"], float(r["value"][1])) for r in data["result"]]
 
+    def range(self, query, start, end, step):
+        """[(labels, [(time, value)])] of a range query (at most MAX_POINTS steps)."""
+        data = self._get("/api/v1/query_range", {
+            "query": query, "start": f"{start:.3f}", "end": f"{end:.3f}", "step": f"{step}s"})
+        return [(r["metric"], [(float(t), float(v)) for t, v in r["values"]]) for r in data["result"]]
+
     def grid(self, query, start, step, count):
         """{labels-tuple: (labels, {i: value})} for the grid points start + i*step, 0 <= i < count.
 
