@@ -19,9 +19,10 @@ OBSERVED_QUERY = ('count_over_time((max by (target) '
                   '(linkwatch_target_state{{state=~"up|down|unreachable"}}) == 1)[{range}s:{step}s])')
 
 
-# Info series are sampled hourly (coarser for periods over a year; and at the last point): a month of a province's
-# linkwatch_site_info read whole by last_over_time would load every scrape of it, far beyond
-# Prometheus's --query.max-samples. A site seen at none of these points is left out.
+# Info series are read at hourly points (coarser for periods over a year) and at the period's
+# last point: a month of the province's linkwatch_site_info read whole by last_over_time would
+# load every scrape of it, far beyond Prometheus's --query.max-samples. A site seen at none of
+# these points is left out.
 INFO_STEP = 3600
 MAX_INFO_POINTS = 10_000
 
