@@ -358,7 +358,7 @@ class LinkwatchReportTest(unittest.TestCase):
         row["sites"] = row["live_sites"]
         self.assertTotals(row, t, "summary")
         cut = {k: v for k, v in self.expected.communes().items() if v["minutes"] > 0}
-        self.assertEqual(int(row["communes_cut"]), len(cut))
+        self.assertEqual(int(row["communes_without_link"]), len(cut))
         lost = sum(v["minutes"] - v["maint"] for v in cut.values() if not v["planned_only"])
         self.assertEqual(row["commune_hours_lost"], f"{lost / 60:.2f}")
         self.assertEqual(row["period_start"], "2026-10-01T00:00:00+07:00")

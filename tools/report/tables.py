@@ -45,7 +45,7 @@ def build(sites, versions, hist, period):
     summary = {"period_start": period["start"], "period_end": period["end"],
                "step_seconds": hist.step, "live_sites": len(live),
                "wan_availability": wan_total.availability, **_totals_row(everything),
-               "communes_cut": len(cut),
+               "communes_without_link": len(cut),
                "commune_hours_lost": sum(c["points"] - c["maint_points"] for c in cut
                                          if not c["planned_only"])}
     del summary["sites"]
@@ -53,7 +53,7 @@ def build(sites, versions, hist, period):
                         [("period_start", "text"), ("period_end", "text"), ("step_seconds", "int"),
                          ("live_sites", "int"), ("wan_availability", "ratio")]
                         + [c for c in _totals_cols() if c[0] != "sites"]
-                        + [("communes_cut", "int"), ("commune_hours_lost", "hours")],
+                        + [("communes_without_link", "int"), ("commune_hours_lost", "hours")],
                         [summary]))
 
     wan_by = compute.group(wan, lambda f: (f.site.district,))
