@@ -97,6 +97,7 @@ for f in lib/systemd/system/linkwatchd.service etc/linkwatch/linkwatch.yml \
          usr/lib/sysusers.d/linkwatch.conf \
          usr/share/linkwatch/prometheus/rules/linkwatch-alerts.yml \
          usr/share/linkwatch/prometheus/rules/linkwatch-recording.yml \
+         usr/share/linkwatch/prometheus/rules/linkwatch-energy.yml \
          usr/share/linkwatch/prometheus/prometheus.yml \
          usr/share/linkwatch/alertmanager/alertmanager.yml \
          usr/share/linkwatch/grafana/dashboards/province-overview.json \
@@ -132,7 +133,7 @@ ok "linkwatchd --check-config /etc/linkwatch/linkwatch.yml: $out"
 # rules are found relative to prometheus.yml).
 promtool check config "$root/usr/share/linkwatch/prometheus/prometheus.yml" >"$work/promtool.log" 2>&1 ||
   { cat "$work/promtool.log"; fail "promtool check config on the installed prometheus.yml"; }
-grep -q 'SUCCESS: 2 rule files found' "$work/promtool.log" || { cat "$work/promtool.log"; fail "the installed prometheus.yml finds no rules"; }
+grep -q 'SUCCESS: 3 rule files found' "$work/promtool.log" || { cat "$work/promtool.log"; fail "the installed prometheus.yml finds no rules"; }
 amtool check-config "$root/usr/share/linkwatch/alertmanager/alertmanager.yml" >"$work/amtool.log" 2>&1 ||
   { cat "$work/amtool.log"; fail "amtool check-config on the installed alertmanager.yml"; }
 ok "the installed prometheus.yml (with its rules) and alertmanager.yml check"
