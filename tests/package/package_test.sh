@@ -89,7 +89,7 @@ dpkg_root -i "$deb" >"$work/install.log" 2>&1 || { cat "$work/install.log"; fail
 ok "installed into $root"
 
 # 4. what is installed
-for f in usr/bin/linkwatchd usr/bin/linkwatch-sim; do
+for f in usr/bin/linkwatchd usr/bin/linkwatch-sim usr/bin/linkwatch-report; do
   [ -x "$root/$f" ] || fail "/$f missing or not executable"
 done
 for f in lib/systemd/system/linkwatchd.service etc/linkwatch/linkwatch.yml \
@@ -129,6 +129,8 @@ out=$("$root/usr/bin/linkwatchd" --check-config "$root/etc/linkwatch/linkwatch.y
   { echo "$out"; fail "the installed linkwatchd rejects the installed /etc/linkwatch/linkwatch.yml"; }
 echo "$out" | grep -q ': OK (' || fail "check-config said: $out"
 ok "linkwatchd --check-config /etc/linkwatch/linkwatch.yml: $out"
+"$root/usr/bin/linkwatch-report" --help | grep -q -- '--month' || fail "the installed linkwatch-report does not run"
+ok "linkwatch-report runs where it is installed"
 # The shipped Prometheus and Alertmanager examples work where they are installed (the
 # rules are found relative to prometheus.yml).
 promtool check config "$root/usr/share/linkwatch/prometheus/prometheus.yml" >"$work/promtool.log" 2>&1 ||
