@@ -144,6 +144,12 @@ struct ControlServer::Impl {
     } else if (uri == "/power-off") {
       if (int r = need_target()) return r;
       ok = world.power_off(target, t);
+    } else if (uri == "/battery") {
+      if (int r = need_target()) return r;
+      double pct = -1;
+      try { pct = std::stod(arg(c, "charge")); } catch (const std::exception&) { pct = -1; }
+      if (!(pct >= 0 && pct <= 100)) return error(c, 400, "charge must be a percentage 0..100");
+      ok = world.set_battery(target, pct, t);
     } else if (uri == "/reboot") {
       if (int r = need_target()) return r;
       ok = world.reboot(target, t);

@@ -54,7 +54,7 @@ std::vector<std::string> Truth::affected(int dev) const {
   return out;
 }
 
-std::vector<ExpectedAlert> Truth::expected(const std::string& kind, int dev) const {
+std::vector<ExpectedAlert> Truth::expected(const std::string& kind, int dev, const std::string& cause) const {
   const auto& d = p_.devices[static_cast<size_t>(dev)];
   const std::string& name = d.name;
   std::vector<ExpectedAlert> out;
@@ -71,7 +71,12 @@ std::vector<ExpectedAlert> Truth::expected(const std::string& kind, int dev) con
     for (const auto& f : pd.ifaces)
       if (f.child == dev) parent_port = f.name;
   }
-  if (kind == "cut" || kind == "link_failure" || kind == "power_loss") {
+  if (kind == "power_loss" && cause == "solar" && d.kind != Kind::Core && d.kind != Kind::WanLink &&
+      d.kind != Kind::Gateway) {
+    // A solar site whose battery ran flat at night: a notice with the expected recovery
+    // (dashboards/prometheus/rules/linkwatch-energy.yml), SiteDown inhibited; nobody dispatched.
+    out.push_back({"SiteOutOfEnergy", name, "notice", "", false, true});
+  } else if (kind == "cut" || kind == "link_failure" || kind == "power_loss") {
     if (d.kind == Kind::Core) {
       add("ProvinceCoreDown", name, true, true);
     } else if (d.kind == Kind::WanLink || d.kind == Kind::Gateway) {
@@ -123,7 +128,7 @@ uint64_t Truth::begin(const std::string& kind, int dev, double sim_t, double wal
   f.start_sim = sim_t;
   f.start_wall = wall_t;
   f.affected = affected(dev);
-  f.alerts = expected(kind, dev);
+  f.alerts = expected(kind, dev, cause);
   // A random burst of one to three bounces fits between two polls and counts as one change:
   // it alerts only if it repeats within the rule's window, so it may but need not. A flap
   // asked for on the control API is long (0.4 s real per cycle) and must.

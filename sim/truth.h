@@ -12,7 +12,8 @@
 // What should alert (expected_alerts) follows the shipped rules' intent, by kind and role:
 //   cut, link_failure, power_loss  province_core: ProvinceCoreDown (critical, pages)
 //                                  wan_link, district_gateway: DistrictLinkDown (critical, pages)
-//                                  other sites: SiteDown (warning)
+//                                  other sites: SiteDown (warning); but a solar site's battery
+//                                  run flat (power_loss, cause solar): SiteOutOfEnergy (notice)
 //   power_off (mains off, UPS)     SiteOnBattery (warning); no UPS: recorded as power_loss
 //   battery_low                    BatteryLow (critical, pages): on battery, under 25% charge,
 //                                  and the power will not return first (a solar site that lasts
@@ -98,7 +99,7 @@ class Truth {
  private:
   void write(const char* event, const Fault& f);
   std::vector<std::string> affected(int dev) const;
-  std::vector<ExpectedAlert> expected(const std::string& kind, int dev) const;
+  std::vector<ExpectedAlert> expected(const std::string& kind, int dev, const std::string& cause) const;
 
   const Province& p_;
   std::vector<std::vector<int>> children_;

@@ -199,6 +199,46 @@ TEST(Truth, SolarNightIsNoFaultButAFlatBatteryAndABlackoutAre) {
   EXPECT_FALSE(find(w.truth(), "power_loss", name)->open());
 }
 
+// One night of a solar site whose battery will not last (charge set to 15 % at 20:00 local):
+// battery_low, then dark with cause solar, expected as SiteOutOfEnergy (a notice, no page, no
+// SiteDown), and back by itself (a cold start) once the morning sun has recharged it.
+TEST(Truth, ASolarSiteThatRunsFlatAtNightIsAnEnergyNoticeAndRecoversAfterSunrise) {
+  Options o;
+  o.random_failures = false;
+  const double start = 1700000000.0 - std::fmod(1700000000.0, 86400) + 13 * 3600;  // 20:00 local
+  World w(province(), o, start);
+  int solar = -1;
+  for (size_t i = 0; i < w.province().devices.size() && solar < 0; ++i) {
+    const auto& d = w.province().devices[i];
+    if (d.live && d.has_ups && d.power == "solar") solar = static_cast<int>(i);
+  }
+  ASSERT_GE(solar, 0);
+  const std::string name = w.province().devices[static_cast<size_t>(solar)].name;
+  EXPECT_FALSE(w.set_battery("no-such-site", 15, start));
+  ASSERT_TRUE(w.set_battery(name, 15, start));
+  w.advance(start + 9 * 3600);  // 05:00: dark for hours
+  const Fault* low = find(w.truth(), "battery_low", name);
+  const Fault* dark = find(w.truth(), "power_loss", name);
+  ASSERT_TRUE(low && dark) << "15 % of 24 to 60 hours does not reach 06:00";
+  EXPECT_EQ(low->cause, "solar");
+  EXPECT_EQ(dark->cause, "solar");
+  ASSERT_EQ(dark->alerts.size(), 1u);
+  EXPECT_EQ(dark->alerts[0].alertname, "SiteOutOfEnergy");
+  EXPECT_EQ(dark->alerts[0].severity, "notice");
+  EXPECT_FALSE(dark->alerts[0].pages);
+  EXPECT_TRUE(dark->open());
+  w.advance(start + 10 * 3600 + 30 * 60);  // 06:30: sunrise, recharging, not yet at 10 %
+  EXPECT_TRUE(find(w.truth(), "power_loss", name)->open());
+  w.advance(start + 12 * 3600);  // 08:00: recharged past 10 % (12 %/h from 06:00)
+  EXPECT_FALSE(find(w.truth(), "power_loss", name)->open());
+  const double back = find(w.truth(), "power_loss", name)->end_sim;
+  EXPECT_GT(back, start + 10 * 3600);
+  EXPECT_LT(back, start + 11 * 3600 + 1);  // 06:50: 10 % at 12 %/h
+  const Fault* cold = find(w.truth(), "reboot", name);
+  ASSERT_TRUE(cold);
+  EXPECT_EQ(cold->cause, "cold_start");
+}
+
 TEST(Truth, ControlActionsAreFaultsWithTheirAlerts) {
   Options o;
   o.random_failures = false;

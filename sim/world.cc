@@ -386,6 +386,14 @@ bool World::power_off(const std::string& name, double t) {
   return true;
 }
 
+bool World::set_battery(const std::string& name, double percent, double t) {
+  int i = p_.find(name);
+  if (i < 0 || !p_.devices[static_cast<size_t>(i)].live || !p_.devices[static_cast<size_t>(i)].has_ups) return false;
+  (void)t;  // takes effect now; the caller has advanced the world to t
+  s_[static_cast<size_t>(i)].battery = std::clamp(percent, 0.0, 100.0);
+  return true;
+}
+
 bool World::reboot(const std::string& name, double t) {
   int i = p_.find(name);
   if (i < 0 || !p_.devices[static_cast<size_t>(i)].live) return false;

@@ -116,6 +116,9 @@ class World {
   bool flap(const std::string& name, int count, double t);
   bool power_off(const std::string& name, double t);
   bool reboot(const std::string& name, double t);
+  // Sets a UPS site's battery charge (percent, 0..100): a site that will not last the night.
+  // False for a device without a UPS.
+  bool set_battery(const std::string& name, double percent, double t);
   void restore(double t);
 
   // Radios (devices with a radio interface: BTS backhaul, highland WAN hops).

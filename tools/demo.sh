@@ -64,6 +64,14 @@ cleanup() {
   trap - INT TERM EXIT
   stopping=1
   echo; echo "demo: stopping"
+  # Last hour's report of the simulated province, while Prometheus still answers; 15 s steps
+  # (the scrape interval), so even a short demo has points in it.
+  if [ -n "${prom_port:-}" ] && timeout 120 tools/linkwatch-report --url "http://127.0.0.1:$prom_port" \
+       --last 1h --step 15 --out "$work/report-last-hour" >/dev/null 2>"$work/report.log"; then
+    echo "demo: last hour's report: $work/report-last-hour/index.html (CSV and PDF beside it)"
+  else
+    echo "demo: no report (see $work/report.log)"
+  fi
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   # Keep the logs and the notifications; the databases are large and of no use afterwards.
@@ -137,6 +145,8 @@ row notifications "printed below as they arrive (webhook sink on 127.0.0.1:$sink
 row "" "and kept in $work/notifications.jsonl"
 row simulator "http://127.0.0.1:9731/state" "and /truth: the faults it injected"
 row logs "$work/" "kept after the demo stops"
+row report "$work/report-last-hour/index.html" "last hour's report, written when the demo stops; or now:"
+row "" "tools/linkwatch-report --url http://127.0.0.1:$prom_port --last 1h --step 15 --out $work/report-now"
 cat <<MSG
 
 Cut a district's WAN link, then watch one site down, many unreachable, and one page:

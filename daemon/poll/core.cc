@@ -11,6 +11,7 @@
 #include "daemon/poll/publish.h"
 #include "daemon/poll/run_poll.h"
 #include "daemon/poll/target_families.h"
+#include "daemon/state/energy.h"
 
 namespace lw::poll {
 
@@ -271,8 +272,10 @@ void PollerCore::maybe_publish(Clock::time_point now, bool force) {
   c.skipped = schedule_.skipped();
   c.traps_rejected = traps_rejected_;
   c.traps_unmatched = traps_unmatched_;
-  auto snap = assemble_snapshot(targets_, site_info_, site_info_series_,
-                                daemon_families(c, engine_.stats(), config_.get()), *config_);
+  collect::Families global = daemon_families(c, engine_.stats(), config_.get());
+  // Power at night: sunrise, sunset and darkness ahead per solar site (daemon/state/energy.h).
+  for (auto& f : state::energy_families(*config_, static_cast<int64_t>(unix_now()))) global.push_back(std::move(f));
+  auto snap = assemble_snapshot(targets_, site_info_, site_info_series_, std::move(global), *config_);
   snap->ready = ready_;
   snap->events = events_.history();
   box_.publish(std::move(snap));

@@ -89,7 +89,7 @@ dpkg_root -i "$deb" >"$work/install.log" 2>&1 || { cat "$work/install.log"; fail
 ok "installed into $root"
 
 # 4. what is installed
-for f in usr/bin/linkwatchd usr/bin/linkwatch-sim; do
+for f in usr/bin/linkwatchd usr/bin/linkwatch-sim usr/bin/linkwatch-report; do
   [ -x "$root/$f" ] || fail "/$f missing or not executable"
 done
 for f in lib/systemd/system/linkwatchd.service etc/linkwatch/linkwatch.yml \
@@ -97,6 +97,7 @@ for f in lib/systemd/system/linkwatchd.service etc/linkwatch/linkwatch.yml \
          usr/lib/sysusers.d/linkwatch.conf \
          usr/share/linkwatch/prometheus/rules/linkwatch-alerts.yml \
          usr/share/linkwatch/prometheus/rules/linkwatch-recording.yml \
+         usr/share/linkwatch/prometheus/rules/linkwatch-energy.yml \
          usr/share/linkwatch/prometheus/prometheus.yml \
          usr/share/linkwatch/alertmanager/alertmanager.yml \
          usr/share/linkwatch/grafana/dashboards/province-overview.json \
@@ -128,11 +129,13 @@ out=$("$root/usr/bin/linkwatchd" --check-config "$root/etc/linkwatch/linkwatch.y
   { echo "$out"; fail "the installed linkwatchd rejects the installed /etc/linkwatch/linkwatch.yml"; }
 echo "$out" | grep -q ': OK (' || fail "check-config said: $out"
 ok "linkwatchd --check-config /etc/linkwatch/linkwatch.yml: $out"
+"$root/usr/bin/linkwatch-report" --help | grep -q -- '--month' || fail "the installed linkwatch-report does not run"
+ok "linkwatch-report runs where it is installed"
 # The shipped Prometheus and Alertmanager examples work where they are installed (the
 # rules are found relative to prometheus.yml).
 promtool check config "$root/usr/share/linkwatch/prometheus/prometheus.yml" >"$work/promtool.log" 2>&1 ||
   { cat "$work/promtool.log"; fail "promtool check config on the installed prometheus.yml"; }
-grep -q 'SUCCESS: 2 rule files found' "$work/promtool.log" || { cat "$work/promtool.log"; fail "the installed prometheus.yml finds no rules"; }
+grep -q 'SUCCESS: 3 rule files found' "$work/promtool.log" || { cat "$work/promtool.log"; fail "the installed prometheus.yml finds no rules"; }
 amtool check-config "$root/usr/share/linkwatch/alertmanager/alertmanager.yml" >"$work/amtool.log" 2>&1 ||
   { cat "$work/amtool.log"; fail "amtool check-config on the installed alertmanager.yml"; }
 ok "the installed prometheus.yml (with its rules) and alertmanager.yml check"
