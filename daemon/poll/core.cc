@@ -73,10 +73,11 @@ void PollerCore::apply(std::shared_ptr<const config::Config> config) {
   ++generation_;
   std::unordered_map<std::string, TargetRt> old;
   // Root causes are indices into targets_: remember them by name, the indices change.
-  std::unordered_map<std::string, std::string> root_of;
+  std::unordered_map<std::string, std::vector<std::string>> roots_of;
   for (const auto& t : targets_)
-    if (t.root >= 0 && static_cast<size_t>(t.root) < targets_.size())
-      root_of[t.plan->name] = targets_[static_cast<size_t>(t.root)].plan->name;
+    for (int r : t.roots)
+      if (r >= 0 && static_cast<size_t>(r) < targets_.size())
+        roots_of[t.plan->name].push_back(targets_[static_cast<size_t>(r)].plan->name);
   for (auto& t : targets_) old.emplace(t.plan->name, std::move(t));
   targets_.clear();
   by_name_.clear();
@@ -115,12 +116,19 @@ void PollerCore::apply(std::shared_ptr<const config::Config> config) {
     t.topology.reset();  // names and indices may have changed: render again
     t.status_stale = true;
     t.parent = -1;
+    t.more_parents.clear();
     t.root = -1;
-    if (const auto r = root_of.find(t.plan->name); r != root_of.end())
-      if (const auto p = by_name_.find(r->second); p != by_name_.end()) t.root = static_cast<int>(p->second);
-    if (!t.def->parent.empty()) {
-      const auto p = by_name_.find(t.def->parent);
-      if (p != by_name_.end()) t.parent = static_cast<int>(p->second);
+    t.roots.clear();
+    if (const auto r = roots_of.find(t.plan->name); r != roots_of.end())
+      for (const auto& name : r->second)
+        if (const auto p = by_name_.find(name); p != by_name_.end()) t.roots.push_back(static_cast<int>(p->second));
+    std::sort(t.roots.begin(), t.roots.end());
+    if (!t.roots.empty()) t.root = t.roots.front();
+    for (const auto& name : t.def->upstream()) {
+      const auto p = by_name_.find(name);
+      if (p == by_name_.end()) continue;
+      if (t.parent < 0) t.parent = static_cast<int>(p->second);
+      else t.more_parents.push_back(static_cast<int>(p->second));
     }
     if (const auto& s = t.def->site) {
       static constexpr const char* kLifecycle[] = {"planned", "live", "retired"};
@@ -149,8 +157,13 @@ void PollerCore::apply(std::shared_ptr<const config::Config> config) {
       site_info.series.push_back({std::move(l), 1.0});
     }
   }
-  site_info_series_ = site_info.series.size();
-  site_info_ = std::make_shared<const Rendered>(http::render_families({site_info}, config->global.metric_names));
+  collect::Families site_families{std::move(site_info)};
+  merge_into(site_families, site_admin_families(*config));
+  site_info_series_ = 0;
+  for (const auto& f : site_families) site_info_series_ += f.series.size();
+  site_info_ = std::make_shared<const Rendered>(http::render_families(site_families, config->global.metric_names));
+  calendar_ = std::make_unique<Calendar>(*config);
+  calendar_rendered_.reset();
 
   heap_ = {};
   for (size_t i = 0; i < targets_.size(); ++i)
@@ -388,28 +401,26 @@ void PollerCore::evaluate() {
   std::vector<state::Node> nodes(targets_.size());
   for (size_t i = 0; i < targets_.size(); ++i) {
     const TargetRt& t = targets_[i];
-    nodes[i] = {t.parent, t.polled, t.outcome, t.outcome_time, t.silent_since, t.up_since, t.reach, t.root};
+    nodes[i] = {t.parent, t.polled, t.outcome, t.outcome_time, t.silent_since, t.up_since, t.reach, t.root,
+                t.more_parents, t.roots};
   }
   const auto verdicts = state::evaluate(nodes);
 
-  auto effective_parent = [&](int i) {
-    int p = targets_[static_cast<size_t>(i)].parent;
-    while (p >= 0 && !targets_[static_cast<size_t>(p)].polled) p = targets_[static_cast<size_t>(p)].parent;
-    return p;
-  };
   bool recovered = false;
   for (size_t i = 0; i < targets_.size(); ++i) {
     TargetRt& t = targets_[i];
     const auto& v = verdicts[i];
     const state::Reach before = t.reach;
     const int root_before = t.root;
+    const bool roots_changed = t.roots != v.roots;
     t.reach = v.state;
     t.root = v.root;
-    if (before != t.reach || root_before != t.root || !t.topology) {
+    t.roots = v.roots;
+    if (before != t.reach || roots_changed || !t.topology) {
       render_topology(t);
       t.status_stale = true;
     }
-    if (t.polled && (before != t.reach || root_before != t.root)) record_change(t, before, root_before);
+    if (t.polled && (before != t.reach || roots_changed)) record_change(t, before, root_before);
     // Decide now rather than at the next turn of the parent (or of the target itself).
     if (v.pending && v.poll >= 0) poll_now(targets_[static_cast<size_t>(v.poll)].plan->name);
     if (before != state::Reach::Up && before != state::Reach::Unknown && v.state == state::Reach::Up)
@@ -417,20 +428,26 @@ void PollerCore::evaluate() {
   }
   if (!recovered) return;
   // A site came back: poll every unreachable site at once instead of waiting out the backoff.
+  // (With several root causes, one of them back is enough: a path may be whole again.)
+  auto is_cut = [&](int k) {
+    const auto r = targets_[static_cast<size_t>(k)].reach;
+    return r == state::Reach::Unreachable || r == state::Reach::Down;
+  };
   for (size_t i = 0; i < targets_.size(); ++i) {
     const TargetRt& t = targets_[i];
-    if (t.reach != state::Reach::Unreachable || t.root < 0) continue;
-    if (targets_[static_cast<size_t>(t.root)].reach == state::Reach::Unreachable ||
-        targets_[static_cast<size_t>(t.root)].reach == state::Reach::Down)
-      continue;
+    if (t.reach != state::Reach::Unreachable || t.roots.empty()) continue;
+    if (std::all_of(t.roots.begin(), t.roots.end(), is_cut)) continue;
     poll_now(t.plan->name);
   }
-  // Those whose root is still down but whose nearest parent is up now: their path changed.
+  // Those whose roots are still down but one of whose nearest parents is up now: their path changed.
   for (size_t i = 0; i < targets_.size(); ++i) {
     const TargetRt& t = targets_[i];
     if (t.reach != state::Reach::Unreachable) continue;
-    const int p = effective_parent(static_cast<int>(i));
-    if (p >= 0 && targets_[static_cast<size_t>(p)].reach == state::Reach::Up) poll_now(t.plan->name);
+    for (const int p : state::effective_parents(nodes, static_cast<int>(i)))
+      if (targets_[static_cast<size_t>(p)].reach == state::Reach::Up) {
+        poll_now(t.plan->name);
+        break;
+      }
   }
 }
 
@@ -448,7 +465,7 @@ void PollerCore::record_change(const TargetRt& t, state::Reach before, int root_
   e.from = std::string(state::to_string(before));
   e.to = std::string(state::to_string(t.reach));
   e.reason = t.reason;
-  if (t.root >= 0) e.root = targets_[static_cast<size_t>(t.root)].plan->name;
+  e.root = root_names(t);
   const std::string root_was =
       root_before >= 0 && static_cast<size_t>(root_before) < targets_.size() ? targets_[static_cast<size_t>(root_before)].plan->name : "";
   if (before == state::Reach::Unknown && t.reach == state::Reach::Up) {
@@ -465,6 +482,15 @@ void PollerCore::record_change(const TargetRt& t, state::Reach before, int root_
   events_.append(std::move(e));
 }
 
+// "a" or "a, b" for several root causes; empty for none.
+std::string PollerCore::root_names(const TargetRt& t) const {
+  std::string out;
+  for (const int r : t.roots)
+    if (r >= 0 && static_cast<size_t>(r) < targets_.size())
+      out += (out.empty() ? "" : ", ") + targets_[static_cast<size_t>(r)].plan->name;
+  return out;
+}
+
 void PollerCore::render_topology(TargetRt& t) {
   using collect::Kind;
   static constexpr state::Reach kStates[] = {state::Reach::Up, state::Reach::Down, state::Reach::Unreachable,
@@ -478,10 +504,16 @@ void PollerCore::render_topology(TargetRt& t) {
     for (const auto s : kStates)
       state.series.push_back({with(t.plan->labels, "state", std::string(state::to_string(s))), t.reach == s ? 1.0 : 0.0});
     out.push_back(std::move(state));
-    if (t.reach == state::Reach::Unreachable && t.root >= 0)
-      out.push_back({"linkwatch_target_root_cause",
-                     "1 for an unreachable target; root names the down site that explains it.", Kind::Gauge,
-                     {{with(t.plan->labels, "root", targets_[static_cast<size_t>(t.root)].plan->name), 1.0}}});
+    if (t.reach == state::Reach::Unreachable && !t.roots.empty()) {
+      // One series per root cause: a dual-homed site cut on both links names both.
+      collect::Family roots{"linkwatch_target_root_cause",
+                            "1 for an unreachable target; root names a down site that cuts one of its paths "
+                            "(one series per root cause).",
+                            Kind::Gauge, {}};
+      for (const int r : t.roots)
+        roots.series.push_back({with(t.plan->labels, "root", targets_[static_cast<size_t>(r)].plan->name), 1.0});
+      out.push_back(std::move(roots));
+    }
   }
   t.topology = std::make_shared<const Rendered>(http::render_families(out, config_->global.metric_names));
 }
@@ -503,7 +535,7 @@ std::shared_ptr<const TargetStatus> PollerCore::make_status(const TargetRt& t) c
   } else {
     st->state = std::string(state::to_string(t.reach));
     st->reason = t.reason;
-    if (t.root >= 0) st->root = targets_[static_cast<size_t>(t.root)].plan->name;
+    st->root = root_names(t);
     st->last_poll_seconds = t.duration;
     st->last_success_unix = t.last_success;
   }
@@ -576,6 +608,16 @@ void PollerCore::maybe_publish(Clock::time_point now, bool force) {
   snap->status.reserve(targets_.size());
   size_t series = site_info_series_;
   if (site_info_) snap->targets.push_back(site_info_);
+  if (calendar_ && calendar_->update(static_cast<int64_t>(snap->published_unix))) {
+    const auto families = calendar_->families();
+    calendar_series_ = 0;
+    for (const auto& f : families) calendar_series_ += f.series.size();
+    calendar_rendered_ = std::make_shared<const Rendered>(http::render_families(families, config_->global.metric_names));
+  }
+  if (calendar_rendered_) {
+    series += calendar_series_;
+    snap->targets.push_back(calendar_rendered_);
+  }
   for (auto& t : targets_) {
     if (t.status_stale) {
       t.status = make_status(t);

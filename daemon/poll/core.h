@@ -15,6 +15,7 @@
 
 #include "collectors/sample.h"
 #include "config/config.h"
+#include "daemon/poll/calendar.h"
 #include "daemon/poll/job.h"
 #include "daemon/poll/plan.h"
 #include "daemon/snapshot.h"
@@ -31,6 +32,7 @@ struct TargetRt {
   std::shared_ptr<const TargetPlan> plan;
   const config::Target* def = nullptr;  // in the current config
   int parent = -1;
+  std::vector<int> more_parents;  // dual homing: parents beyond `parent`
   bool polled = true;
 
   // Schedule.
@@ -62,6 +64,7 @@ struct TargetRt {
   // Across polls.
   state::Reach reach = state::Reach::Unknown;
   int root = -1;
+  std::vector<int> roots;  // every root cause while unreachable (root is roots[0])
   state::LinkTracker links;
   std::map<std::string, uint64_t> traps;
 };
@@ -95,6 +98,7 @@ class PollerCore {
   collect::Families build_target_families(TargetRt& t, const PollJob& job);
   collect::Families global_families() const;
   void render_topology(TargetRt& t);
+  std::string root_names(const TargetRt& t) const;
   std::shared_ptr<const TargetStatus> make_status(const TargetRt& t) const;
   void record_change(const TargetRt& t, state::Reach before, int root_before);
 
@@ -104,8 +108,11 @@ class PollerCore {
   uint64_t generation_ = 0;
   std::vector<TargetRt> targets_;
   std::unordered_map<std::string, size_t> by_name_;
-  std::shared_ptr<const Rendered> site_info_;
+  std::shared_ptr<const Rendered> site_info_;  // and linkwatch_site_admin_info
   size_t site_info_series_ = 0;
+  std::unique_ptr<Calendar> calendar_;  // maintenance windows, admin versions in force
+  std::shared_ptr<const Rendered> calendar_rendered_;
+  size_t calendar_series_ = 0;
   size_t polled_ = 0;
 
   struct Entry {

@@ -14,13 +14,37 @@ std::string_view to_string(Reach r) {
   return "unknown";
 }
 
+// Planned/retired sites may have several parents too; each is walked through once.
+std::vector<int> effective_parents(const std::vector<Node>& nodes, int i) {
+  auto node = [&](int k) -> const Node& { return nodes[static_cast<size_t>(k)]; };
+  std::vector<int> out, todo, seen;
+  auto push_parents = [&](int k) {
+    const Node& n = node(k);
+    if (n.parent >= 0) todo.push_back(n.parent);
+    for (int p : n.more_parents)
+      if (p >= 0) todo.push_back(p);
+  };
+  push_parents(i);
+  while (!todo.empty()) {
+    const int p = todo.back();
+    todo.pop_back();
+    if (std::find(seen.begin(), seen.end(), p) != seen.end()) continue;
+    seen.push_back(p);
+    if (node(p).polled) out.push_back(p);
+    else push_parents(p);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 namespace {
 
 class Evaluator {
  public:
   explicit Evaluator(const std::vector<Node>& nodes)
       : nodes_(nodes), out_(nodes.size()), state_(nodes.size(), 0), parents_(nodes.size()) {
-    for (size_t i = 0; i < nodes_.size(); ++i) parents_[i] = effective_parents(static_cast<int>(i));
+    for (size_t i = 0; i < nodes_.size(); ++i) parents_[i] = effective_parents(nodes_, static_cast<int>(i));
   }
 
   std::vector<Verdict> run() {
@@ -30,30 +54,6 @@ class Evaluator {
 
  private:
   const Node& node(int i) const { return nodes_[static_cast<size_t>(i)]; }
-
-  // The nearest polled ancestors of i, skipping planned/retired sites (which may have several
-  // parents too), sorted and without repeats.
-  std::vector<int> effective_parents(int i) const {
-    std::vector<int> out, todo;
-    auto push_parents = [&](int k) {
-      const Node& n = node(k);
-      if (n.parent >= 0) todo.push_back(n.parent);
-      for (int p : n.more_parents)
-        if (p >= 0) todo.push_back(p);
-    };
-    push_parents(i);
-    std::vector<int> seen;
-    while (!todo.empty()) {
-      const int p = todo.back();
-      todo.pop_back();
-      if (std::find(seen.begin(), seen.end(), p) != seen.end()) continue;
-      seen.push_back(p);
-      if (node(p).polled) out.push_back(p);
-      else push_parents(p);
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-  }
 
   // Depth-first, parents before children, with an explicit stack so that a deep tree cannot
   // overflow the call stack. state_: 0 unseen, 1 waiting for its parents, 2 decided.

@@ -77,4 +77,7 @@ struct Verdict {
 // `nodes` must be acyclic in `parent` and `more_parents` (the config loader guarantees it).
 std::vector<Verdict> evaluate(const std::vector<Node>& nodes);
 
+// The nearest polled ancestors of node i (planned and retired sites skipped), sorted.
+std::vector<int> effective_parents(const std::vector<Node>& nodes, int i);
+
 }  // namespace lw::state
