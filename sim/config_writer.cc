@@ -138,7 +138,13 @@ void target(std::ostringstream& o, const Province& p, const Device& d, int port)
     return;
   }
   o << "    labels: {district: " << q(district) << ", role: " << role << "}\n";
-  if (d.parent >= 0) o << "    parent: " << p.devices[static_cast<size_t>(d.parent)].name << "\n";
+  if (d.parent >= 0 && !d.more_parents.empty()) {
+    o << "    parents: [" << p.devices[static_cast<size_t>(d.parent)].name;
+    for (int m : d.more_parents) o << ", " << p.devices[static_cast<size_t>(m)].name;
+    o << "]\n";
+  } else if (d.parent >= 0) {
+    o << "    parent: " << p.devices[static_cast<size_t>(d.parent)].name << "\n";
+  }
   o << "    site:\n";
   o << "      district: " << q(district) << "\n";
   o << "      district_slug: " << slug << "\n";
