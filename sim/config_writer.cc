@@ -208,15 +208,16 @@ std::string province_main_config() {
     << "  retries: 1\n"
     << "  max_repetitions: 25\n"
     << "  listen_address: 127.0.0.1:9730\n"
+    << "include:\n"
+    << "  - ../modules/\n"
+    << "  - inventory/\n"
+    << kAuths
+    // Last, so that tools taking this file from `auths:` on keep it.
     << "# The administrative map's versions; each site's `admin:` places it in both. The unit\n"
     << "# names are placeholders (README.md here): replace them from the province's register.\n"
     << "admin_versions:\n"
     << "  - {name: \"2011\", effective_from: 2011-01-01}  # 20 districts, 480 communes and wards\n"
-    << "  - {name: \"2025\", effective_from: 2025-07-01}  # 130 units: 119 communes, 11 wards\n"
-    << "include:\n"
-    << "  - ../modules/\n"
-    << "  - inventory/\n"
-    << kAuths;
+    << "  - {name: \"2025\", effective_from: 2025-07-01}  # 130 units: 119 communes, 11 wards\n";
   return o.str();
 }
 
