@@ -31,6 +31,11 @@ TEST(DualHoming, OneLinkCutNothingUnreachableBothCutOneRootCauseSet) {
   o.retries = 1;
   o.districts = {"vinh", "ky-son"};
   o.dual_homed = {"ky-son"};
+  // One window open for the whole test, one long closed: linkwatch_maintenance says which.
+  o.extra_config = R"(maintenance:
+  - {name: vsat-works, targets: [ky-son-vsat], from: 2020-01-01T00:00:00+07:00, to: 2100-01-01T00:00:00+07:00}
+  - {name: old-works, regions: [ky-son], from: 2020-01-01T00:00:00+07:00, to: 2020-01-02T00:00:00+07:00}
+)";
   ProvinceEnv env(o);
 
   std::set<std::string> polled, ky_son;
@@ -49,6 +54,25 @@ TEST(DualHoming, OneLinkCutNothingUnreachableBothCutOneRootCauseSet) {
   };
   ASSERT_TRUE(test::wait_until([&] { states(); return up == polled; }, 120s, 1s))
       << up.size() << " of " << polled.size() << " up; down: " << join(down) << "\n" << env.logs();
+
+  // The calendar's series: maintenance per (target, window), admin placements, versions.
+  {
+    const auto m = env.scrape({"linkwatch_maintenance"});
+    EXPECT_EQ(m.value("linkwatch_maintenance", {{"target", "ky-son-vsat"}, {"window", "vsat-works"}}), 1.0) << m.text;
+    EXPECT_EQ(m.value("linkwatch_maintenance", {{"target", "ky-son-vsat"}, {"window", "old-works"}}), 0.0);
+    EXPECT_EQ(m.value("linkwatch_maintenance", {{"target", "ky-son-gw"}, {"window", "old-works"}}), 0.0);
+    EXPECT_TRUE(m.find("linkwatch_maintenance", {{"target", "ky-son-gw"}, {"window", "vsat-works"}}).empty());
+    EXPECT_TRUE(m.find("linkwatch_maintenance", {{"target", "vinh-core"}}).empty());
+    const auto a = env.scrape({"linkwatch_site_admin_info", "linkwatch_admin_version_info"});
+    EXPECT_EQ(a.value("linkwatch_admin_version_info", {{"admin_version", "2025"}, {"current", "true"}}), 1.0) << a.text;
+    EXPECT_EQ(a.value("linkwatch_admin_version_info", {{"admin_version", "2011"}, {"current", "false"}}), 1.0);
+    EXPECT_EQ(a.value("linkwatch_site_admin_info", {{"target", "ky-son-gw"}, {"admin_version", "2011"},
+                                                    {"admin_unit_kind", "commune"}, {"admin_parent", "Huyện Kỳ Sơn"}}),
+              1.0);
+    EXPECT_EQ(a.value("linkwatch_site_admin_info", {{"target", "ky-son-gw"}, {"admin_version", "2025"},
+                                                    {"admin_unit", "Xã Kỳ Sơn 1"}, {"admin_parent", ""}}),
+              1.0);
+  }
 
   // One link: only it goes down; hold it for three rounds of polls and watch every scrape.
   ASSERT_EQ(env.sim_post("/cut?target=ky-son-wan").status, 200);

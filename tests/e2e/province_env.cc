@@ -146,7 +146,7 @@ void ProvinceEnv::write_config(uint16_t sim_port) const {
       << "include:\n"
       << "  - " << LW_SOURCE_DIR << "/config/modules/\n"
       << "  - " << dir_->file("inventory") << "/\n"
-      << shipped.substr(auths + 1);
+      << shipped.substr(auths + 1) << options_.extra_config;
   dir_->write("linkwatch.yml", cfg.str());
   fs::permissions(dir_->file("linkwatch.yml"), fs::perms::others_all, fs::perm_options::remove);
 }
