@@ -10,6 +10,7 @@
 
 #include "collectors/collect.h"
 #include "daemon/http/exposition.h"
+#include "daemon/poll/diagnostic_series.h"
 #include "daemon/poll/phase.h"
 #include "linkwatch/version.h"
 
@@ -326,8 +327,10 @@ void PollerCore::finish(std::shared_ptr<PollJob> job) {
       t.module_up[mi].second = false;
     }
   }
-  t.rendered = std::make_shared<const Rendered>(
-      http::render_families(build_target_families(t, *job), config_->global.metric_names));
+  auto families = build_target_families(t, *job);
+  t.site.observe(families, job->started_unix);  // the console reads the diagnostic ones too
+  if (!config_->global.diagnostic_series) drop_diagnostic_series(families);
+  t.rendered = std::make_shared<const Rendered>(http::render_families(families, config_->global.metric_names));
   t.rendered_series = 0;
   for (const auto& f : *t.rendered) t.rendered_series += f.series;
   t.status_stale = true;
@@ -416,6 +419,7 @@ void PollerCore::evaluate() {
     t.reach = v.state;
     t.root = v.root;
     t.roots = v.roots;
+    if (before != t.reach) t.state_since = unix_now();
     if (before != t.reach || roots_changed || !t.topology) {
       render_topology(t);
       t.status_stale = true;
@@ -538,7 +542,9 @@ std::shared_ptr<const TargetStatus> PollerCore::make_status(const TargetRt& t) c
     st->root = root_names(t);
     st->last_poll_seconds = t.duration;
     st->last_success_unix = t.last_success;
+    st->state_since_unix = t.state_since;
   }
+  state::fill_status(*st, *t.def, t.site);
   return st;
 }
 
