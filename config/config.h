@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "config/maintenance.h"
 #include "snmp/engine.h"
 #include "snmp/types.h"
 
@@ -136,6 +137,8 @@ struct Site {
   std::string uplink;         // fibre, microwave, vsat, copper, none
   std::string power;          // grid, solar, battery, generator, none
   enum class Lifecycle : uint8_t { Planned, Live, Retired } lifecycle = Lifecycle::Live;
+  // Placements in the administrative map's versions (`admin:`), as written; one per version.
+  std::vector<AdminPlacement> admin;
 };
 
 // An interface that matters. Exactly one matcher is set; a string that starts and ends with
@@ -160,12 +163,21 @@ struct Target {
   Labels labels;        // static labels, on every series of this target
   std::optional<std::chrono::milliseconds> interval, timeout;
   std::optional<int> retries;
-  std::string parent;   // upstream target name, empty for a root
+  std::string parent;   // upstream target name, empty for a root; parents[0] if any
+  // Every upstream target (`parents: [a, b]`, or `parent: a` for one): a site is unreachable
+  // only when every path through them is cut (docs/architecture.md, "Reachability").
+  std::vector<std::string> parents;
   std::optional<Site> site;
   std::vector<LinkRule> links;  // empty: every admin-up, non-loopback interface
   Mark mark;
 
   bool polled() const { return !site || site->lifecycle == Site::Lifecycle::Live; }
+  // Every upstream target: `parents`, or {parent} for a Target built in code with only that.
+  std::vector<std::string> upstream() const {
+    if (!parents.empty()) return parents;
+    if (!parent.empty()) return {parent};
+    return {};
+  }
 };
 
 struct Config {
@@ -174,6 +186,8 @@ struct Config {
   std::map<std::string, Auth> auths;
   std::map<std::string, Module> modules;
   std::vector<Target> targets;  // in file order; names unique
+  std::vector<AdminVersion> admin_versions;     // by effective_from, oldest first
+  std::vector<MaintenanceWindow> maintenance;  // in file order; names unique
   // Some file says `targets: []` and none lists a target: polling nothing is meant, so a
   // reload to this config may remove every target (otherwise the daemon refuses it).
   bool no_targets_on_purpose = false;

@@ -14,13 +14,15 @@ LoadResult load_config(const std::string& path) {
   const auto read = detail::read_sources(path, st.diag, [&](const detail::Source& src) {
     detail::Reader r(src, st.diag);
     const auto fields =
-        src.top ? r.map(src.root, "the top level", {"global", "include", "auths", "modules", "targets"})
-                : r.map(src.root, "an included file", {"include", "auths", "modules", "targets"});
+        src.top ? r.map(src.root, "the top level", {"global", "include", "auths", "modules", "targets", "admin_versions", "maintenance"})
+                : r.map(src.root, "an included file", {"include", "auths", "modules", "targets", "maintenance"});
     if (!fields) return;
     for (const detail::Field& f : fields->all()) {
       if (f.key == "global") detail::read_global(r, f, st);
       if (f.key == "auths") detail::read_auths(r, f, st);
       if (f.key == "modules") detail::read_modules(r, f, st);
+      if (f.key == "maintenance") detail::read_maintenance(r, f, st);
+      if (f.key == "admin_versions") detail::read_admin_versions(r, f, st);
       if (f.key == "targets") {
         has_targets = true;
         says_none = says_none || (f.value.IsSequence() && f.value.size() == 0);

@@ -15,53 +15,78 @@ std::vector<std::string> names_of(const Map& m) {
 
 void error(State& st, const Mark& m, std::string msg) { st.diag.error(m, std::move(msg)); }
 
+// Every parent must name a target and the parents must form no cycle. Depth-first over the
+// `parents` edges with an explicit stack; each target and each edge is visited once: O(n + e).
 void check_parents(State& st) {
   const auto& targets = st.config.targets;
-  // 0 unseen, 1 on the current chain, 2 done. Each target is visited once: O(n).
+  // 0 unseen, 1 on the current path, 2 done.
   std::vector<uint8_t> state(targets.size(), 0);
-  std::vector<size_t> chain;
-  for (size_t start = 0; start < targets.size(); ++start) {
-    chain.clear();
-    size_t i = start;
-    while (state[i] == 0) {
-      state[i] = 1;
-      chain.push_back(i);
-      const std::string& parent = targets[i].parent;
-      if (parent.empty()) break;
+  // Resolved parents, -1 where unknown (reported once, here).
+  std::vector<std::vector<int>> parents(targets.size());
+  for (size_t i = 0; i < targets.size(); ++i) {
+    for (size_t k = 0; k < targets[i].parents.size(); ++k) {
+      const std::string& parent = targets[i].parents[k];
       const auto it = st.target_index.find(parent);
       if (it == st.target_index.end()) {
-        error(st, st.target_refs[i].parent,
+        error(st, st.target_refs[i].parent_marks[k],
               "target " + quote(targets[i].name) + ": unknown parent " + quote(parent));
-        break;
-      }
-      i = it->second;
-      if (state[i] == 1) {  // back on the chain: a cycle from i to the end of the chain
-        size_t from = 0;
-        while (chain[from] != i) ++from;
-        size_t first = chain[from];
-        for (size_t k = from; k < chain.size(); ++k) first = std::min(first, chain[k]);
-        // Start the story at the first member in file order, so it reads the same each time.
-        size_t at = from;
-        while (chain[at] != first) ++at;
-        // A long cycle is named by its first few members and its length: one short line.
-        constexpr size_t kNamed = 5;
-        const size_t length = chain.size() - from;
-        std::string story;
-        const size_t named = length > kNamed ? kNamed - 1 : length;  // then back to the first
-        for (size_t k = 0; k <= named; ++k) {
-          const size_t idx = chain[from + (at - from + k) % length];
-          story += (k ? " -> " : "") + targets[idx].name;
-        }
-        if (length > kNamed) {
-          error(st, st.target_refs[first].parent,
-                "parent cycle of " + std::to_string(length) + " targets: " + story + " -> ...");
-        } else {
-          error(st, st.target_refs[first].parent, "parent cycle: " + story);
-        }
-        break;
+        parents[i].push_back(-1);
+      } else {
+        parents[i].push_back(static_cast<int>(it->second));
       }
     }
-    for (size_t k : chain) state[k] = 2;
+  }
+  struct Frame {
+    size_t node;
+    size_t next = 0;  // the next parent to follow
+  };
+  std::vector<Frame> path;
+  for (size_t start = 0; start < targets.size(); ++start) {
+    if (state[start]) continue;
+    state[start] = 1;
+    path.push_back({start});
+    while (!path.empty()) {
+      Frame& f = path.back();
+      if (f.next == parents[f.node].size()) {
+        state[f.node] = 2;
+        path.pop_back();
+        continue;
+      }
+      const int p = parents[f.node][f.next++];
+      if (p < 0) continue;
+      const auto pi = static_cast<size_t>(p);
+      if (state[pi] == 0) {
+        state[pi] = 1;
+        path.push_back({pi});
+        continue;
+      }
+      if (state[pi] == 2) continue;
+      // Back on the path: a cycle from pi to the top of the path.
+      size_t from = 0;
+      while (path[from].node != pi) ++from;
+      const size_t length = path.size() - from;
+      // Start the story at the first member in file order, so it reads the same each time.
+      size_t at = from;
+      for (size_t k = from; k < path.size(); ++k)
+        if (path[k].node < path[at].node) at = k;
+      const size_t first = path[at].node;
+      // The edge from `first` that the cycle follows, to point at where it was written.
+      const size_t edge = path[at].next - 1;
+      // A long cycle is named by its first few members and its length: one short line.
+      constexpr size_t kNamed = 5;
+      std::string story;
+      const size_t named = length > kNamed ? kNamed - 1 : length;  // then back to the first
+      for (size_t k = 0; k <= named; ++k) {
+        const size_t idx = path[from + (at - from + k) % length].node;
+        story += (k ? " -> " : "") + targets[idx].name;
+      }
+      const Mark& where = st.target_refs[first].parent_marks[edge];
+      if (length > kNamed) {
+        error(st, where, "parent cycle of " + std::to_string(length) + " targets: " + story + " -> ...");
+      } else {
+        error(st, where, "parent cycle: " + story);
+      }
+    }
   }
 }
 
@@ -132,6 +157,7 @@ void check_references(State& st) {
   }
   check_parents(st);
   check_peers(st);
+  check_maintenance(st);
 }
 
 bool valid_name(std::string_view s, std::string_view extra) {

@@ -20,8 +20,15 @@ namespace lw::config::detail {
 struct TargetRefs {
   Mark auth;
   std::vector<Mark> modules;  // parallel to Target::modules
-  Mark parent;
+  std::vector<Mark> parent_marks;  // parallel to Target::parents
   Mark timeout;  // of the timeout or interval override, for timeout >= interval
+  std::vector<Mark> admin;  // parallel to site->admin
+};
+
+// Where a maintenance window's names were written.
+struct MaintenanceRefs {
+  Mark mark;
+  std::vector<Mark> targets, regions;
 };
 
 struct State {
@@ -31,6 +38,7 @@ struct State {
   std::vector<TargetRefs> target_refs;                   // parallel to config.targets
   std::vector<Mark> trap_auth_marks;                     // parallel to global.trap_auths
   Mark global_timeout;                                   // of timeout (or interval) in global
+  std::vector<MaintenanceRefs> maintenance_refs;         // parallel to config.maintenance
 };
 
 // True if `s` is non-empty and made of [A-Za-z0-9_.-] and any of `extra`.
@@ -40,6 +48,9 @@ void read_global(Reader& r, const Field& f, State& st);
 void read_auths(Reader& r, const Field& f, State& st);
 void read_modules(Reader& r, const Field& f, State& st);
 void read_targets(Reader& r, const Field& f, State& st);
+void read_maintenance(Reader& r, const Field& f, State& st);     // config/maintenance.cc
+void read_admin_versions(Reader& r, const Field& f, State& st);  // config/maintenance.cc
 void check_references(State& st);
+void check_maintenance(State& st);  // names in maintenance windows and site admin placements
 
 }  // namespace lw::config::detail

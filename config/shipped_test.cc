@@ -255,7 +255,7 @@ TEST(Shipped, ExampleChecks) {
   const Config& c = *r.config;
   EXPECT_EQ(c.global.listen_address, "127.0.0.1:9730");
   EXPECT_EQ(c.modules.size(), 10u);  // every file of config/modules/
-  ASSERT_EQ(c.targets.size(), 2u);
+  ASSERT_EQ(c.targets.size(), 4u);
   const Target& vinh = c.targets[0];
   EXPECT_EQ(vinh.name, "vinh-core");
   EXPECT_EQ(vinh.labels, (Labels{{"district", "Thành phố Vinh"}, {"role", "province_core"}}));
@@ -267,8 +267,14 @@ TEST(Shipped, ExampleChecks) {
   EXPECT_EQ(p.credentials->priv, snmp::Credentials::PrivProto::AES);
   EXPECT_EQ(p.credentials->priv_password, "priv-secret-aes");
   EXPECT_EQ(p.timeout, milliseconds(2000));
-  const Target& ky = c.targets[1];
+  const Target& ky = c.targets[3];
   EXPECT_EQ(ky.labels[0].second, "Huyện Kỳ Sơn");
+  EXPECT_EQ(ky.parents, (std::vector<std::string>{"ky-son-wan", "ky-son-vsat"}));
+  ASSERT_TRUE(ky.site);
+  ASSERT_EQ(ky.site->admin.size(), 2u);
+  EXPECT_EQ(ky.site->admin[1].unit, "Xã Mường Xén");
+  EXPECT_EQ(c.admin_versions.size(), 2u);
+  EXPECT_EQ(c.maintenance.size(), 2u);
   const snmp::Peer q = c.peer_for(ky);
   EXPECT_EQ(q.address, "[2001:db8::20]:161");
   EXPECT_EQ(q.credentials->community, "public");

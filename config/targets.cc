@@ -46,11 +46,43 @@ std::optional<Labels> read_labels(Reader& r, const Field& f, const std::string& 
   return labels;
 }
 
-std::optional<Site> read_site(Reader& r, const Field& f, const std::string& where_target) {
+// `admin: {"2011": {unit: ..., kind: commune, parent: ...}, "2025": {...}}`: the site's unit in
+// each version of the administrative map (versions are checked against admin_versions later).
+bool read_admin(Reader& r, const Field& f, const std::string& where, Site& s, TargetRefs& refs) {
+  const auto versions = r.named_map(f.value, where + " admin");
+  if (!versions) return false;
+  bool ok = true;
+  for (const Field& v : versions->all()) {
+    const auto fields = r.map(v.value, where + " admin " + quote(v.key), {"unit", "kind", "parent"});
+    if (!fields) {
+      ok = false;
+      continue;
+    }
+    AdminPlacement p;
+    p.version = v.key;
+    const Field* unit = r.required(*fields, "unit", where + " admin " + quote(v.key));
+    const Field* kind = r.required(*fields, "kind", where + " admin " + quote(v.key));
+    if (!unit || !kind) {
+      ok = false;
+      continue;
+    }
+    for (const Field& e : fields->all()) {
+      const auto t = text(r, e, where + " admin");
+      ok = ok && t;
+      if (!t) continue;
+      (e.key == "unit" ? p.unit : e.key == "kind" ? p.kind : p.parent) = *t;
+    }
+    s.admin.push_back(std::move(p));
+    refs.admin.push_back(r.mark(v.key_node));
+  }
+  return ok;
+}
+
+std::optional<Site> read_site(Reader& r, const Field& f, const std::string& where_target, TargetRefs& refs) {
   const std::string where = where_target + " site";
   const auto fields = r.map(f.value, where,
                             {"district", "district_slug", "commune", "role", "terrain", "latitude",
-                             "longitude", "uplink", "power", "lifecycle"});
+                             "longitude", "uplink", "power", "lifecycle", "admin"});
   if (!fields) return std::nullopt;
   Site s;
   bool ok = true;
@@ -72,6 +104,8 @@ std::optional<Site> read_site(Reader& r, const Field& f, const std::string& wher
       const auto v = r.choice(e, where, kPower);
       ok = ok && v.has_value();
       if (v) s.power = std::string(kPower[*v]);
+    } else if (e.key == "admin") {
+      ok = read_admin(r, e, where, s, refs) && ok;
     } else if (e.key == "lifecycle") {
       const auto v = r.choice(e, where, {"planned", "live", "retired"});
       ok = ok && v.has_value();
@@ -167,7 +201,7 @@ void read_target(Reader& r, const YAML::Node& node, size_t position, State& st) 
 
   const auto f = r.map(node, where,
                        {"name", "address", "auth", "modules", "labels", "interval", "timeout",
-                        "retries", "parent", "site", "links"});
+                        "retries", "parent", "parents", "site", "links"});
   if (!f) return;
   Target t;
   TargetRefs refs;
@@ -222,12 +256,26 @@ void read_target(Reader& r, const YAML::Node& node, size_t position, State& st) 
     } else if (e.key == "retries") {
       if (auto v = r.integer(e, where, 0, 10)) t.retries = static_cast<int>(*v);
     } else if (e.key == "parent") {
-      if (auto v = r.string(e, where)) {
-        t.parent = *v;
-        refs.parent = r.mark(e);
+      if (f->get("parents")) {
+        r.error(r.mark(e.key_node), where, "give parent (one) or parents (a list), not both");
+      } else if (auto v = r.string(e, where)) {
+        t.parents = {*v};
+        refs.parent_marks = {r.mark(e)};
+      }
+    } else if (e.key == "parents") {
+      if (const auto v = r.strings(e, where)) {
+        if (v->empty()) r.error(r.mark(e), where, "parents: empty (leave it out for a root)");
+        for (const auto& [name, mark] : *v) {
+          if (std::find(t.parents.begin(), t.parents.end(), name) != t.parents.end()) {
+            r.error(mark, where, "parents: " + quote(name) + " listed twice");
+            continue;
+          }
+          t.parents.push_back(name);
+          refs.parent_marks.push_back(mark);
+        }
       }
     } else if (e.key == "site") {
-      t.site = read_site(r, e, where);
+      t.site = read_site(r, e, where, refs);
     } else if (e.key == "links") {
       if (const auto seq = r.sequence(e, where)) {
         for (const YAML::Node& n : *seq) {
@@ -236,6 +284,7 @@ void read_target(Reader& r, const YAML::Node& node, size_t position, State& st) 
       }
     }
   }
+  if (!t.parents.empty()) t.parent = t.parents.front();
   if (!named) return;
   const auto [it, fresh] = st.target_index.emplace(t.name, st.config.targets.size());
   if (!fresh) {

@@ -16,6 +16,8 @@ namespace lw::sim {
 std::string district_inventory(const Province& p, int district, int port);
 // The top-level file: global, auths, includes of ../modules/ and inventory/.
 std::string province_main_config();
+// config/nghe-an/README.md: what the files are, and that the unit names are placeholders.
+std::string province_readme();
 
 // Writes DIR/linkwatch.yml and DIR/inventory/<slug>.yml.
 Status write_province_config(const std::string& dir, const Province& p, int port);

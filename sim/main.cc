@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   double min_fault_s = 0;
   std::string truth_log;
   std::string write_config, write_province, replay, community = "public", listen = "0.0.0.0";
+  std::vector<std::string> dual_homed;
   size_t max_message = 1472;
   app.add_option("--province-dir", province_dir, "directory holding districts.csv")->capture_default_str();
   app.add_option("--port", port, "UDP port of every device")->capture_default_str();
@@ -47,6 +48,8 @@ int main(int argc, char** argv) {
   app.add_option("--scale", scale, "serve N synthetic devices instead of the province")->check(CLI::Range(1, 1000000));
   app.add_option("--write-config", write_config, "write the linkwatchd config polling what would be served, then exit");
   app.add_option("--write-province-config", write_province, "write DIR/linkwatch.yml and DIR/inventory/*.yml, then exit");
+  app.add_option("--dual-homed", dual_homed,
+                 "give district SLUG a second WAN link (SLUG-vsat) with both as the gateway's parents (repeatable)");
   app.add_option("--replay", replay, "serve one recorded walk (snmpwalk -On output or .snmprec) on 127.0.0.1");
   app.add_option("--community", community, "v1/v2c community")->capture_default_str();
   app.add_option("--listen-address", listen, "address the UDP socket binds")->capture_default_str();
@@ -78,7 +81,7 @@ int main(int argc, char** argv) {
       spdlog::error("{}", districts.error().to_string());
       return 1;
     }
-    province = build_province(*districts);
+    province = build_province(*districts, dual_homed);
   }
 
   if (!write_province.empty()) {

@@ -136,6 +136,7 @@ int Province::find(const std::string& name) const {
 uint32_t core_address() { return (127u << 24) | 10u; }
 uint32_t gateway_address(int n) { return (127u << 24) | (static_cast<uint32_t>(n) << 16) | 1u; }
 uint32_t wan_address(int n) { return (127u << 24) | (static_cast<uint32_t>(n) << 16) | 2u; }
+uint32_t vsat_address(int n) { return (127u << 24) | (static_cast<uint32_t>(n) << 16) | 3u; }
 uint32_t commune_address(int n, int c) {
   return (127u << 24) | (static_cast<uint32_t>(n) << 16) | (static_cast<uint32_t>(c) << 8) | 1u;
 }
@@ -148,7 +149,7 @@ std::string ip_string(uint32_t a) {
          std::to_string((a >> 8) & 255) + "." + std::to_string(a & 255);
 }
 
-Province build_province(const std::vector<District>& districts) {
+Province build_province(const std::vector<District>& districts, const std::vector<std::string>& dual_homed) {
   Province p;
   p.districts = districts;
   auto& devs = p.devices;
@@ -222,6 +223,21 @@ Province build_province(const std::vector<District>& districts) {
     devs.push_back(wan);
     devs[0].ifaces.push_back({"wan-" + d.slug, "WAN " + d.name, "TenGigabitEthernet0/1/" + std::to_string(n), wan_speed, 6, 0, wan_idx, false, false});
 
+    // A second WAN link over VSAT, before the gateway so that parents stay before children.
+    int vsat_idx = -1;
+    if (std::find(dual_homed.begin(), dual_homed.end(), d.slug) != dual_homed.end()) {
+      Device vsat = wan;
+      vsat.name = d.slug + "-vsat";
+      vsat.address = vsat_address(n);
+      vsat.uplink = "vsat";
+      vsat.power = "battery";
+      vsat.ifaces = {{"wan0", "VSAT " + d.name, "VSAT modem 1", 50, 6, 1.0, -1, true, false}};
+      place(vsat, d.latitude, d.longitude, 0.012);
+      vsat_idx = static_cast<int>(devs.size());
+      devs.push_back(vsat);
+      devs[0].ifaces.push_back({"wan-" + d.slug + "-vsat", "VSAT " + d.name, "GigabitEthernet0/2/" + std::to_string(n), 50, 6, 0, vsat_idx, false, false});
+    }
+
     Device gw;
     gw.name = d.slug + "-gw";
     gw.kind = Kind::Gateway;
@@ -232,12 +248,15 @@ Province build_province(const std::vector<District>& districts) {
     gw.uplink = wan.uplink;
     gw.power = wan.power;
     gw.parent = wan_idx;
+    if (vsat_idx >= 0) gw.more_parents = {vsat_idx};
     place(gw, d.latitude, d.longitude, 0.005);
     gw.ifaces.push_back({"wan0", "WAN " + d.name, "GigabitEthernet0/0", wan_speed, 6, 1.0, -1, true, false});
     gw.ifaces.push_back({"lan0", "LAN " + d.name + " office", "GigabitEthernet0/1", 1000, 6, 0.05, -1, false, false});
     const int gw_idx = static_cast<int>(devs.size());
     devs.push_back(gw);
     devs[static_cast<size_t>(wan_idx)].ifaces.push_back({"lan0", "to " + d.slug + "-gw", "GigabitEthernet0/2", 1000, 6, 0, gw_idx, false, false});
+    if (vsat_idx >= 0)
+      devs[static_cast<size_t>(vsat_idx)].ifaces.push_back({"lan0", "to " + d.slug + "-gw", "Ethernet1", 1000, 6, 0, gw_idx, false, false});
 
     for (int c = 1; c <= d.communes; ++c) {
       Device site;

@@ -50,6 +50,7 @@ struct Device {
   bool live = true;          // lifecycle: live (served) or planned (not served)
   double latitude = 0, longitude = 0;
   int parent = -1;           // index into Province::devices, -1 for the root
+  std::vector<int> more_parents;  // dual homing: parents beyond `parent` (a second WAN link)
   bool no_ifx = false;       // 32-bit counters only (no ifXTable)
   bool has_ups = false;      // UPS-MIB (power battery or solar)
   std::vector<Iface> ifaces;
@@ -67,12 +68,15 @@ struct Province {
 uint32_t core_address();
 uint32_t gateway_address(int district_number);
 uint32_t wan_address(int district_number);
+uint32_t vsat_address(int district_number);  // the second WAN link of a dual-homed district
 uint32_t commune_address(int district_number, int commune);
 uint32_t bts_address(int district_number, int commune, int k);
 std::string ip_string(uint32_t address);
 
-// The whole province from its district table.
-Province build_province(const std::vector<District>& districts);
+// The whole province from its district table. The districts named in `dual_homed` (slugs)
+// get a second WAN link, `<slug>-vsat` (VSAT, from the core), and their gateway has both
+// links as parents: it answers while either does (linkwatch-sim --dual-homed SLUG).
+Province build_province(const std::vector<District>& districts, const std::vector<std::string>& dual_homed = {});
 
 // N synthetic devices for the benchmark: one core, gateways and BTS radios, addressed
 // 127.200.0.1 upwards, all live, flat (no dynamics that silence them).

@@ -272,9 +272,18 @@ bool World::alive(int dev) const {
   return true;
 }
 
-bool World::answers(int dev, double /*t*/) const {
+bool World::answers(int dev, double t) const {
   for (int d = dev; d >= 0; d = p_.devices[static_cast<size_t>(d)].parent) {
     if (!p_.devices[static_cast<size_t>(d)].live || !alive(d)) return false;
+    // Dual homed: reachable while any of its upstream paths is (the tree is shallow).
+    const auto& more = p_.devices[static_cast<size_t>(d)].more_parents;
+    if (!more.empty()) {
+      const int first = p_.devices[static_cast<size_t>(d)].parent;
+      if (first >= 0 && answers(first, t)) return true;
+      for (int m : more)
+        if (answers(m, t)) return true;
+      return false;
+    }
   }
   return true;
 }

@@ -229,3 +229,29 @@ TEST(World, FlapMovesLastChangeAndKeepsTheDeviceReachable) {
 
 }  // namespace
 }  // namespace lw::sim
+
+namespace lw::sim {
+namespace {
+
+TEST(WorldDualHomed, OneLinkCutLeavesTheDistrictUpBothCutIt) {
+  auto d = read_districts(std::string(LINKWATCH_SOURCE_DIR) + "/config/nghe-an/districts.csv");
+  Options o;
+  o.random_failures = false;
+  World w(build_province(*d, {"ky-son"}), o, kStart);
+  const Province& p = w.province();
+  const int gw = p.find("ky-son-gw"), site = p.find("ky-son-02"), vsat = p.find("ky-son-vsat");
+  ASSERT_GE(vsat, 0);
+  ASSERT_LT(vsat, gw) << "parents before children";
+  EXPECT_EQ(p.devices[static_cast<size_t>(gw)].more_parents, std::vector<int>{vsat});
+  EXPECT_EQ(w.by_address(vsat_address(20)), vsat);
+  ASSERT_TRUE(w.cut_target("ky-son-wan", kStart));
+  EXPECT_TRUE(w.answers(gw, kStart));
+  EXPECT_TRUE(w.answers(site, kStart));
+  ASSERT_TRUE(w.cut_target("ky-son-vsat", kStart));
+  EXPECT_FALSE(w.answers(gw, kStart));
+  EXPECT_FALSE(w.answers(site, kStart));
+  EXPECT_TRUE(w.answers(p.find("vinh-core"), kStart));
+}
+
+}  // namespace
+}  // namespace lw::sim

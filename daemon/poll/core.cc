@@ -23,10 +23,11 @@ void PollerCore::apply(std::shared_ptr<const config::Config> config) {
   ++generation_;
   std::unordered_map<std::string, TargetRt> old;
   // Root causes are indices into targets_: remember them by name, the indices change.
-  std::unordered_map<std::string, std::string> root_of;
+  std::unordered_map<std::string, std::vector<std::string>> roots_of;
   for (const auto& t : targets_)
-    if (t.root >= 0 && static_cast<size_t>(t.root) < targets_.size())
-      root_of[t.plan->name] = targets_[static_cast<size_t>(t.root)].plan->name;
+    for (int r : t.roots)
+      if (r >= 0 && static_cast<size_t>(r) < targets_.size())
+        roots_of[t.plan->name].push_back(targets_[static_cast<size_t>(r)].plan->name);
   for (auto& t : targets_) old.emplace(t.plan->name, std::move(t));
   targets_.clear();
   by_name_.clear();
@@ -62,17 +63,28 @@ void PollerCore::apply(std::shared_ptr<const config::Config> config) {
     t.topology.reset();  // names and indices may have changed: render again
     t.status_stale = true;
     t.parent = -1;
+    t.more_parents.clear();
     t.root = -1;
-    if (const auto r = root_of.find(t.plan->name); r != root_of.end())
-      if (const auto p = by_name_.find(r->second); p != by_name_.end()) t.root = static_cast<int>(p->second);
-    if (!t.def->parent.empty()) {
-      const auto p = by_name_.find(t.def->parent);
-      if (p != by_name_.end()) t.parent = static_cast<int>(p->second);
+    t.roots.clear();
+    if (const auto r = roots_of.find(t.plan->name); r != roots_of.end())
+      for (const auto& name : r->second)
+        if (const auto p = by_name_.find(name); p != by_name_.end()) t.roots.push_back(static_cast<int>(p->second));
+    std::sort(t.roots.begin(), t.roots.end());
+    if (!t.roots.empty()) t.root = t.roots.front();
+    for (const auto& name : t.def->upstream()) {
+      const auto p = by_name_.find(name);
+      if (p == by_name_.end()) continue;
+      if (t.parent < 0) t.parent = static_cast<int>(p->second);
+      else t.more_parents.push_back(static_cast<int>(p->second));
     }
   }
-  const collect::Family site_info = site_info_family(targets_);
-  site_info_series_ = site_info.series.size();
-  site_info_ = std::make_shared<const Rendered>(http::render_families({site_info}, config->global.metric_names));
+  collect::Families site_families{site_info_family(targets_)};
+  for (auto& f : site_admin_families(*config)) site_families.push_back(std::move(f));  // other names
+  site_info_series_ = 0;
+  for (const auto& f : site_families) site_info_series_ += f.series.size();
+  site_info_ = std::make_shared<const Rendered>(http::render_families(site_families, config->global.metric_names));
+  calendar_ = std::make_unique<Calendar>(*config);
+  calendar_rendered_.reset();
 
   schedule_.reset(targets_.size());
   for (size_t i = 0; i < targets_.size(); ++i)
@@ -169,29 +181,27 @@ void PollerCore::evaluate() {
   std::vector<state::Node> nodes(targets_.size());
   for (size_t i = 0; i < targets_.size(); ++i) {
     const TargetRt& t = targets_[i];
-    nodes[i] = {t.parent, t.polled, t.outcome, t.outcome_time, t.silent_since, t.up_since, t.reach, t.root};
+    nodes[i] = {t.parent, t.polled, t.outcome, t.outcome_time, t.silent_since, t.up_since, t.reach, t.root,
+                t.more_parents, t.roots};
   }
   const auto verdicts = state::evaluate(nodes);
 
-  auto effective_parent = [&](int i) {
-    int p = targets_[static_cast<size_t>(i)].parent;
-    while (p >= 0 && !targets_[static_cast<size_t>(p)].polled) p = targets_[static_cast<size_t>(p)].parent;
-    return p;
-  };
   bool recovered = false;
   for (size_t i = 0; i < targets_.size(); ++i) {
     TargetRt& t = targets_[i];
     const auto& v = verdicts[i];
     const state::Reach before = t.reach;
     const int root_before = t.root;
+    const bool roots_changed = t.roots != v.roots;
     t.reach = v.state;
     t.root = v.root;
+    t.roots = v.roots;
     if (before != t.reach) t.state_since = unix_now();
-    if (before != t.reach || root_before != t.root || !t.topology) {
+    if (before != t.reach || roots_changed || !t.topology) {
       render_topology(t);
       t.status_stale = true;
     }
-    if (t.polled && (before != t.reach || root_before != t.root)) record_change(t, before, root_before);
+    if (t.polled && (before != t.reach || roots_changed)) record_change(t, before, root_before);
     // Decide now rather than at the next turn of the parent (or of the target itself).
     if (v.pending && v.poll >= 0) poll_now(targets_[static_cast<size_t>(v.poll)].plan->name);
     if (before != state::Reach::Up && before != state::Reach::Unknown && v.state == state::Reach::Up)
@@ -199,20 +209,26 @@ void PollerCore::evaluate() {
   }
   if (!recovered) return;
   // A site came back: poll every unreachable site at once instead of waiting out the backoff.
+  // (With several root causes, one of them back is enough: a path may be whole again.)
+  auto is_cut = [&](int k) {
+    const auto r = targets_[static_cast<size_t>(k)].reach;
+    return r == state::Reach::Unreachable || r == state::Reach::Down;
+  };
   for (size_t i = 0; i < targets_.size(); ++i) {
     const TargetRt& t = targets_[i];
-    if (t.reach != state::Reach::Unreachable || t.root < 0) continue;
-    if (targets_[static_cast<size_t>(t.root)].reach == state::Reach::Unreachable ||
-        targets_[static_cast<size_t>(t.root)].reach == state::Reach::Down)
-      continue;
+    if (t.reach != state::Reach::Unreachable || t.roots.empty()) continue;
+    if (std::all_of(t.roots.begin(), t.roots.end(), is_cut)) continue;
     poll_now(t.plan->name);
   }
-  // Those whose root is still down but whose nearest parent is up now: their path changed.
+  // Those whose roots are still down but one of whose nearest parents is up now: their path changed.
   for (size_t i = 0; i < targets_.size(); ++i) {
     const TargetRt& t = targets_[i];
     if (t.reach != state::Reach::Unreachable) continue;
-    const int p = effective_parent(static_cast<int>(i));
-    if (p >= 0 && targets_[static_cast<size_t>(p)].reach == state::Reach::Up) poll_now(t.plan->name);
+    for (const int p : state::effective_parents(nodes, static_cast<int>(i)))
+      if (targets_[static_cast<size_t>(p)].reach == state::Reach::Up) {
+        poll_now(t.plan->name);
+        break;
+      }
   }
 }
 
@@ -230,7 +246,7 @@ void PollerCore::record_change(const TargetRt& t, state::Reach before, int root_
   e.from = std::string(state::to_string(before));
   e.to = std::string(state::to_string(t.reach));
   e.reason = t.reason;
-  if (t.root >= 0) e.root = targets_[static_cast<size_t>(t.root)].plan->name;
+  e.root = root_names(t);
   const std::string root_was =
       root_before >= 0 && static_cast<size_t>(root_before) < targets_.size() ? targets_[static_cast<size_t>(root_before)].plan->name : "";
   if (before == state::Reach::Unknown && t.reach == state::Reach::Up) {
@@ -247,14 +263,12 @@ void PollerCore::record_change(const TargetRt& t, state::Reach before, int root_
   events_.append(std::move(e));
 }
 
+// "a" or "a, b" for several root causes; empty for none.
+std::string PollerCore::root_names(const TargetRt& t) const { return joined_root_names(targets_, t); }
+
 void PollerCore::render_topology(TargetRt& t) {
   t.topology = std::make_shared<const Rendered>(
-      http::render_families(topology_families(t, root_name(t)), config_->global.metric_names));
-}
-
-const std::string& PollerCore::root_name(const TargetRt& t) const {
-  static const std::string kNone;
-  return t.root >= 0 ? targets_[static_cast<size_t>(t.root)].plan->name : kNone;
+      http::render_families(topology_families(t, poll::root_names(targets_, t)), config_->global.metric_names));
 }
 
 void PollerCore::maybe_publish(Clock::time_point now, bool force) {
@@ -275,7 +289,14 @@ void PollerCore::maybe_publish(Clock::time_point now, bool force) {
   collect::Families global = daemon_families(c, engine_.stats(), config_.get());
   // Power at night: sunrise, sunset and darkness ahead per solar site (daemon/state/energy.h).
   for (auto& f : state::energy_families(*config_, static_cast<int64_t>(unix_now()))) global.push_back(std::move(f));
-  auto snap = assemble_snapshot(targets_, site_info_, site_info_series_, std::move(global), *config_);
+  if (calendar_ && calendar_->update(static_cast<int64_t>(unix_now()))) {
+    const auto families = calendar_->families();
+    calendar_series_ = 0;
+    for (const auto& f : families) calendar_series_ += f.series.size();
+    calendar_rendered_ = std::make_shared<const Rendered>(http::render_families(families, config_->global.metric_names));
+  }
+  auto snap = assemble_snapshot(targets_, {{site_info_, site_info_series_}, {calendar_rendered_, calendar_series_}},
+                                std::move(global), *config_);
   snap->ready = ready_;
   snap->events = events_.history();
   box_.publish(std::move(snap));

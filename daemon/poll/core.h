@@ -19,6 +19,7 @@
 
 #include "collectors/sample.h"
 #include "config/config.h"
+#include "daemon/poll/calendar.h"
 #include "daemon/poll/job.h"
 #include "daemon/poll/plan.h"
 #include "daemon/poll/schedule.h"
@@ -58,7 +59,7 @@ class PollerCore {
   void launch(size_t i, Clock::time_point now);
   void evaluate();
   void render_topology(TargetRt& t);
-  const std::string& root_name(const TargetRt& t) const;
+  std::string root_names(const TargetRt& t) const;  // joined, for the log and events
   void record_change(const TargetRt& t, state::Reach before, int root_before);
 
   snmp::Engine& engine_;
@@ -67,8 +68,11 @@ class PollerCore {
   uint64_t generation_ = 0;
   std::vector<TargetRt> targets_;
   std::unordered_map<std::string, size_t> by_name_;
-  std::shared_ptr<const Rendered> site_info_;
+  std::shared_ptr<const Rendered> site_info_;  // and linkwatch_site_admin_info
   size_t site_info_series_ = 0;
+  std::unique_ptr<Calendar> calendar_;  // maintenance windows, admin versions in force
+  std::shared_ptr<const Rendered> calendar_rendered_;
+  size_t calendar_series_ = 0;
   size_t polled_ = 0;
 
   Schedule schedule_;

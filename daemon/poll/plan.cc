@@ -50,7 +50,9 @@ void describe(std::ostringstream& os, const snmp::Credentials* c) {
 // Everything that changes what or how a target is polled, and how its series look.
 std::string fingerprint(const config::Config& cfg, const config::Target& t, const snmp::Peer& peer) {
   std::ostringstream os;
-  os << t.name << '\n' << t.address << '\n' << t.auth << '\n' << t.parent << '\n';
+  os << t.name << '\n' << t.address << '\n' << t.auth << '\n';
+  for (const auto& p : t.upstream()) os << p << ',';
+  os << '\n';
   os << peer.timeout.count() << ' ' << peer.retries << ' ' << peer.max_repetitions << ' ' << peer.max_rows << '\n';
   os << cfg.interval_for(t).count() << ' ' << static_cast<int>(cfg.global.metric_names) << '\n';
   describe(os, peer.credentials.get());

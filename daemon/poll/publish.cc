@@ -8,6 +8,19 @@
 
 namespace lw::poll {
 
+std::vector<std::string> root_names(const std::vector<TargetRt>& targets, const TargetRt& t) {
+  std::vector<std::string> out;
+  for (const int r : t.roots)
+    if (r >= 0 && static_cast<size_t>(r) < targets.size()) out.push_back(targets[static_cast<size_t>(r)].plan->name);
+  return out;
+}
+
+std::string joined_root_names(const std::vector<TargetRt>& targets, const TargetRt& t) {
+  std::string out;
+  for (const auto& name : root_names(targets, t)) out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
 std::shared_ptr<const TargetStatus> status_row(const TargetRt& t, const std::string& root_name) {
   auto st = std::make_shared<TargetStatus>();
   st->name = t.plan->name;
@@ -84,19 +97,21 @@ collect::Families daemon_families(const DaemonCounters& c, const snmp::EngineSta
   return out;
 }
 
-std::shared_ptr<Snapshot> assemble_snapshot(std::vector<TargetRt>& targets,
-                                            const std::shared_ptr<const Rendered>& site_info,
-                                            size_t site_info_series, collect::Families global,
-                                            const config::Config& config) {
+std::shared_ptr<Snapshot> assemble_snapshot(std::vector<TargetRt>& targets, const std::vector<FixedBlock>& fixed,
+                                            collect::Families global, const config::Config& config) {
   auto snap = std::make_shared<Snapshot>();
   snap->published_unix = unix_now();
-  snap->targets.reserve(2 * targets.size() + 1);
+  snap->targets.reserve(2 * targets.size() + fixed.size());
   snap->status.reserve(targets.size());
-  size_t series = site_info_series;
-  if (site_info) snap->targets.push_back(site_info);
+  size_t series = 0;
+  for (const auto& b : fixed) {
+    if (!b.rendered) continue;
+    series += b.series;
+    snap->targets.push_back(b.rendered);
+  }
   for (auto& t : targets) {
     if (t.status_stale) {
-      t.status = status_row(t, t.root >= 0 ? targets[static_cast<size_t>(t.root)].plan->name : std::string());
+      t.status = status_row(t, joined_root_names(targets, t));
       t.status_stale = false;
     }
     snap->status.push_back(t.status);

@@ -34,17 +34,27 @@ struct DaemonCounters {
   uint64_t traps_unmatched = 0;
 };
 
-// `root_name`: the name of the target's root cause, "" if none.
+// The names of t's root causes (t.roots), in order; none when it has none.
+std::vector<std::string> root_names(const std::vector<TargetRt>& targets, const TargetRt& t);
+// The same joined for people: "a" or "a, b"; "" for none.
+std::string joined_root_names(const std::vector<TargetRt>& targets, const TargetRt& t);
+
+// `root_name`: the target's root causes as joined_root_names() writes them, "" if none.
 std::shared_ptr<const TargetStatus> status_row(const TargetRt& t, const std::string& root_name);
+
+// A block rendered apart from the targets (site info, maintenance calendar), with its series count.
+struct FixedBlock {
+  std::shared_ptr<const Rendered> rendered;
+  size_t series = 0;
+};
 
 // `config` may be null (before the first apply).
 collect::Families daemon_families(const DaemonCounters& counters, const snmp::EngineStats& stats,
                                   const config::Config* config);
 
-// The site info block is shown first; `global` is completed with linkwatch_series.
-std::shared_ptr<Snapshot> assemble_snapshot(std::vector<TargetRt>& targets,
-                                            const std::shared_ptr<const Rendered>& site_info,
-                                            size_t site_info_series, collect::Families global,
-                                            const config::Config& config);
+// The fixed blocks (site info first) are shown before the targets; `global` is completed with
+// linkwatch_series.
+std::shared_ptr<Snapshot> assemble_snapshot(std::vector<TargetRt>& targets, const std::vector<FixedBlock>& fixed,
+                                            collect::Families global, const config::Config& config);
 
 }  // namespace lw::poll

@@ -30,6 +30,7 @@ struct TargetRt {
   std::shared_ptr<const TargetPlan> plan;
   const config::Target* def = nullptr;  // in the current config
   int parent = -1;
+  std::vector<int> more_parents;  // dual homing: parents beyond `parent`
   bool polled = true;
 
   Clock::time_point due{};  // next poll, as last scheduled
@@ -59,6 +60,7 @@ struct TargetRt {
   // Across polls.
   state::Reach reach = state::Reach::Unknown;
   int root = -1;
+  std::vector<int> roots;  // every root cause while unreachable (root is roots[0])
   state::LinkTracker links;
   std::map<std::string, uint64_t> traps;
   state::SiteTracker site;  // links and power as the console shows them

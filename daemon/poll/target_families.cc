@@ -108,7 +108,7 @@ collect::Families target_families(TargetRt& t, const PollJob& job) {
   return out;
 }
 
-collect::Families topology_families(const TargetRt& t, const std::string& root_name) {
+collect::Families topology_families(const TargetRt& t, const std::vector<std::string>& roots) {
   using collect::Kind;
   static constexpr state::Reach kStates[] = {state::Reach::Up, state::Reach::Down, state::Reach::Unreachable,
                                              state::Reach::Unknown};
@@ -121,10 +121,15 @@ collect::Families topology_families(const TargetRt& t, const std::string& root_n
     for (const auto s : kStates)
       state.series.push_back({with(t.plan->labels, "state", std::string(state::to_string(s))), t.reach == s ? 1.0 : 0.0});
     out.push_back(std::move(state));
-    if (t.reach == state::Reach::Unreachable && t.root >= 0)
-      out.push_back({"linkwatch_target_root_cause",
-                     "1 for an unreachable target; root names the down site that explains it.", Kind::Gauge,
-                     {{with(t.plan->labels, "root", root_name), 1.0}}});
+    if (t.reach == state::Reach::Unreachable && !roots.empty()) {
+      // One series per root cause: a dual-homed site cut on both links names both.
+      collect::Family family{"linkwatch_target_root_cause",
+                             "1 for an unreachable target; root names a down site that cuts one of its paths "
+                             "(one series per root cause).",
+                             Kind::Gauge, {}};
+      for (const auto& r : roots) family.series.push_back({with(t.plan->labels, "root", r), 1.0});
+      out.push_back(std::move(family));
+    }
   }
   return out;
 }

@@ -24,8 +24,8 @@ namespace lw::poll {
 
 collect::Families target_families(TargetRt& t, const PollJob& job);
 
-// `root_name`: the name of the target's root cause, "" if none.
-collect::Families topology_families(const TargetRt& t, const std::string& root_name);
+// `roots`: the names of the target's root causes (several when every path is cut), or none.
+collect::Families topology_families(const TargetRt& t, const std::vector<std::string>& roots);
 
 collect::Family site_info_family(const std::vector<TargetRt>& targets);
 

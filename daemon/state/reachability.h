@@ -20,6 +20,17 @@
 // `down` on the strength of a poll made while the district was cut, whatever the order in
 // which the sweep's answers arrive.
 //
+// Several parents (dual homing: a district gateway on a fibre WAN link and a VSAT link). A
+// site is reachable while any of its paths is: a silent target is `unreachable` only when
+// every parent is down or unreachable, and its root causes are then the set of down sites
+// that cut all its paths: on each path, the first down site seen from the target (the union
+// of its parents' causes; shared ancestors appear once). It is `down` when one parent is up,
+// answered at least as recently as the target fell silent, and its path was trusted before
+// the silence; otherwise `pending`, and the parent to ask is one whose answer is too old. A
+// parent that is itself pending keeps its previous state for this purpose, as with one parent.
+// The evaluation visits parents before children (a depth-first order over the DAG), so the
+// verdict still does not depend on the order of the nodes or of the answers.
+//
 // Thread safety: pure function.
 
 #include <cstdint>
@@ -44,11 +55,17 @@ struct Node {
   double up_since = 0;
   Reach previous = Reach::Unknown;  // the last verdict, kept while pending
   int previous_root = -1;
+  // Parents beyond `parent` (dual homing), indices into the same vector. `parent` must be set
+  // when these are. Duplicates are ignored.
+  std::vector<int> more_parents = {};
+  // Every root cause of the last verdict, sorted; empty means {previous_root} if that is set.
+  std::vector<int> previous_roots = {};
 };
 
 struct Verdict {
   Reach state = Reach::Unknown;
-  int root = -1;              // for Unreachable: the down node that explains it
+  int root = -1;              // for Unreachable: the down node that explains it (roots[0])
+  std::vector<int> roots;     // for Unreachable: every down node that cuts a path, sorted
   bool pending = false;       // silent, but nothing can be said yet: poll `poll` now
   int poll = -1;              // for pending: the parent (its answer is older) or the node itself
                               // (its silence predates the path's recovery); -1 while the parent
@@ -57,7 +74,10 @@ struct Verdict {
   double up_since = 0;
 };
 
-// `nodes` must be acyclic in `parent` (the config loader guarantees it).
+// `nodes` must be acyclic in `parent` and `more_parents` (the config loader guarantees it).
 std::vector<Verdict> evaluate(const std::vector<Node>& nodes);
+
+// The nearest polled ancestors of node i (planned and retired sites skipped), sorted.
+std::vector<int> effective_parents(const std::vector<Node>& nodes, int i);
 
 }  // namespace lw::state

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <random>
@@ -305,6 +306,172 @@ TEST(Reachability, CutAndRestoreInAnyAnswerOrderNeverCallAChildDown) {
       EXPECT_TRUE(run.wan_was_down()) << "seed " << seed;
       EXPECT_TRUE(run.all_up()) << "seed " << seed << ": not every site came back by 700 s (restore at "
                                 << run.restore_time() << ")";
+    }
+  }
+}
+
+}  // namespace
+}  // namespace lw::state
+
+namespace lw::state {
+namespace {
+
+using O = Node::Outcome;
+
+// Dual homing: core(0) <- fibre(1), vsat(2); gw(3) has parents [fibre, vsat]; commune(4) <- gw.
+std::vector<Node> dual() {
+  std::vector<Node> n(5);
+  n[1].parent = 0;
+  n[2].parent = 0;
+  n[3].parent = 1;
+  n[3].more_parents = {2};
+  n[4].parent = 3;
+  for (auto& x : n) { x.outcome = O::Answered; x.outcome_time = 100; }
+  return n;
+}
+
+void silence(std::vector<Node>& n, std::initializer_list<int> which, double t) {
+  for (int i : which) {
+    n[static_cast<size_t>(i)].outcome = O::Silent;
+    n[static_cast<size_t>(i)].outcome_time = t;
+  }
+}
+
+TEST(ReachabilityDual, OneOfTwoLinksCutLeavesNothingUnreachable) {
+  auto n = dual();
+  silence(n, {1}, 200);
+  n[0].outcome_time = 210;
+  n[2].outcome_time = 210;
+  for (int i : {3, 4}) n[static_cast<size_t>(i)].outcome_time = 205;
+  const auto v = evaluate(n);
+  EXPECT_EQ(v[1].state, Reach::Down);
+  for (int i : {0, 2, 3, 4}) EXPECT_EQ(v[static_cast<size_t>(i)].state, Reach::Up) << i;
+}
+
+TEST(ReachabilityDual, BothLinksCutIsOneRootCauseSet) {
+  auto n = dual();
+  silence(n, {1, 2, 3, 4}, 200);
+  n[0].outcome_time = 210;
+  const auto v = evaluate(n);
+  EXPECT_EQ(v[1].state, Reach::Down);
+  EXPECT_EQ(v[2].state, Reach::Down);
+  for (int i : {3, 4}) {
+    EXPECT_EQ(v[static_cast<size_t>(i)].state, Reach::Unreachable) << i;
+    EXPECT_EQ(v[static_cast<size_t>(i)].roots, (std::vector<int>{1, 2})) << i;
+    EXPECT_EQ(v[static_cast<size_t>(i)].root, 1) << i;
+  }
+}
+
+TEST(ReachabilityDual, GatewaySilentWithOneLinkUpIsDownItself) {
+  auto n = dual();
+  silence(n, {1, 3, 4}, 200);
+  n[0].outcome_time = 210;
+  n[2].outcome_time = 210;  // the VSAT link answered after the gateway fell silent
+  const auto v = evaluate(n);
+  EXPECT_EQ(v[1].state, Reach::Down);
+  EXPECT_EQ(v[3].state, Reach::Down);
+  EXPECT_TRUE(v[3].roots.empty());
+  EXPECT_EQ(v[4].state, Reach::Unreachable);
+  EXPECT_EQ(v[4].roots, (std::vector<int>{3}));
+}
+
+TEST(ReachabilityDual, StaleSurvivingParentIsAskedNotTheCutOne) {
+  auto n = dual();
+  silence(n, {1, 3}, 200);
+  n[0].outcome_time = 210;
+  n[3].previous = Reach::Up;  // the VSAT link's last answer (100) predates the silence
+  const auto v = evaluate(n);
+  EXPECT_TRUE(v[3].pending);
+  EXPECT_EQ(v[3].state, Reach::Up);
+  EXPECT_EQ(v[3].poll, 2);
+}
+
+TEST(ReachabilityDual, SharedAncestorIsNamedOnce) {
+  // Both links hang off one hub (5) that went down: the cause is the hub alone.
+  auto n = dual();
+  n.resize(6);
+  n[5].parent = 0;
+  n[1].parent = 5;
+  n[2].parent = 5;
+  silence(n, {5, 1, 2, 3, 4}, 200);
+  n[0].outcome = O::Answered;
+  n[0].outcome_time = 210;
+  const auto v = evaluate(n);
+  EXPECT_EQ(v[5].state, Reach::Down);
+  for (int i : {1, 2, 3, 4}) {
+    EXPECT_EQ(v[static_cast<size_t>(i)].state, Reach::Unreachable) << i;
+    EXPECT_EQ(v[static_cast<size_t>(i)].roots, (std::vector<int>{5})) << i;
+  }
+}
+
+TEST(ReachabilityDual, CausesAreTheFirstDownSiteOnEachPath) {
+  // gw(3) on fibre(1) (down) and on vsat(2) behind a hub(5) that is down: causes {1, 5}.
+  auto n = dual();
+  n.resize(6);
+  n[5].parent = 0;
+  n[2].parent = 5;
+  silence(n, {1, 5, 2, 3, 4}, 200);
+  n[0].outcome = O::Answered;
+  n[0].outcome_time = 210;
+  const auto v = evaluate(n);
+  EXPECT_EQ(v[2].roots, (std::vector<int>{5}));
+  EXPECT_EQ(v[3].roots, (std::vector<int>{1, 5}));
+  EXPECT_EQ(v[4].roots, (std::vector<int>{1, 5}));
+}
+
+TEST(ReachabilityDual, PlannedSiteWithTwoParentsIsTransparent) {
+  // A planned aggregation site (5, not polled) with parents [fibre, vsat] between them and gw.
+  auto n = dual();
+  n.resize(6);
+  n[5].parent = 1;
+  n[5].more_parents = {2};
+  n[5].polled = false;
+  n[3].parent = 5;
+  n[3].more_parents = {};
+  silence(n, {1, 3, 4}, 200);
+  n[0].outcome_time = 210;
+  n[2].outcome_time = 210;
+  auto v = evaluate(n);
+  EXPECT_EQ(v[3].state, Reach::Down) << "the VSAT path through the planned site is up";
+  silence(n, {2}, 200);
+  v = evaluate(n);
+  EXPECT_EQ(v[3].state, Reach::Unreachable);
+  EXPECT_EQ(v[3].roots, (std::vector<int>{1, 2}));
+}
+
+TEST(ReachabilityDual, VerdictDoesNotDependOnNodeOrder) {
+  // The same DAG under every relabelling of its nodes gives the same verdicts.
+  auto base = dual();
+  base.resize(7);
+  base[5].parent = 3;  // a second commune under gw
+  base[6].parent = 4;  // a BTS dual-homed on commune 4 and commune 5
+  base[6].more_parents = {5};
+  silence(base, {1, 2, 3, 4, 5, 6}, 200);
+  base[0].outcome_time = 210;
+  base[6].outcome_time = 150;  // landed first
+  const auto want = evaluate(base);
+  ASSERT_EQ(want[6].roots, (std::vector<int>{1, 2}));
+  std::vector<int> perm(base.size());
+  for (size_t i = 0; i < perm.size(); ++i) perm[i] = static_cast<int>(i);
+  std::mt19937 rng(7);
+  for (int round = 0; round < 200; ++round) {
+    std::shuffle(perm.begin(), perm.end(), rng);
+    std::vector<Node> n(base.size());
+    auto map = [&](int i) { return i < 0 ? -1 : perm[static_cast<size_t>(i)]; };
+    for (size_t i = 0; i < base.size(); ++i) {
+      Node x = base[i];
+      x.parent = map(x.parent);
+      for (int& p : x.more_parents) p = map(p);
+      n[static_cast<size_t>(perm[i])] = x;
+    }
+    const auto got = evaluate(n);
+    for (size_t i = 0; i < base.size(); ++i) {
+      const auto& g = got[static_cast<size_t>(perm[i])];
+      EXPECT_EQ(g.state, want[i].state) << i;
+      std::vector<int> roots;
+      for (int r : want[i].roots) roots.push_back(map(r));
+      std::sort(roots.begin(), roots.end());
+      EXPECT_EQ(g.roots, roots) << i;
     }
   }
 }

@@ -94,6 +94,7 @@ bool ProvinceEnv::start_sim(uint16_t sim_port, uint16_t control_port) {
                                    std::to_string(options_.seed)};
   if (!options_.random_failures) argv.push_back("--no-random-failures");
   argv.insert(argv.end(), options_.sim_args.begin(), options_.sim_args.end());
+  for (const auto& slug : options_.dual_homed) argv.insert(argv.end(), {"--dual-homed", slug});
   sim_ = test::Process(argv, dir_->file("sim.log"));
   bool exited = false;
   const bool up = test::wait_until(
@@ -109,7 +110,15 @@ bool ProvinceEnv::start_sim(uint16_t sim_port, uint16_t control_port) {
 }
 
 void ProvinceEnv::write_config(uint16_t sim_port) const {
-  const std::string src = std::string(LW_SOURCE_DIR) + "/config/nghe-an";
+  std::string src = std::string(LW_SOURCE_DIR) + "/config/nghe-an";
+  if (!options_.dual_homed.empty()) {
+    // The province as the simulator serves it with the extra links.
+    src = dir_->file("generated");
+    std::vector<std::string> argv = {LW_SIM, "--write-province-config", src};
+    for (const auto& slug : options_.dual_homed) argv.insert(argv.end(), {"--dual-homed", slug});
+    const auto r = test::run_command(argv);
+    if (r.exit_code != 0) throw std::runtime_error("linkwatch-sim --write-province-config failed: " + r.err);
+  }
   fs::create_directories(dir_->file("inventory"));
   std::vector<std::pair<std::string, std::string>> files;  // name, text
   std::set<std::string> names;                               // every target they define
@@ -141,7 +150,7 @@ void ProvinceEnv::write_config(uint16_t sim_port) const {
       << "include:\n"
       << "  - " << LW_SOURCE_DIR << "/config/modules/\n"
       << "  - " << dir_->file("inventory") << "/\n"
-      << shipped.substr(auths + 1);
+      << shipped.substr(auths + 1) << options_.extra_config;
   dir_->write("linkwatch.yml", cfg.str());
   fs::permissions(dir_->file("linkwatch.yml"), fs::perms::others_all, fs::perm_options::remove);
 }
