@@ -41,5 +41,10 @@ void read_auths(Reader& r, const Field& f, State& st);
 void read_modules(Reader& r, const Field& f, State& st);
 void read_targets(Reader& r, const Field& f, State& st);
 void check_references(State& st);
+// config/shard_config.cc
+void read_shard(Reader& r, const Field& f, State& st);
+void read_external_labels(Reader& r, const Field& f, State& st);
+// Keeps only what this shard polls (global.shard, or options.shard); a no-op if unsharded.
+void restrict_to_shard(State& st, const LoadOptions& options);
 
 }  // namespace lw::config::detail

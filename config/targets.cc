@@ -167,7 +167,7 @@ void read_target(Reader& r, const YAML::Node& node, size_t position, State& st) 
 
   const auto f = r.map(node, where,
                        {"name", "address", "auth", "modules", "labels", "interval", "timeout",
-                        "retries", "parent", "site", "links"});
+                        "retries", "parent", "site", "links", "shard"});
   if (!f) return;
   Target t;
   TargetRefs refs;
@@ -225,6 +225,11 @@ void read_target(Reader& r, const YAML::Node& node, size_t position, State& st) 
       if (auto v = r.string(e, where)) {
         t.parent = *v;
         refs.parent = r.mark(e);
+      }
+    } else if (e.key == "shard") {
+      if (auto v = r.string(e, where)) {
+        if (!valid_name(*v)) r.error(r.mark(e), where, "shard: " + quote(*v) + " is not a valid shard name ([A-Za-z0-9_.-]+)");
+        else t.shard = *v;
       }
     } else if (e.key == "site") {
       t.site = read_site(r, e, where);
