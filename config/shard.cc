@@ -129,7 +129,10 @@ ShardAssignment assign_shards(const std::vector<Target>& targets, const Shard& s
   for (size_t i = 0; i < n; ++i) by_name.emplace(targets[i].name, i);
   for (size_t i = 0; i < n; ++i) {
     if (a.role[i] != ShardRole::Owned) continue;
-    const bool top = targets[i].parent.empty() || a.role[by_name.at(targets[i].parent)] != ShardRole::Owned;
+    // The top of a unit of assignment: a region's root, a pinned subtree's, or the first owned
+    // target under a pin elsewhere.
+    const bool top = roots[i] == i || !targets[i].shard.empty() ||
+                     a.role[by_name.at(targets[i].parent)] != ShardRole::Owned;
     if (top) a.regions.push_back(i);
     // Ancestors up to the first one already known as owned or shadowed.
     for (std::string_view p = targets[i].parent; !p.empty();) {

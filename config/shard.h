@@ -35,7 +35,9 @@ enum class ShardRole : uint8_t { Owned, Shadowed, Elsewhere };
 struct ShardAssignment {
   std::vector<ShardRole> role;     // per target
   std::vector<std::string> owner;  // per target: "shard 1/3" or "kyson-collector"
-  std::vector<size_t> regions;     // roots of the owned regions (and pinned subtrees), in order
+  // Tops of the owned regions and pinned subtrees (a root counts as a region of its own), in
+  // file order.
+  std::vector<size_t> regions;
 };
 
 // What `self` polls of `targets`.

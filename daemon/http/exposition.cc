@@ -1,5 +1,6 @@
 #include "daemon/http/exposition.h"
 
+#include <algorithm>
 #include <cctype>
 #include <mutex>
 #include <sstream>
@@ -32,6 +33,9 @@ std::string snake_case(const std::string& name) {
 
 namespace {
 
+Rendered render_impl(const collect::Families& families, config::Global::MetricNames names,
+                     const std::vector<std::pair<std::string, std::string>>& external);
+
 prometheus::MetricType type_of(collect::Kind k) {
   switch (k) {
     case collect::Kind::Gauge: return prometheus::MetricType::Gauge;
@@ -62,6 +66,17 @@ std::shared_ptr<const std::string> intern(std::string header) {
 }  // namespace
 
 Rendered render_families(const collect::Families& families, config::Global::MetricNames names) {
+  return render_impl(families, names, {});
+}
+
+Rendered render_families(const collect::Families& families, const config::Global& global) {
+  return render_impl(families, global.metric_names, global.external_labels);
+}
+
+namespace {
+
+Rendered render_impl(const collect::Families& families, config::Global::MetricNames names,
+                     const std::vector<std::pair<std::string, std::string>>& external) {
   const bool prom = names == config::Global::MetricNames::Prometheus;
   std::unordered_map<std::string, std::string> label_names;  // memo for snake_case
   auto label = [&](const std::string& n) -> const std::string& {
@@ -88,6 +103,10 @@ Rendered render_families(const collect::Families& families, config::Global::Metr
       prometheus::ClientMetric m;
       m.label.reserve(s.labels.size());
       for (const auto& [k, v] : s.labels) m.label.push_back({label(k), v});
+      for (const auto& [k, v] : external) {
+        const bool has = std::any_of(m.label.begin(), m.label.end(), [&](const auto& l) { return l.name == k; });
+        if (!has) m.label.push_back({k, v});
+      }
       switch (mf.type) {
         case prometheus::MetricType::Counter: m.counter.value = s.value; break;
         case prometheus::MetricType::Gauge: m.gauge.value = s.value; break;
@@ -115,6 +134,8 @@ Rendered render_families(const collect::Families& families, config::Global::Metr
   }
   return out;
 }
+
+}  // namespace
 
 std::string render(const Snapshot& snap) {
   // Group by name, in first-seen order, then write each group once.

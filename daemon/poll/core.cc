@@ -11,7 +11,7 @@
 #include "collectors/collect.h"
 #include "daemon/http/exposition.h"
 #include "daemon/poll/phase.h"
-#include "linkwatch/version.h"
+#include "daemon/poll/shard_families.h"
 
 namespace lw::poll {
 namespace {
@@ -122,7 +122,7 @@ void PollerCore::apply(std::shared_ptr<const config::Config> config) {
       const auto p = by_name_.find(t.def->parent);
       if (p != by_name_.end()) t.parent = static_cast<int>(p->second);
     }
-    if (const auto& s = t.def->site) {
+    if (const auto& s = t.def->site; s && exported(*t.def)) {
       static constexpr const char* kLifecycle[] = {"planned", "live", "retired"};
       auto coord = [](const std::optional<double>& v) {
         if (!v) return std::string();
@@ -150,7 +150,7 @@ void PollerCore::apply(std::shared_ptr<const config::Config> config) {
     }
   }
   site_info_series_ = site_info.series.size();
-  site_info_ = std::make_shared<const Rendered>(http::render_families({site_info}, config->global.metric_names));
+  site_info_ = std::make_shared<const Rendered>(http::render_families({site_info}, config->global));
 
   heap_ = {};
   for (size_t i = 0; i < targets_.size(); ++i)
@@ -314,7 +314,7 @@ void PollerCore::finish(std::shared_ptr<PollJob> job) {
     }
   }
   t.rendered = std::make_shared<const Rendered>(
-      http::render_families(build_target_families(t, *job), config_->global.metric_names));
+      http::render_families(build_target_families(t, *job), config_->global));
   t.rendered_series = 0;
   for (const auto& f : *t.rendered) t.rendered_series += f.series;
   t.status_stale = true;
@@ -483,7 +483,7 @@ void PollerCore::render_topology(TargetRt& t) {
                      "1 for an unreachable target; root names the down site that explains it.", Kind::Gauge,
                      {{with(t.plan->labels, "root", targets_[static_cast<size_t>(t.root)].plan->name), 1.0}}});
   }
-  t.topology = std::make_shared<const Rendered>(http::render_families(out, config_->global.metric_names));
+  t.topology = std::make_shared<const Rendered>(http::render_families(out, config_->global));
 }
 
 std::shared_ptr<const TargetStatus> PollerCore::make_status(const TargetRt& t) const {
@@ -515,7 +515,8 @@ collect::Families PollerCore::global_families() const {
   collect::Families out;
   const size_t polled = polled_;
   const auto stats = engine_.stats();
-  out.push_back({"linkwatch_build_info", "Build of linkwatchd.", Kind::Gauge, {{{{"version", kVersion}}, 1.0}}});
+  out.push_back({"linkwatch_build_info", "Build of linkwatchd.", Kind::Gauge, {{build_info_labels(config_.get()), 1.0}}});
+  add_shard_families(out, config_.get());
   out.push_back({"linkwatch_config_last_reload_successful", "1 if the last config load or reload succeeded.",
                  Kind::Gauge, {{{}, reload_ok_ ? 1.0 : 0.0}}});
   out.push_back({"linkwatch_config_last_reload_success_timestamp_seconds",
@@ -582,7 +583,7 @@ void PollerCore::maybe_publish(Clock::time_point now, bool force) {
       t.status_stale = false;
     }
     snap->status.push_back(t.status);
-    if (!t.polled) continue;
+    if (!t.polled || !exported(*t.def)) continue;  // a shadowed target: its owner exports it
     if (t.topology) {
       for (const auto& f : *t.topology) series += f.series;
       snap->targets.push_back(t.topology);
@@ -596,7 +597,7 @@ void PollerCore::maybe_publish(Clock::time_point now, bool force) {
   snap->series = series + 1;  // and linkwatch_series itself
   global.push_back({"linkwatch_series", "Series in this exposition.", collect::Kind::Gauge,
                     {{{}, static_cast<double>(snap->series)}}});
-  snap->global = http::render_families(global, config_->global.metric_names);
+  snap->global = http::render_families(global, config_->global);
   box_.publish(std::move(snap));
   last_publish_ = now;
   dirty_ = false;
