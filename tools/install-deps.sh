@@ -13,6 +13,7 @@ packages=(
   python3 curl systemd procps iproute2
   libssl-dev libcrypt-dev openssl
   clang libfuzzer-14-dev libclang-rt-14-dev shellcheck  # fuzz targets; script checks
+  victoria-metrics socat  # scale-out deployment and its test (docs/scale-out.md)
 )
 
 missing=()
