@@ -41,6 +41,8 @@ struct ProvinceOptions {
   // the tables for link health only (if_links): for tests that compare raw counters. The rest
   // keep the shipped choice, so the province costs what it costs in the field.
   std::function<bool(const std::string&)> raw_if_mib;
+  // false: no linkwatchd; the test starts its own (shards) on dir().file("linkwatch.yml").
+  bool start_daemon = true;
 };
 
 // One device of the simulator's GET /state (the fields the tests use).
