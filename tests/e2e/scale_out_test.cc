@@ -355,6 +355,25 @@ TEST_F(ScaleOut, ShardsRegionsPartitionAndReshard) {
       EXPECT_EQ(config::rendezvous_shard(root, 2), i) << t;
     }
   }
+  // linkwatchd's external label is on every series it serves, its own and shadowed-free.
+  for (int i = 0; i < 2; ++i) {
+    const auto body = test::http_get(regions_[i].daemon->port(), "/metrics").body;
+    std::istringstream in(body);
+    size_t lines = 0, without = 0;
+    std::string example;
+    for (std::string line; std::getline(in, line);) {
+      if (line.empty() || line[0] == '#') continue;
+      ++lines;
+      if (line.find("collector=\"region-" + std::to_string(i) + "\"") == std::string::npos) {
+        ++without;
+        example = line;
+      }
+    }
+    EXPECT_GT(lines, 1000u);
+    EXPECT_EQ(without, 0u) << "region " << i << ": e.g. " << example;
+    EXPECT_NE(body.find("linkwatch_build_info{version="), std::string::npos);
+    EXPECT_NE(body.find("shard=\"" + std::to_string(i) + "/2\""), std::string::npos) << "build_info has no shard";
+  }
   const size_t n_live = live_.size();
   ASSERT_TRUE(test::wait_until(
       [&] {
