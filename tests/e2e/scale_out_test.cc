@@ -369,7 +369,7 @@ TEST_F(ScaleOut, ShardsRegionsPartitionAndReshard) {
         example = line;
       }
     }
-    EXPECT_GT(lines, 1000u);
+    EXPECT_GT(lines, 100u);
     EXPECT_EQ(without, 0u) << "region " << i << ": e.g. " << example;
     EXPECT_NE(body.find("linkwatch_build_info{version="), std::string::npos);
     EXPECT_NE(body.find("shard=\"" + std::to_string(i) + "/2\""), std::string::npos) << "build_info has no shard";
@@ -416,7 +416,7 @@ TEST_F(ScaleOut, ShardsRegionsPartitionAndReshard) {
           if (a.at("alertname") == "DistrictLinkDown" && a.count("target") && a.at("target") == root) return true;
         return false;
       },
-      60s, 1s))
+      120s, 1s))  // bounded generously: vmalert's queries slow down on a loaded CI machine
       << "no DistrictLinkDown for " << root << " at Alertmanager\n" << logs();
   ASSERT_EQ(env_->sim_post("/restore").status, 200);
 
@@ -429,7 +429,9 @@ TEST_F(ScaleOut, ShardsRegionsPartitionAndReshard) {
   bool silent_seen = false, paged_meanwhile = false;
   std::string paged;
   double p_cut_from = 0, p_cut_to = 0;
-  while (Clock::now() - partition_start < 45s) {
+  // The partition lasts until the centre has noticed (bounded), and at least 30 s.
+  double silent_after = -1;
+  while (Clock::now() - partition_start < 30s || (!silent_seen && Clock::now() - partition_start < 90s)) {
     const auto since = Clock::now() - partition_start;
     // Cut one of P's districts for a while: the centre will only learn of it afterwards.
     if (!p_district.empty() && p_cut_from == 0 && since > 8s) {
@@ -440,11 +442,15 @@ TEST_F(ScaleOut, ShardsRegionsPartitionAndReshard) {
       ASSERT_EQ(env_->sim_post("/restore").status, 200);
       p_cut_to = unix_now();
     }
+    // Alertmanager marks an alert "active" or "suppressed" (inhibited) when its group is
+    // flushed; "unprocessed" before that. A page is an active one.
     for (const auto& a : am_alerts()) {
-      if (a.at("_state") != "active" && a.at("_state") != "suppressed") continue;
-      if (a.at("alertname") == "RegionCollectorSilent" && a.at("collector") == silent_collector) silent_seen = true;
+      if (a.at("alertname") == "RegionCollectorSilent" && a.at("collector") == silent_collector && !silent_seen) {
+        silent_seen = true;
+        silent_after = std::chrono::duration<double>(Clock::now() - partition_start).count();
+      }
       const bool of_p = a.count("collector") && a.at("collector") == silent_collector;
-      if (of_p && a.at("alertname") != "RegionCollectorSilent" && a.at("_inhibited") == "0" && silent_seen) {
+      if (of_p && a.at("alertname") != "RegionCollectorSilent" && a.at("_state") == "active" && silent_seen) {
         paged_meanwhile = true;
         paged = a.at("alertname");
       }
@@ -457,6 +463,7 @@ TEST_F(ScaleOut, ShardsRegionsPartitionAndReshard) {
   ASSERT_NO_FATAL_FAILURE(start_relay(relay_port_));  // the WAN is back
   const double restored_at = unix_now();
   EXPECT_TRUE(silent_seen) << "RegionCollectorSilent never fired for " << silent_collector << "\n" << logs();
+  std::cout << "RegionCollectorSilent reached Alertmanager " << silent_after << " s into the partition\n";
   EXPECT_FALSE(paged_meanwhile) << paged << " was active, not inhibited, for the silent region";
   ASSERT_TRUE(test::wait_until(
       [&] {
@@ -465,7 +472,7 @@ TEST_F(ScaleOut, ShardsRegionsPartitionAndReshard) {
         const auto r = vm_query("max_over_time(linkwatch_build_info{collector=\"" + silent_collector + "\"}[5s])");
         return !r.empty();
       },
-      60s, 1s))
+      120s, 1s))  // vmagent retries with a backoff of up to a minute
       << "RegionCollectorSilent did not resolve\n" << logs();
   // The region's history is whole: no gap over one interval (plus a scrape's jitter).
   ASSERT_TRUE(test::wait_until(
