@@ -11,6 +11,7 @@
 #include "sim/agent.h"
 #include "sim/config_writer.h"
 #include "sim/control.h"
+#include "sim/data_dir.h"
 #include "sim/mib.h"
 #include "sim/recording.h"
 
@@ -22,7 +23,9 @@ void on_signal(int) { g_stop.store(true); }
 int main(int argc, char** argv) {
   using namespace lw::sim;
   CLI::App app{"linkwatch-sim: thousands of simulated SNMP devices on 127.x.y.z"};
-  std::string province_dir = std::string(LINKWATCH_SOURCE_DIR) + "/config/nghe-an";
+  // Installed: <prefix>/share/linkwatch; from a build tree: the source tree's config/.
+  const std::string data_dir = default_data_dir(std::string(LINKWATCH_SOURCE_DIR) + "/config");
+  std::string province_dir = data_dir + "/nghe-an";
   int port = 1161, control_port = 9731, scale = 0;
   double speed = 1;
   uint64_t seed = 1;
@@ -91,7 +94,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (!write_config.empty()) {
-    std::string modules = std::string(LINKWATCH_SOURCE_DIR) + "/config/modules/";
+    std::string modules = data_dir + "/modules/";
     if (auto e = write_flat_config(write_config, province, port, modules)) {
       spdlog::error("{}", e->to_string());
       return 1;

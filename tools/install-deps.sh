@@ -13,12 +13,17 @@ packages=(
   python3 curl systemd procps iproute2
   libssl-dev libcrypt-dev openssl
   clang libfuzzer-14-dev libclang-rt-14-dev shellcheck  # fuzz targets; script checks
-  victoria-metrics socat  # scale-out deployment and its test (docs/scale-out.md)
+  dpkg-dev lintian groff-base  # the Debian package (packaging/) and its test
+  nodejs npm                   # the Grafana schema check (dashboards/grafana/schema)
+  victoria-metrics socat       # scale-out deployment and its test (docs/scale-out.md)
 )
 
 missing=()
 for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" && continue
+  # A nodejs package from outside Debian (NodeSource's) carries npm and conflicts with Debian's.
+  [ "$p" = npm ] && command -v npm >/dev/null && continue
+  missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -68,7 +68,7 @@ class Board:
     def json(self):
         templating = [{
             "name": "datasource", "label": "Nguồn dữ liệu (datasource)", "type": "datasource",
-            "query": "prometheus", "current": {}, "hide": 0, "refresh": 1, "regex": "",
+            "query": "prometheus", "hide": 0, "refresh": 1, "regex": "",
             "options": [], "skipUrlSync": False,
         }] + self.variables
         return {
@@ -77,8 +77,10 @@ class Board:
             "schemaVersion": 39, "version": 1, "editable": True, "graphTooltip": 1,
             "refresh": "1m", "time": {"from": "now-6h", "to": "now"},
             "templating": {"list": templating}, "annotations": {"list": []},
+            # Every key Grafana's schema (@grafana/schema DashboardLink) requires.
             "links": [{"title": "linkwatch", "type": "dashboards", "tags": ["linkwatch"],
-                       "asDropdown": True}],
+                       "asDropdown": True, "icon": "external link", "includeVars": False,
+                       "keepTime": True, "targetBlank": False, "tooltip": ""}],
             "panels": self.panels,
         }
 
@@ -143,8 +145,7 @@ def table(title, expr, description="", unit=None, mappings=None, thresholds=None
                                             "value": {"type": "color-background"}}]}]
     return {"type": "table", "title": title, "description": description,
             "targets": [q(expr, instant=True, table=True)], "fieldConfig": fc,
-            "options": {"showHeader": True, "cellHeight": "sm",
-                        "footer": {"show": False, "reducer": ["sum"], "fields": ""}},
+            "options": {"showHeader": True, "cellHeight": "sm"},
             "transformations": [{"id": "organize", "options": {
                 "excludeByName": {h: True for h in hide + ("__name__",)}}}]}
 
@@ -161,7 +162,13 @@ def sites_map(title, description):
             "view": {"id": "coords", "lat": 19.2, "lon": 105.0, "zoom": 8,
                      "allLayers": True},
             "controls": {"showZoom": True, "mouseWheelZoom": True, "showAttribution": True},
-            "basemap": {"type": "default", "name": "Bản đồ nền", "config": {}},
+            # No tiles from the internet: the world's country outlines that Grafana serves
+            # itself (public/maps/countries.geojson) as the basemap. dashboards/README.md says
+            # how to switch to a tile server where one is reachable.
+            "basemap": {"type": "geojson", "name": "Bản đồ nền (ranh giới quốc gia, ngoại tuyến)",
+                        "config": {"src": "public/maps/countries.geojson", "rules": [],
+                                   "style": {"color": {"fixed": "#c7d0d9"}, "opacity": 0.4,
+                                             "lineWidth": 1}}},
             "tooltip": {"mode": "details"},
             "layers": [{
                 "type": "markers", "name": "Trạm (sites)", "tooltip": True,
@@ -180,9 +187,9 @@ def sites_map(title, description):
 def district_var():
     return {
         "name": "district", "label": "Huyện / thị xã / thành phố", "type": "query",
-        "datasource": DS, "definition": "label_values(linkwatch_site_info, district)",
+        "datasource": DS,
         "query": {"query": "label_values(linkwatch_site_info, district)", "refId": "district"},
-        "refresh": 1, "sort": 1, "multi": False, "includeAll": False, "current": {},
+        "refresh": 1, "sort": 1, "multi": False, "includeAll": False,
         "hide": 0, "regex": "", "options": [], "skipUrlSync": False,
     }
 
