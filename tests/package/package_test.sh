@@ -132,7 +132,7 @@ ok "linkwatchd --check-config /etc/linkwatch/linkwatch.yml: $out"
 # rules are found relative to prometheus.yml).
 promtool check config "$root/usr/share/linkwatch/prometheus/prometheus.yml" >"$work/promtool.log" 2>&1 ||
   { cat "$work/promtool.log"; fail "promtool check config on the installed prometheus.yml"; }
-grep -q 'SUCCESS: 2 rule files found' "$work/promtool.log" || { cat "$work/promtool.log"; fail "the installed prometheus.yml finds no rules"; }
+grep -q 'SUCCESS: 3 rule files found' "$work/promtool.log" || { cat "$work/promtool.log"; fail "the installed prometheus.yml finds no rules"; }
 amtool check-config "$root/usr/share/linkwatch/alertmanager/alertmanager.yml" >"$work/amtool.log" 2>&1 ||
   { cat "$work/amtool.log"; fail "amtool check-config on the installed alertmanager.yml"; }
 ok "the installed prometheus.yml (with its rules) and alertmanager.yml check"
