@@ -17,9 +17,9 @@
 //      intervals, and the moved subtrees' series go on at the centre without a gap.
 // Then it prints the sizing figures docs/scale-out.md quotes (SIZING lines).
 //
-// What it shortens, to stay near two minutes: a subset of the province (the core's district
+// What it shortens, to stay near two and a half minutes: a subset of the province (the core's district
 // Vinh and four highland districts, ~480 targets); 2 s poll and scrape intervals (60 s in the
-// field); a 45 s partition (hours in the field); and a copy of the shipped rules whose `for:`
+// field); a partition of 30 to 90 s (hours in the field); and a copy of the shipped rules whose `for:`
 // durations are 4 s and whose RegionCollectorSilent window is 10 s instead of 5 m. The shipped
 // rule files themselves are checked unchanged by `vmalert -dryRun` (their parsing by vmalert's
 // MetricsQL engine) and run unchanged elsewhere (promtool tests, the Prometheus e2e test).
