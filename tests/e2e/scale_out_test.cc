@@ -156,6 +156,9 @@ class ScaleOut : public ::testing::Test {
   void start_centre() {
     start_service(vm_, {"/usr/bin/victoria-metrics", "-storageDataPath=" + dir().file("vm"),
                         "-httpListenAddr=127.0.0.1:{port}", "-retentionPeriod=1", "-search.latencyOffset=1s",
+                        // A scrape that a loaded machine makes late must not make series vanish
+                        // between two samples (and reset every `for:`).
+                        "-search.maxStalenessInterval=20s",
                         "-loggerLevel=WARN"},
                   dir().file("vm.log"), "/health");
     std::string am_cfg = read_file(std::string(LW_SOURCE_DIR) + "/dashboards/alertmanager/alertmanager.yml");
@@ -417,7 +420,9 @@ TEST_F(ScaleOut, ShardsRegionsPartitionAndReshard) {
         return false;
       },
       120s, 1s))  // bounded generously: vmalert's queries slow down on a loaded CI machine
-      << "no DistrictLinkDown for " << root << " at Alertmanager\n" << logs();
+      << "no DistrictLinkDown for " << root << " at Alertmanager; at the centre: state "
+      << vm_query("linkwatch_target_state{target=\"" + root + "\",state=\"down\"}").dump() << ", ALERTS "
+      << vm_query("ALERTS{alertname=\"DistrictLinkDown\"}").dump() << "\n" << logs();
   ASSERT_EQ(env_->sim_post("/restore").status, 200);
 
   // --- 2. A partition of region P.
