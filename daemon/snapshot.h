@@ -12,14 +12,45 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "daemon/state/events.h"
 
 namespace lw {
 
-// One target as the status page shows it.
+// One link of interest of a target, as of its last poll (daemon/state/site_status.h).
+struct LinkStatus {
+  uint32_t if_index = 0;
+  std::string if_name, if_alias, role, peer;  // device strings are valid UTF-8, not escaped
+  int oper_status = 0;                // ifOperStatus (1 up, 2 down, 7 lowerLayerDown); 0 unknown
+  int admin_status = 0;               // ifAdminStatus; 0 unknown
+  double speed_bytes_per_second = 0;  // 0: unknown
+  // Between the last two polls; -1 until two polls have counted.
+  double in_bytes_per_second = -1, out_bytes_per_second = -1;
+  double utilisation = -1;            // max(in, out) / speed, 0..1; -1 unknown
+  uint64_t flaps = 0;                 // since linkwatchd (re)started tracking the target
+  uint64_t flaps_last_hour = 0;
+  double last_change_unix = 0;        // 0: unknown
+};
+
+// Power as the target's UPS-MIB says (only for targets polling ups_mib).
+struct PowerStatus {
+  bool on_battery = false;
+  double battery_percent = -1;    // upsEstimatedChargeRemaining; -1 unknown
+  double minutes_remaining = -1;  // upsEstimatedMinutesRemaining; -1 unknown
+  double seconds_on_battery = -1; // upsSecondsOnBattery; -1 unknown
+};
+
+// The inventory's `site:` of a target, for maps.
+struct SiteStatus {
+  std::string district_slug, commune, terrain, uplink, power, lifecycle;
+  std::optional<double> latitude, longitude;
+};
+
+// One target as the status page, the API and the console show it.
 struct TargetStatus {
   std::string name;
   std::string address;
@@ -30,6 +61,13 @@ struct TargetStatus {
   std::string role;
   double last_poll_seconds = 0;      // duration
   double last_success_unix = 0;      // 0: never
+  // Default member initializers, so the positional initializers above stay complete.
+  std::string parent{};              // "" for a root
+  double state_since_unix = 0;       // when `state` last changed; 0: not since linkwatchd started
+  std::vector<std::pair<std::string, std::string>> labels{};  // the target's static labels
+  std::optional<SiteStatus> site{};
+  std::vector<LinkStatus> links{};     // the links of interest, by ifIndex
+  std::optional<PowerStatus> power{};  // when the target's UPS answered
 };
 
 // One metric family of one target (or of the daemon), already in the text format: the

@@ -5,30 +5,14 @@
 #include <nlohmann/json.hpp>
 
 #include <cstring>
-#include <sstream>
 
 namespace lw::sim {
 namespace {
 
-std::string json_str(const std::string& s) {
-  std::string o = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"': o += "\\\""; break;
-      case '\\': o += "\\\\"; break;
-      case '\n': o += "\\n"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char b[8];
-          std::snprintf(b, sizeof b, "\\u%04x", c);
-          o += b;
-        } else {
-          o += c;
-        }
-    }
-  }
-  return o + "\"";
-}
+// Field order kept as written, for people reading /state with curl.
+using json = nlohmann::ordered_json;
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n"; }
 
 void reply(mg_connection* c, int status, const std::string& body) {
   const char* text = status == 200 ? "OK" : status == 400 ? "Bad Request" : status == 404 ? "Not Found" : "Method Not Allowed";
@@ -38,7 +22,7 @@ void reply(mg_connection* c, int status, const std::string& body) {
 }
 
 int error(mg_connection* c, int status, const std::string& msg) {
-  reply(c, status, "{\"error\": " + json_str(msg) + "}\n");
+  reply(c, status, dump(json{{"error", msg}}));
   return status;
 }
 
@@ -53,48 +37,47 @@ std::string arg(mg_connection* c, const char* name) {
 }  // namespace
 
 std::string state_json(const World& w, int dev, double t) {
-  std::ostringstream o;
   auto one = [&](size_t i) {
     const auto& d = w.province().devices[i];
     const auto& s = w.states()[i];
     const auto& ds = w.province().districts;
-    o << "{\"name\": " << json_str(d.name) << ", \"address\": \"" << ip_string(d.address)
-      << "\", \"role\": \"" << role_of(d.kind) << "\", \"district\": "
-      << json_str(d.district >= 0 && static_cast<size_t>(d.district) < ds.size() ? ds[static_cast<size_t>(d.district)].slug : "")
-      << ", \"commune\": " << json_str(d.commune) << ", \"terrain\": " << json_str(d.terrain)
-      << ", \"parent\": " << json_str(d.parent >= 0 ? w.province().devices[static_cast<size_t>(d.parent)].name : "")
-      << ", \"lifecycle\": \"" << (d.live ? "live" : "planned") << "\"";
+    json o{{"name", d.name},
+           {"address", ip_string(d.address)},
+           {"role", role_of(d.kind)},
+           {"district", d.district >= 0 && static_cast<size_t>(d.district) < ds.size() ? ds[static_cast<size_t>(d.district)].slug : ""},
+           {"commune", d.commune},
+           {"terrain", d.terrain},
+           {"parent", d.parent >= 0 ? w.province().devices[static_cast<size_t>(d.parent)].name : ""},
+           {"lifecycle", d.live ? "live" : "planned"}};
     if (d.live) {
       const int idx = static_cast<int>(i);
-      o << ", \"answers\": " << (w.answers(idx, t) ? "true" : "false")
-        << ", \"state\": \"" << (w.answers(idx, t) ? "up" : !w.alive(idx) ? "down" : "unreachable") << "\""
-        << ", \"cut\": " << (s.cut ? "true" : "false") << ", \"failed\": " << (s.failed ? "true" : "false")
-        << ", \"powered_off\": " << (s.powered_off ? "true" : "false") << ", \"dead\": " << (s.dead ? "true" : "false")
-        << ", \"uplink_oper\": " << w.uplink_oper(idx, t)
-        << ", \"uptime_s\": " << static_cast<long>(t - s.boot)
-        << ", \"no_ifxtable\": " << (d.no_ifx ? "true" : "false")
-        << ", \"power\": " << json_str(d.power);
-      if (d.has_ups)
-        o << ", \"battery_percent\": " << static_cast<int>(s.battery)
-          << ", \"on_battery\": " << (w.on_battery(idx, t) ? "true" : "false");
-      if (!d.recording.empty()) o << ", \"recording\": " << json_str(d.recording);
+      const bool answers = w.answers(idx, t);
+      o["answers"] = answers;
+      o["state"] = answers ? "up" : !w.alive(idx) ? "down" : "unreachable";
+      o["cut"] = s.cut;
+      o["failed"] = s.failed;
+      o["powered_off"] = s.powered_off;
+      o["dead"] = s.dead;
+      o["uplink_oper"] = w.uplink_oper(idx, t);
+      o["uptime_s"] = static_cast<long>(t - s.boot);
+      o["no_ifxtable"] = d.no_ifx;
+      o["power"] = d.power;
+      if (d.has_ups) {
+        o["battery_percent"] = static_cast<int>(s.battery);
+        o["on_battery"] = w.on_battery(idx, t);
+      }
+      if (!d.recording.empty()) o["recording"] = d.recording;
     }
-    o << "}";
+    return o;
   };
-  if (dev >= 0) {
-    one(static_cast<size_t>(dev));
-    o << "\n";
-    return o.str();
-  }
-  o << "{\"sim_time\": " << static_cast<long long>(t) << ", \"speed\": " << w.options().speed
-    << ", \"seed\": " << w.options().seed << ", \"random_failures\": " << (w.options().random_failures ? "true" : "false")
-    << ", \"devices\": [\n";
-  for (size_t i = 0; i < w.province().devices.size(); ++i) {
-    if (i) o << ",\n";
-    one(i);
-  }
-  o << "\n]}\n";
-  return o.str();
+  if (dev >= 0) return dump(one(static_cast<size_t>(dev)));
+  json devices = json::array();
+  for (size_t i = 0; i < w.province().devices.size(); ++i) devices.push_back(one(i));
+  return dump(json{{"sim_time", static_cast<long long>(t)},
+                   {"speed", w.options().speed},
+                   {"seed", w.options().seed},
+                   {"random_failures", w.options().random_failures},
+                   {"devices", std::move(devices)}});
 }
 
 struct ControlServer::Impl {
@@ -130,7 +113,7 @@ struct ControlServer::Impl {
       j["wall_time"] = world.wall_time(t);
       j["speed"] = world.options().speed;
       j["min_fault_real_s"] = world.options().min_fault_real_s;
-      reply(c, 200, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+      reply(c, 200, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");  // truth.h's own json
       return 200;
     }
     if (method != "POST") return error(c, 405, "use POST");
@@ -144,7 +127,7 @@ struct ControlServer::Impl {
       std::string district = arg(c, "district");
       if (!district.empty()) {
         if (!world.cut_district(district, t)) return error(c, 404, "unknown district " + district);
-        reply(c, 200, "{\"cut\": " + json_str(district + "-wan") + "}\n");
+        reply(c, 200, dump(json{{"cut", district + "-wan"}}));
         return 200;
       }
       if (int r = need_target()) return r;
@@ -166,20 +149,20 @@ struct ControlServer::Impl {
       ok = world.reboot(target, t);
     } else if (uri == "/restore") {
       world.restore(t);
-      reply(c, 200, "{\"restored\": true}\n");
+      reply(c, 200, dump(json{{"restored", true}}));
       return 200;
     } else if (uri == "/speed") {
       double x = 0;
       try { x = std::stod(arg(c, "x")); } catch (const std::exception&) { x = 0; }
       if (!(x > 0 && x <= 1e6)) return error(c, 400, "x must be a number in (0, 1e6]");
       world.set_speed(x);
-      reply(c, 200, "{\"speed\": " + std::to_string(x) + "}\n");
+      reply(c, 200, dump(json{{"speed", x}}));
       return 200;
     } else {
       return error(c, 404, "unknown path " + uri);
     }
     if (!ok) return error(c, 404, "unknown or planned target " + target);
-    reply(c, 200, "{\"ok\": true, \"target\": " + json_str(target) + "}\n");
+    reply(c, 200, dump(json{{"ok", true}, {"target", target}}));
     return 200;
   }
 };

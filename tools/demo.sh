@@ -124,7 +124,9 @@ states() {  # "up=N down=N unreachable=N unknown=N" from linkwatchd's /metrics
 row() { printf '  %-14s %-46s %s\n' "$1" "$2" "${3:-}"; }
 echo
 echo "linkwatch demo: the simulated Nghệ An province"
-row linkwatchd "http://127.0.0.1:$lw_port/" "status page: states, reasons, root causes"
+row console "http://127.0.0.1:$lw_port/" "the map, root causes, districts, sites (vi/en)"
+row linkwatchd "http://127.0.0.1:$lw_port/api/v1/status" "the JSON API (docs/api.md)"
+row "" "http://127.0.0.1:$lw_port/status" "plain status page: every site, recent events"
 row "" "http://127.0.0.1:$lw_port/metrics"
 row Prometheus "http://127.0.0.1:$prom_port/classic/alerts" "alerts, firing and pending (large on the whole province)"
 row "" "http://127.0.0.1:$prom_port/api/v1/alerts" "the same as JSON"

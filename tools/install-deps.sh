@@ -8,6 +8,7 @@ packages=(
   libsnmp-dev snmp snmpd snmptrapd
   prometheus-cpp-dev libyaml-cpp-dev libspdlog-dev libsystemd-dev libcivetweb-dev libcli11-dev
   libre2-dev nlohmann-json3-dev
+  chromium  # the console's browser test (tests/e2e/console_browser_test.cc)
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   prometheus prometheus-alertmanager prometheus-snmp-exporter
   python3 curl systemd procps iproute2

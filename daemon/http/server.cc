@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <map>
 #include <atomic>
 #include <chrono>
 #include <cstring>
@@ -15,7 +16,9 @@
 #include <civetweb.h>
 #include <spdlog/spdlog.h>
 
+#include "daemon/http/api.h"
 #include "daemon/http/basic_auth.h"
+#include "daemon/http/console_assets.h"
 #include "daemon/http/tls.h"
 #include "daemon/http/tls_frontend.h"
 #include "daemon/http/web_config.h"
@@ -43,6 +46,8 @@ std::string_view method(mg_connection* conn) { return mg_get_request_info(conn)-
 int reply(mg_connection* conn, int code, const char* type, const std::string& body, const char* extra_headers = "") {
   const char* text = code == 200   ? "OK"
                      : code == 401 ? "Unauthorized"
+                     : code == 304 ? "Not Modified"
+                     : code == 400 ? "Bad Request"
                      : code == 403 ? "Forbidden"
                      : code == 404 ? "Not Found"
                      : code == 405 ? "Method Not Allowed"
@@ -118,16 +123,64 @@ int reload(mg_connection* conn) {
                "failed to reload config (" + s->reason + "): the running config stays; the errors are in linkwatchd's log.\n");
 }
 
+// The console's files: compiled in, revalidated by ETag (a hash of the file), so a browser
+// asks each time it loads the page and gets 304 until linkwatchd is upgraded.
+int asset(mg_connection* conn, const ConsoleAsset& a) {
+  const char* have = mg_get_header(conn, "If-None-Match");
+  const std::string headers = "ETag: " + std::string(a.etag) +
+                              "\r\nCache-Control: no-cache\r\nContent-Security-Policy: default-src 'self'; "
+                              "img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
+                              "frame-ancestors 'none'\r\n";
+  if (have != nullptr && std::string_view(have) == a.etag) {
+    mg_printf(conn, "HTTP/1.1 304 Not Modified\r\n%sConnection: close\r\n\r\n", headers.c_str());
+    return 304;
+  }
+  if (method(conn) != "GET" && method(conn) != "HEAD") return reply(conn, 405, "text/plain", "GET only\n");
+  mg_printf(conn,
+            "HTTP/1.1 200 OK\r\nContent-Type: %.*s\r\nContent-Length: %zu\r\nX-Content-Type-Options: nosniff\r\n"
+            "%sConnection: close\r\n\r\n",
+            static_cast<int>(a.content_type.size()), a.content_type.data(), a.body.size(), headers.c_str());
+  if (method(conn) != "HEAD") mg_write(conn, a.body.data(), a.body.size());
+  return 200;
+}
+
 int index(mg_connection* conn) {
   const std::string_view uri = mg_get_request_info(conn)->local_uri;
-  if (uri != "/" && uri != "/status") return reply(conn, 404, "text/plain", "not found\n");
-  return reply(conn, 200, "text/html; charset=utf-8", status_page(*self(conn).box().latest()));
+  if (uri == "/status") return reply(conn, 200, "text/html; charset=utf-8", status_page(*self(conn).box().latest()));
+  const ConsoleAsset* a = nullptr;
+  if (uri == "/") a = find_console_asset("index.html");
+  else if (uri.rfind("/console/", 0) == 0) a = find_console_asset(uri.substr(9));
+  if (a == nullptr) return reply(conn, 404, "text/plain", "not found\n");
+  return asset(conn, *a);
+}
+
+// /api/v1/...: JSON from the latest snapshot (api.h).
+int api(mg_connection* conn) {
+  if (method(conn) != "GET" && method(conn) != "HEAD")
+    return reply(conn, 405, "application/json", "{\"error\": \"GET only\"}\n");
+  const mg_request_info* req = mg_get_request_info(conn);
+  const std::string_view uri = req->local_uri;
+  constexpr std::string_view kPrefix = "/api/v1";
+  if (uri.rfind(kPrefix, 0) != 0)
+    return reply(conn, 404, "application/json", "{\"error\": \"the API is under /api/v1\"}\n");
+  std::map<std::string, std::string> query;
+  if (req->query_string != nullptr) {
+    const size_t len = std::strlen(req->query_string);
+    std::string buf(4096, '\0');
+    for (const char* key : kApiParams) {
+      const int n = mg_get_var(req->query_string, len, key, buf.data(), buf.size());
+      if (n >= 0) query[key] = std::string(buf.data(), static_cast<size_t>(n));
+      else if (n == -2) return reply(conn, 400, "application/json", "{\"error\": \"parameter too long\"}\n");
+    }
+  }
+  const ApiReply r = api_v1(*self(conn).box().latest(), uri.substr(kPrefix.size()), query);
+  return reply(conn, r.status, "application/json; charset=utf-8", r.body);
 }
 
 struct Route {
   int (*handler)(mg_connection*);
 };
-const Route kMetrics{metrics}, kHealthy{healthy}, kReady{ready}, kReload{reload}, kIndex{index};
+const Route kMetrics{metrics}, kHealthy{healthy}, kReady{ready}, kReload{reload}, kIndex{index}, kApi{api};
 
 // Every route goes through here: basic auth first (when the web config has users), so no
 // endpoint, not even /-/healthy, answers a stranger.
@@ -281,7 +334,9 @@ Status Server::start(const std::string& listen_address) {
   mg_set_request_handler(ctx_, "/-/healthy", guarded, r(kHealthy));
   mg_set_request_handler(ctx_, "/-/ready", guarded, r(kReady));
   mg_set_request_handler(ctx_, "/-/reload", guarded, r(kReload));
-  // Everything else, found last by civetweb: the status page or 404, behind the same auth.
+  mg_set_request_handler(ctx_, "/api", guarded, r(kApi));
+  // Everything else, found last by civetweb: the console, its files, the status page (/status)
+  // or 404, behind the same auth.
   mg_set_request_handler(ctx_, "/", guarded, r(kIndex));
   if (tls_) {
     mg_server_port ports[1];

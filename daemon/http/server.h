@@ -1,5 +1,6 @@
 #pragma once
-// The HTTP side: /metrics, /-/healthy, /-/ready, POST /-/reload and a status page at /.
+// The HTTP side: /metrics, /-/healthy, /-/ready, POST /-/reload, the console at / (its files
+// under /console/), the JSON API under /api/v1 (api.h) and the plain status page at /status.
 //
 // Built on civetweb (prometheus-cpp's Exposer has no room for other handlers). Every handler
 // reads only the latest Snapshot or calls the small hooks below; none touches the poller's

@@ -1,5 +1,5 @@
-// The status page: what a person opening linkwatchd in a browser wants first: how many
-// sites are in each state, then the ones that are not up, then everything.
+// The plain status page at /status (the console at / is the map): how many sites are in each
+// state, then the ones that are not up, the recent events, then everything, in one HTML table.
 #include <algorithm>
 #include <ctime>
 #include <map>

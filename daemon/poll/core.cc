@@ -313,8 +313,9 @@ void PollerCore::finish(std::shared_ptr<PollJob> job) {
       t.module_up[mi].second = false;
     }
   }
-  t.rendered = std::make_shared<const Rendered>(
-      http::render_families(build_target_families(t, *job), config_->global));
+  const collect::Families families = build_target_families(t, *job);
+  t.site.observe(families, job->started_unix);
+  t.rendered = std::make_shared<const Rendered>(http::render_families(families, config_->global));
   t.rendered_series = 0;
   for (const auto& f : *t.rendered) t.rendered_series += f.series;
   t.status_stale = true;
@@ -405,6 +406,7 @@ void PollerCore::evaluate() {
     const int root_before = t.root;
     t.reach = v.state;
     t.root = v.root;
+    if (before != t.reach) t.state_since = unix_now();
     if (before != t.reach || root_before != t.root || !t.topology) {
       render_topology(t);
       t.status_stale = true;
@@ -506,7 +508,9 @@ std::shared_ptr<const TargetStatus> PollerCore::make_status(const TargetRt& t) c
     if (t.root >= 0) st->root = targets_[static_cast<size_t>(t.root)].plan->name;
     st->last_poll_seconds = t.duration;
     st->last_success_unix = t.last_success;
+    st->state_since_unix = t.state_since;
   }
+  state::fill_status(*st, *t.def, t.site);
   return st;
 }
 

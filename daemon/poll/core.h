@@ -21,6 +21,7 @@
 #include "daemon/state/events.h"
 #include "daemon/state/links.h"
 #include "daemon/state/reachability.h"
+#include "daemon/state/site_status.h"
 #include "snmp/engine.h"
 
 namespace lw::poll {
@@ -64,6 +65,8 @@ struct TargetRt {
   int root = -1;
   state::LinkTracker links;
   std::map<std::string, uint64_t> traps;
+  state::SiteTracker site;    // links and power as the console shows them
+  double state_since = 0;     // unix time `reach` last changed
 };
 
 class PollerCore {

@@ -1,36 +1,40 @@
 #pragma once
-// A small JSON reader for the end-to-end tests: Prometheus's HTTP API answers and the Grafana
-// dashboards. Parses the whole text into a tree of values (UTF-8 kept as is, \uXXXX escapes
-// decoded, numbers as double). Not for untrusted or huge input: recursion depth is bounded
-// (256) and that is the only guard.
+// JSON for the end-to-end tests (Prometheus's HTTP API answers, the Grafana dashboards, the
+// simulator's /state), read with nlohmann-json. These helpers only spare the tests the
+// checks for absent members that Prometheus's answers need (it omits empty fields).
 //
-// Thread safety: a Json is a plain value.
+// Thread safety: plain functions.
 
 #include <optional>
 #include <string>
-#include <utility>
-#include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace lw::e2e {
 
-struct Json {
-  enum class Type { Null, Bool, Number, String, Array, Object };
-  Type type = Type::Null;
-  bool boolean = false;
-  double number = 0;
-  std::string string;
-  std::vector<Json> array;
-  std::vector<std::pair<std::string, Json>> object;  // in document order
+using json = nlohmann::json;
 
-  // The member `key` of an object; nullptr if this is not an object or has no such member.
-  const Json* get(const std::string& key) const;
-  // The member's string value, or "" if absent or not a string.
-  std::string str(const std::string& key) const;
-  bool is_object() const { return type == Type::Object; }
-  bool is_array() const { return type == Type::Array; }
-};
+// Parses `text`; nullopt and nlohmann's message (with the byte offset) in `error` if it is not JSON.
+inline std::optional<json> parse_json(const std::string& text, std::string* error = nullptr) {
+  try {
+    return json::parse(text);
+  } catch (const json::parse_error& e) {
+    if (error) *error = e.what();
+    return std::nullopt;
+  }
+}
 
-// Parses `text`; nullopt and a message with the byte offset in `error` if it is not JSON.
-std::optional<Json> parse_json(const std::string& text, std::string* error = nullptr);
+// The member `key` of an object; nullptr if `j` is not an object or has no such member.
+inline const json* member(const json& j, const char* key) {
+  if (!j.is_object()) return nullptr;
+  const auto it = j.find(key);
+  return it == j.end() ? nullptr : &*it;
+}
+
+// The member's string value, or "" if absent or not a string.
+inline std::string str(const json& j, const char* key) {
+  const json* m = member(j, key);
+  return m && m->is_string() ? m->get<std::string>() : "";
+}
 
 }  // namespace lw::e2e

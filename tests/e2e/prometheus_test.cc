@@ -108,16 +108,16 @@ std::vector<Panel> dashboard_panels(std::string* error) {
       *error += e.path().filename().string() + ": " + err + "\n";
       continue;
     }
-    const Json* panels = doc->get("panels");
+    const json* panels = member(*doc, "panels");
     if (!panels || !panels->is_array()) {
       *error += e.path().filename().string() + ": no panels\n";
       continue;
     }
-    for (const auto& p : panels->array) {
-      Panel panel{e.path().filename().string(), p.str("title"), p.str("description"), {}};
-      if (const Json* targets = p.get("targets"))
-        for (const auto& t : targets->array)
-          if (!t.str("expr").empty()) panel.exprs.push_back(t.str("expr"));
+    for (const auto& p : *panels) {
+      Panel panel{e.path().filename().string(), str(p, "title"), str(p, "description"), {}};
+      if (const json* targets = member(p, "targets"))
+        for (const auto& t : *targets)
+          if (!str(t, "expr").empty()) panel.exprs.push_back(str(t, "expr"));
       if (!panel.exprs.empty()) out.push_back(std::move(panel));
     }
   }
@@ -202,7 +202,7 @@ class PrometheusTest : public ::testing::Test {
   }
 
   // GET /api/v1/<path>; the parsed answer, or nullopt (and why) if it is not a JSON answer.
-  static std::optional<Json> api(const std::string& path, std::string* why = nullptr) {
+  static std::optional<json> api(const std::string& path, std::string* why = nullptr) {
     const auto r = test::http_request(port_, "GET", "/api/v1/" + path, 30s);
     std::string err;
     auto doc = parse_json(dechunk(r.headers, r.body), &err);
@@ -219,11 +219,11 @@ class PrometheusTest : public ::testing::Test {
     QueryResult q;
     const auto doc = api("query?query=" + url_encode(expr), &q.error);
     if (!doc) return q;
-    q.success = doc->str("status") == "success";
-    if (!q.success) q.error = doc->str("errorType") + ": " + doc->str("error");
-    const Json* data = doc->get("data");
-    const Json* result = data ? data->get("result") : nullptr;
-    if (result && result->is_array()) q.series = result->array.size();
+    q.success = str(*doc, "status") == "success";
+    if (!q.success) q.error = str(*doc, "errorType") + ": " + str(*doc, "error");
+    const json* data = member(*doc, "data");
+    const json* result = data ? member(*data, "result") : nullptr;
+    if (result && result->is_array()) q.series = result->size();
     else if (result) q.series = 1;  // a scalar
     return q;
   }
@@ -246,14 +246,14 @@ TEST_F(PrometheusTest, EveryShippedRuleIsLoadedAndHealthy) {
         health.clear();
         last_error.clear();
         const auto doc = api("rules");
-        const Json* data = doc ? doc->get("data") : nullptr;
-        const Json* groups = data ? data->get("groups") : nullptr;
+        const json* data = doc ? member(*doc, "data") : nullptr;
+        const json* groups = data ? member(*data, "groups") : nullptr;
         if (!groups) return false;
-        for (const auto& g : groups->array)
-          if (const Json* rules = g.get("rules"))
-            for (const auto& r : rules->array) {
-              health[r.str("name")] = r.str("health");
-              last_error[r.str("name")] = r.str("lastError");
+        for (const auto& g : *groups)
+          if (const json* rules = member(g, "rules"))
+            for (const auto& r : *rules) {
+              health[str(r, "name")] = str(r, "health");
+              last_error[str(r, "name")] = str(r, "lastError");
             }
         for (const auto& [kind, name] : shipped)
           if (health[name] != "ok") return false;
@@ -358,19 +358,19 @@ TEST_F(PrometheusTest, DistrictCutFiresDistrictLinkDownAndNothingBehindIt) {
 
   // DistrictLinkDown has `for: 2m`: the cut is seen within two polls, then two minutes.
   std::string firing_target;
-  Json alerts;
+  json alerts;
   const bool fired = test::wait_until(
       [&] {
         const auto doc = api("alerts");
-        const Json* data = doc ? doc->get("data") : nullptr;
-        const Json* list = data ? data->get("alerts") : nullptr;
+        const json* data = doc ? member(*doc, "data") : nullptr;
+        const json* list = data ? member(*data, "alerts") : nullptr;
         if (!list) return false;
         alerts = *list;
-        for (const auto& a : list->array) {
-          const Json* l = a.get("labels");
-          if (l && l->str("alertname") == "DistrictLinkDown" && l->str("district") == kDistrict &&
-              a.str("state") == "firing") {
-            firing_target = l->str("target");
+        for (const auto& a : *list) {
+          const json* l = member(a, "labels");
+          if (l && str(*l, "alertname") == "DistrictLinkDown" && str(*l, "district") == kDistrict &&
+              str(a, "state") == "firing") {
+            firing_target = str(*l, "target");
             return true;
           }
         }
@@ -388,13 +388,13 @@ TEST_F(PrometheusTest, DistrictCutFiresDistrictLinkDownAndNothingBehindIt) {
   const auto unreachable = ProvinceEnv::targets_in_state(env_->scrape({"linkwatch_target_state"}), "unreachable");
   EXPECT_GT(unreachable.size(), 40u);
   size_t firing = 0;
-  for (const auto& a : alerts.array) {
-    if (a.str("state") != "firing") continue;
+  for (const auto& a : alerts) {
+    if (str(a, "state") != "firing") continue;
     ++firing;
-    const Json* l = a.get("labels");
-    const std::string target = l ? l->str("target") : "";
+    const json* l = member(a, "labels");
+    const std::string target = l ? str(*l, "target") : "";
     EXPECT_EQ(unreachable.count(target), 0u)
-        << (l ? l->str("alertname") : "?") << " fires for " << target << ", unreachable behind the cut";
+        << (l ? str(*l, "alertname") : "?") << " fires for " << target << ", unreachable behind the cut";
   }
   std::cout << firing << " alerts firing, " << unreachable.size() << " targets unreachable\n";
   env_->sim_post("/restore");

@@ -124,7 +124,11 @@ void ProvinceEnv::write_config(uint16_t sim_port) const {
     for (std::string line; std::getline(in, line);)
       if (line.rfind(key, 0) == 0) names.insert(line.substr(key.size()));
   }
-  for (const auto& [name, text] : files) dir_->write("inventory/" + name, without_missing_peers(text, names));
+  for (auto& [name, text] : files) {
+    text = without_missing_peers(text, names);
+    if (options_.edit_inventory) options_.edit_inventory(text);
+    dir_->write("inventory/" + name, text);
+  }
   // The shipped linkwatch.yml from its `auths:` on, under our own global and include.
   const std::string shipped = read_file(src + "/linkwatch.yml");
   const auto auths = shipped.find("\nauths:");
@@ -156,18 +160,18 @@ std::vector<SimDevice> ProvinceEnv::sim_devices() const {
   std::vector<SimDevice> out;
   if (r.status != 200) return out;
   const auto doc = parse_json(r.body);
-  const Json* devices = doc ? doc->get("devices") : nullptr;
+  const json* devices = doc ? member(*doc, "devices") : nullptr;
   if (!devices) return out;
-  for (const auto& d : devices->array) {
+  for (const auto& d : *devices) {
     SimDevice s;
-    s.name = d.str("name");
-    s.role = d.str("role");
-    s.district_slug = d.str("district");
-    s.parent = d.str("parent");
-    s.lifecycle = d.str("lifecycle");
-    s.state = d.str("state");
-    const Json* nx = d.get("no_ifxtable");
-    s.no_ifxtable = nx && nx->boolean;
+    s.name = str(d, "name");
+    s.role = str(d, "role");
+    s.district_slug = str(d, "district");
+    s.parent = str(d, "parent");
+    s.lifecycle = str(d, "lifecycle");
+    s.state = str(d, "state");
+    const json* nx = member(d, "no_ifxtable");
+    s.no_ifxtable = nx && nx->is_boolean() && nx->get<bool>();
     out.push_back(std::move(s));
   }
   return out;

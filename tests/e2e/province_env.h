@@ -41,6 +41,9 @@ struct ProvinceOptions {
   // the tables for link health only (if_links): for tests that compare raw counters. The rest
   // keep the shipped choice, so the province costs what it costs in the field.
   std::function<bool(const std::string&)> raw_if_mib;
+  // Changes an inventory file's text (after the port is set) before linkwatchd reads it:
+  // e.g. a label with markup in it, for the console's escaping test. Unset: the files as shipped.
+  std::function<void(std::string& text)> edit_inventory;
   // false: no linkwatchd; the test starts its own (shards) on dir().file("linkwatch.yml").
   bool start_daemon = true;
 };

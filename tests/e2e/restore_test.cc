@@ -94,7 +94,7 @@ TEST(Restore, SitesBehindARestoredDistrictAreNeverDown) {
   }
 
   // The status page lists the changes, newest first: the root's last event is its recovery.
-  const auto page = test::http_request(env.daemon_port(), "GET", "/", std::chrono::seconds(20));
+  const auto page = test::http_request(env.daemon_port(), "GET", "/status", std::chrono::seconds(20));
   ASSERT_EQ(page.status, 200);
   const auto events = page.body.find("<h2>Recent events</h2>");
   ASSERT_NE(events, std::string::npos);

@@ -153,9 +153,17 @@ TEST_F(DaemonLifecycleTest, HealthyAndReady) {
   EXPECT_EQ(d.get("/-/ready").status, 200);
   EXPECT_EQ(d.get("/-/reload").status, 405) << "a GET must not reload";
   EXPECT_EQ(d.get("/no-such-page").status, 404);
-  const auto page = d.get("/");
+  // The console at /, the plain status page at /status, the API's view of the one target.
+  const auto console = d.get("/");
+  EXPECT_EQ(console.status, 200);
+  EXPECT_NE(console.body.find("/console/console.js"), std::string::npos) << console.body;
+  const auto page = d.get("/status");
   EXPECT_EQ(page.status, 200);
-  EXPECT_NE(page.body.find("a"), std::string::npos);
+  EXPECT_NE(page.body.find("<td>a</td>"), std::string::npos) << page.body;
+  const auto site = d.get("/api/v1/sites/a");
+  EXPECT_EQ(site.status, 200);
+  EXPECT_NE(site.body.find("\"name\":\"a\""), std::string::npos) << site.body;
+  EXPECT_EQ(d.get("/api/v1/sites/no-such-site").status, 404);
 }
 
 TEST_F(DaemonLifecycleTest, ReloadKeepsOldConfigOnErrorAndSwapsInAGoodOne) {

@@ -387,13 +387,14 @@ TEST_F(DaemonSnmpdTest, Utf8StaticLabelArrivesIntact) {
 
 TEST_F(DaemonSnmpdTest, SecretsNeverShow) {
   const std::string metrics = daemon_->get("/metrics").body;
-  const std::string status = daemon_->get("/").body;
+  const std::string status = daemon_->get("/status").body + daemon_->get("/api/v1/sites").body +
+                             daemon_->get("/api/v1/status").body;
   const std::string log = daemon_->log();
   ASSERT_FALSE(metrics.empty());
   ASSERT_FALSE(log.empty());
   for (const auto& secret : kSecrets) {
     EXPECT_EQ(metrics.find(secret), std::string::npos) << secret << " on /metrics";
-    EXPECT_EQ(status.find(secret), std::string::npos) << secret << " on the status page";
+    EXPECT_EQ(status.find(secret), std::string::npos) << secret << " on the status page or the API";
     EXPECT_EQ(log.find(secret), std::string::npos) << secret << " in the log";
   }
 }

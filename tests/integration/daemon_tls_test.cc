@@ -168,7 +168,12 @@ TEST_F(DaemonTlsTest, RefusesWrongOrMissingCredentialsAndPlainHttp) {
   EXPECT_EQ(curl(user("prometheus", "wrong")), 401);
   EXPECT_EQ(curl(user("nobody", "right")), 401);
   EXPECT_EQ(curl({}), 401);
-  EXPECT_EQ(curl({}, "/"), 401) << "the status page is behind the same auth";
+  EXPECT_EQ(curl({}, "/"), 401) << "the console is behind the same auth";
+  EXPECT_EQ(curl({}, "/status"), 401) << "the status page is behind the same auth";
+  EXPECT_EQ(curl({}, "/api/v1/status"), 401) << "the API is behind the same auth";
+  EXPECT_EQ(curl({}, "/console/console.js"), 401);
+  EXPECT_EQ(curl(user("prometheus", "right"), "/api/v1/status"), 200) << "the API over TLS";
+  EXPECT_EQ(curl(user("prometheus", "right"), "/console/console.js"), 200) << "the console's files over TLS";
   EXPECT_EQ(curl({}, "/-/healthy"), 401);
   EXPECT_EQ(curl({"-H", "Authorization: Basic !!!notbase64"}), 401);
   // min_version defaults to TLS12.

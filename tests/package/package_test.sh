@@ -105,7 +105,7 @@ for f in lib/systemd/system/linkwatchd.service etc/linkwatch/linkwatch.yml \
          usr/share/linkwatch/nghe-an/districts.csv \
          usr/share/man/man8/linkwatchd.8.gz usr/share/man/man1/linkwatch-sim.1.gz \
          usr/share/doc/linkwatch/copyright usr/share/doc/linkwatch/changelog.gz \
-         usr/share/doc/linkwatch/README.md; do
+         usr/share/doc/linkwatch/README.md usr/share/doc/linkwatch/api.md; do
   [ -f "$root/$f" ] || fail "/$f missing"
 done
 [ "$(readlink "$root/usr/share/linkwatch/modules")" = /etc/linkwatch/modules ] ||

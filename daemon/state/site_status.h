@@ -1,0 +1,51 @@
+#pragma once
+// What the console and the JSON API show of a target beyond its state: its links of interest
+// (status, speed, utilisation, flaps in the last hour, last change) and its power, read from
+// the families a poll produced, plus the inventory's site and labels.
+//
+// SiteTracker is fed each poll's families (before rendering, so with linkwatch's own names
+// whatever `metric_names` says) and keeps the little history a rate or an hourly flap count
+// needs. fill_status() copies the inventory side (parent, labels, site) and the tracker's view
+// into a TargetStatus. Nothing here reads the config's modules: the link families come from
+// state/links.h, power from the UPS-MIB objects of config/modules/ups_mib.yml, by name.
+//
+// Thread safety: none; one tracker per target, used by the poller thread only.
+
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "collectors/sample.h"
+#include "config/config.h"
+#include "daemon/snapshot.h"
+
+namespace lw::state {
+
+class SiteTracker {
+ public:
+  // One poll's families of the target; `now_unix` when the poll started. A poll with no link
+  // families (a silent target) keeps the last known links and power.
+  void observe(const collect::Families& families, double now_unix);
+
+  const std::vector<LinkStatus>& links() const { return links_; }
+  const std::optional<PowerStatus>& power() const { return power_; }
+
+ private:
+  struct History {
+    double last_unix = 0;
+    double in_total = -1, out_total = -1;
+    std::deque<std::pair<double, uint64_t>> flaps;  // (time, flaps total), the last hour and one before
+  };
+  std::map<uint32_t, History> history_;
+  std::vector<LinkStatus> links_;
+  std::optional<PowerStatus> power_;
+};
+
+// Fills the inventory side of `st` (parent, labels, site) from the target's definition and the
+// tracker's links and power.
+void fill_status(TargetStatus& st, const config::Target& def, const SiteTracker& tracker);
+
+}  // namespace lw::state
