@@ -7,7 +7,8 @@ instead of 1161, so it runs beside a demo), linkwatchd on a copy of the shipped 
 interval or --interval), and, unless --no-prometheus, Debian's Prometheus scraping linkwatchd
 every --scrape-interval with every rule file of dashboards/prometheus/rules. When every live
 target has been polled once, one whole GET of /metrics is counted: series (sample lines),
-bytes, the families with the most series, and series by the target's role label. Then, after
+bytes, the families with the most series, and series by the target's role label (that /metrics
+is kept as metrics.txt in the work directory). Then, after
 --prometheus-minutes, Prometheus's VmRSS and VmHWM from /proc and its own
 prometheus_tsdb_head_series. Prints a Markdown summary; every process it started is stopped
 when it ends, on error or Ctrl-C too.
@@ -145,6 +146,8 @@ def main():
         t0 = time.time()
         text = get(f"http://127.0.0.1:{lw_port}/metrics")
         scrape_s = time.time() - t0
+        with open(os.path.join(work, "metrics.txt"), "wb") as f:  # for a closer look
+            f.write(text)
         series = 0
         by_family = collections.Counter()
         by_role = collections.Counter()

@@ -73,6 +73,9 @@ struct Global {
   // Names device metrics by their MIB object (ifHCInOctets, as snmp_exporter does) or in
   // Prometheus style (if_hc_in_octets_total), which promtool's linter accepts.
   enum class MetricNames : uint8_t { Mib, Prometheus } metric_names = MetricNames::Mib;
+  // Also serve the per-link and per-target series no shipped rule or dashboard reads
+  // (daemon/poll/diagnostic_series.h): off by default, they cost ~4 series per site.
+  bool diagnostic_series = false;
   // Sites behind a down parent are polled this much less often until it is back.
   int unreachable_backoff = 4;
   std::string trap_listen_address;      // empty: no trap receiver

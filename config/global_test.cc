@@ -24,6 +24,7 @@ TEST(Global, DefaultsWhenAbsent) {
   EXPECT_EQ(g.log_level, "info");
   EXPECT_EQ(g.metric_names, Global::MetricNames::Mib);
   EXPECT_EQ(g.unreachable_backoff, 4);
+  EXPECT_FALSE(g.diagnostic_series);
   EXPECT_EQ(g.trap_listen_address, "");
   EXPECT_TRUE(g.trap_auths.empty());
 }
@@ -48,6 +49,7 @@ TEST(Global, ReadsEveryKey) {
   log_level: debug
   metric_names: prometheus
   unreachable_backoff: 8
+  diagnostic_series: true
   trap_listen_address: 127.0.0.1:1162
   trap_auths: [v2]
 auths:
@@ -65,6 +67,7 @@ auths:
   EXPECT_EQ(g.log_level, "debug");
   EXPECT_EQ(g.metric_names, Global::MetricNames::Prometheus);
   EXPECT_EQ(g.unreachable_backoff, 8);
+  EXPECT_TRUE(g.diagnostic_series);
   EXPECT_EQ(g.trap_listen_address, "127.0.0.1:1162");
   EXPECT_EQ(g.trap_auths, std::vector<std::string>{"v2"});
 }
@@ -98,6 +101,7 @@ TEST(Global, WrongTypesAndRanges) {
   metric_names: snake
   unreachable_backoff: 0
   trap_listen_address: "[::1]:0"
+  diagnostic_series: yes
 )");
   EXPECT_TRUE(has_error(r, 2, 13, "interval: expected a duration like 30s (got \"60\")"));
   EXPECT_TRUE(has_error(r, 3, 12, "timeout: expected a duration like 30s (got \"fast\")"));
@@ -110,7 +114,8 @@ TEST(Global, WrongTypesAndRanges) {
   EXPECT_TRUE(has_error(r, 10, 17, "metric_names: expected one of mib, prometheus"));
   EXPECT_TRUE(has_error(r, 11, 24, "unreachable_backoff: must be between 1 and 1000 (got 0)"));
   EXPECT_TRUE(has_error(r, 12, 24, "trap_listen_address: port must be a number from 1 to 65535"));
-  EXPECT_EQ(r.errors.size(), 11u) << testing::dump(r.errors);
+  EXPECT_TRUE(has_error(r, 13, 22, "diagnostic_series: expected one of false, true"));
+  EXPECT_EQ(r.errors.size(), 12u) << testing::dump(r.errors);
   // In file order.
   for (size_t i = 1; i < r.errors.size(); ++i)
     EXPECT_LT(r.errors[i - 1].mark.line, r.errors[i].mark.line);

@@ -46,7 +46,51 @@ TEST(Shipped, EveryModuleFileLoadsAndIsNamedAfterItsFile) {
     EXPECT_FALSE(m.metrics.empty() && m.walk.empty()) << stem;
     for (const Metric& metric : m.metrics) EXPECT_FALSE(metric.help.empty()) << metric.name;
   }
-  EXPECT_EQ(files, 7);
+  EXPECT_EQ(files, 10);
+}
+
+// The slim modules (sites by the thousand, bench/README.md's series budget) serve a subset
+// of the full modules' metrics with the very same OID, type, scale, indexes and help, so a
+// dashboard or rule sees the same series whichever a site uses.
+void expect_subset(const std::string& slim, const std::vector<std::string>& full, const std::vector<std::string>& want) {
+  TempDir dir;
+  const auto s = load_module_file(dir, slim);
+  ASSERT_TRUE(s.errors.empty()) << testing::dump(s.errors);
+  const Module& m = s.config->modules.at(slim);
+  std::vector<std::string> names;
+  for (const Metric& x : m.metrics) {
+    names.push_back(x.name);
+    const Metric* same = nullptr;
+    for (const auto& f : full) {
+      TempDir d2;
+      const auto r = load_module_file(d2, f);
+      ASSERT_TRUE(r.errors.empty()) << f;
+      if (const Metric* y = find(r.config->modules.at(f), x.name)) {
+        ASSERT_EQ(same, nullptr) << x.name << " in two full modules";
+        same = y;
+        EXPECT_EQ(x.oid, y->oid) << x.name;
+        EXPECT_EQ(x.type, y->type) << x.name;
+        EXPECT_DOUBLE_EQ(x.scale, y->scale) << x.name;
+        EXPECT_EQ(x.indexes.size(), y->indexes.size()) << x.name;
+        EXPECT_EQ(x.enum_values, y->enum_values) << x.name;
+        EXPECT_EQ(x.help, y->help) << x.name;
+        break;
+      }
+    }
+    EXPECT_NE(same, nullptr) << slim << ": " << x.name << " is in none of its full modules";
+  }
+  EXPECT_EQ(names, want) << slim;
+}
+
+TEST(Shipped, SlimModulesAreSubsetsOfTheFullOnes) {
+  expect_subset("system_uptime", {"system"}, {"sysUpTime"});
+  // What the rules read (BackhaulDegraded, DeviceRebooted): docs/radio-mib.md.
+  expect_subset("bts_radio", {"system", "radio"},
+                {"sysUpTime", "lwRadioRxLevel", "lwRadioModulation", "lwRadioErroredSeconds",
+                 "lwRadioPlannedModulation", "lwRadioPlannedRxLevel", "lwRadioPlannedFadeMargin"});
+  expect_subset("ups_slim", {"ups_mib"},
+                {"upsBatteryStatus", "upsSecondsOnBattery", "upsEstimatedMinutesRemaining",
+                 "upsEstimatedChargeRemaining", "upsOutputSource"});
 }
 
 TEST(Shipped, IfLinksWalksTheTablesLinkHealthReadsAndExportsNothing) {
@@ -210,7 +254,7 @@ TEST(Shipped, ExampleChecks) {
   EXPECT_TRUE(r.warnings.empty()) << testing::dump(r.warnings);
   const Config& c = *r.config;
   EXPECT_EQ(c.global.listen_address, "127.0.0.1:9730");
-  EXPECT_EQ(c.modules.size(), 7u);
+  EXPECT_EQ(c.modules.size(), 10u);  // every file of config/modules/
   ASSERT_EQ(c.targets.size(), 2u);
   const Target& vinh = c.targets[0];
   EXPECT_EQ(vinh.name, "vinh-core");

@@ -23,26 +23,37 @@ std::string coord(double v) {
   return b;
 }
 
-// The series budget, per role. The raw IF-MIB series (if_mib, ~25 per interface) are kept
-// where there are few devices and each interface matters on its own: the core, the WAN links
-// and the district gateways. BTS radios and commune sites, nearly all of the province, walk
-// the same tables for link health only (if_links): every interface they have is a link of
-// interest (backhaul and LAN; uplink, LAN and a downlink per BTS), so linkwatch_link_* already
-// carries what matters of it. A site that needs its raw series: give it if_mib.
-const char* interface_module(Kind k) {
+// The series budget, per role (bench/README.md, "The province's series budget"). The raw
+// IF-MIB series (if_mib, ~20 per interface) are kept only on the backbone, where there are
+// few devices and each port matters on its own: the core and the WAN terminals. Everywhere
+// else the tables are walked for link health only (if_links): the links of interest carry
+// what matters of them in linkwatch_link_*. The thousands of BTS radios and hundreds of
+// commune sites use slim modules with what the shipped rules and dashboards read: sysUpTime
+// (system_uptime; on a radio, in bts_radio with the radio's figures, one module_up instead of
+// two) and the UPS's battery and source (ups_slim). A site that needs more: give it system,
+// if_mib, radio or ups_mib.
+//
+// The synthetic --scale set keeps the module mix it had before the slim modules (if_links on
+// BTS radios and commune sites, the full modules elsewhere), so poller benchmarks stay
+// comparable across versions.
+const char* interface_module(Kind k, bool province) {
   switch (k) {
-    case Kind::BtsRadio:
-    case Kind::CommuneSite: return "if_links";
-    default: return "if_mib";
+    case Kind::Core:
+    case Kind::WanLink: return "if_mib";
+    case Kind::Gateway: return province ? "if_links" : "if_mib";
+    default: return "if_links";
   }
 }
 
-std::string modules_of(const Device& d) {
-  std::string m = std::string("[system, ") + interface_module(d.kind);
+std::string modules_of(const Device& d, bool province) {
+  const bool many = province && (d.kind == Kind::BtsRadio || d.kind == Kind::CommuneSite);
   bool radio = false;
   for (auto& f : d.ifaces) radio = radio || f.radio;
-  if (radio) m += ", radio";
-  if (d.has_ups) m += ", ups_mib";
+  std::string m = "[";
+  if (many) m += radio ? "bts_radio" : "system_uptime";  // bts_radio carries sysUpTime
+  else m += radio ? "system, radio" : "system";
+  m += std::string(", ") + interface_module(d.kind, province);
+  if (d.has_ups) m += many ? ", ups_slim" : ", ups_mib";
   return m + "]";
 }
 
@@ -64,8 +75,17 @@ std::string named_link(const Province& p, const Device& d, const std::string& if
   return "{if_name: " + if_name + ", role: " + role + (peer.empty() ? "" : ", peer: " + peer) + "}";
 }
 
+// The links of interest. Each hop below the district gateway is watched at one end only,
+// its lower one: the commune site's uplink (not the gateway's port towards it), the BTS
+// radio's backhaul (not the commune site's port towards the BTS). The LANs of commune sites
+// and BTS radios are no links of interest: no rule or panel reads them, and a site whose
+// LAN fails still answers on its uplink. The WAN chain (core port, WAN terminal, gateway) is
+// watched at both ends, each naming the other (`peer:`), so the backbone's both views are
+// one incident. Any other port can still be listed in a site's `links:`.
 void links_of(std::ostringstream& o, const Province& p, const Device& d) {
   std::vector<std::string> l;
+  // The hop's other end, named so alerts on it carry both ends (peer, peer_district).
+  const std::string parent = d.parent >= 0 ? ", peer: " + p.devices[static_cast<size_t>(d.parent)].name : "";
   switch (d.kind) {
     case Kind::Core:
       for (const auto& f : d.ifaces)
@@ -76,20 +96,14 @@ void links_of(std::ostringstream& o, const Province& p, const Device& d) {
       l = {named_link(p, d, "wan0", "wan"), named_link(p, d, "lan0", "lan")};
       break;
     case Kind::Gateway:
-      l = {named_link(p, d, "wan0", "wan"), "{if_name: lan0, role: lan}",
-           "{if_alias: \"/^Commune .*/\", role: downlink}"};
+      l = {named_link(p, d, "wan0", "wan"), "{if_name: lan0, role: lan}"};
       break;
     case Kind::CommuneSite:
-      // Sites without an ifXTable have no ifName: match them by index and description.
-      if (d.no_ifx)
-        l = {"{if_index: 1, role: uplink}", "{if_index: 2, role: lan}",
-             "{if_descr: \"/^GigabitEthernet2/.*/\", role: downlink}"};
-      else
-        l = {"{if_name: uplink0, role: uplink}", "{if_name: lan0, role: lan}",
-             "{if_alias: \"/^BTS .*/\", role: downlink}"};
+      // Sites without an ifXTable have no ifName: match them by index.
+      l = {std::string(d.no_ifx ? "{if_index: 1" : "{if_name: uplink0") + ", role: uplink" + parent + "}"};
       break;
     case Kind::BtsRadio:
-      l = {"{if_alias: \"/^BH-.*/\", role: backhaul}", "{if_name: eth0, role: lan}"};
+      l = {"{if_alias: \"/^BH-.*/\", role: backhaul" + parent + "}"};
       break;
     case Kind::Recorded:
       break;
@@ -108,7 +122,7 @@ void target(std::ostringstream& o, const Province& p, const Device& d, int port)
   o << "    address: " << ip_string(d.address) << ":" << port << "\n";
   // The core and the gateways poll over v3 (authPriv), so v3 is exercised at scale.
   o << "    auth: " << (d.kind == Kind::Core || d.kind == Kind::Gateway ? "province_v3" : "province_v2") << "\n";
-  o << "    modules: " << modules_of(d) << "\n";
+  o << "    modules: " << modules_of(d, !scale) << "\n";
   if (scale) {
     o << "    labels: {role: " << role << "}\n";
     return;

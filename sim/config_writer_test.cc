@@ -1,5 +1,6 @@
 #include "sim/config_writer.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -44,7 +45,8 @@ TEST(ConfigWriter, CommittedProvinceConfigIsExactlyTheGeneratorsOutput) {
 TEST(ConfigWriter, ProvinceConfigLoadsWithoutErrors) {
   // The province config includes the shipped modules: without them it cannot load, and that
   // is a failure of the tree, not a reason to skip.
-  for (const char* module : {"system", "if_mib", "ups_mib", "entity_sensor", "host_resources", "radio"})
+  for (const char* module : {"system", "if_mib", "if_links", "ups_mib", "entity_sensor", "host_resources", "radio",
+                             "system_uptime", "bts_radio", "ups_slim"})
     ASSERT_TRUE(fs::is_regular_file(std::string(LINKWATCH_SOURCE_DIR) + "/config/modules/" + module + ".yml"))
         << "config/modules/" << module << ".yml is missing";
   auto r = lw::config::load_config(kDir + "/linkwatch.yml");
@@ -77,6 +79,47 @@ TEST(ConfigWriter, ProvinceConfigLoadsWithoutErrors) {
   }
   EXPECT_EQ(core_peer_districts.size(), 20u);
   EXPECT_EQ(wan_terminals, 20u);
+}
+
+// The series budget (bench/README.md): below the gateway each hop is a link of interest at its
+// lower end only, naming the upper end as its peer; BTS radios and commune sites use the slim
+// modules; the raw IF-MIB only on the core and the WAN terminals.
+TEST(ConfigWriter, EachHopIsWatchedAtOneEndWithSlimModules) {
+  auto r = lw::config::load_config(kDir + "/linkwatch.yml");
+  ASSERT_TRUE(r.config);
+  using Modules = std::vector<std::string>;
+  size_t bts = 0, communes = 0, links = 0;
+  for (auto& t : r.config->targets) {
+    if (!t.polled()) continue;
+    std::string role;
+    for (auto& [k, v] : t.labels)
+      if (k == "role") role = v;
+    links += t.links.size();
+    ASSERT_FALSE(t.links.empty()) << t.name << ": no links: would watch every interface";
+    for (auto& l : t.links) EXPECT_NE(l.role, "downlink") << t.name << ": the far end of a hop watched below";
+    const bool ups = std::find(t.modules.begin(), t.modules.end(), "ups_slim") != t.modules.end();
+    if (role == "bts_backhaul") {
+      ++bts;
+      ASSERT_EQ(t.links.size(), 1u) << t.name;
+      EXPECT_EQ(t.links[0].role, "backhaul") << t.name;
+      EXPECT_EQ(t.links[0].peer, t.parent) << t.name;
+      const Modules want = ups ? Modules{"bts_radio", "if_links", "ups_slim"} : Modules{"bts_radio", "if_links"};
+      EXPECT_EQ(t.modules, want) << t.name;
+    } else if (role == "commune_site") {
+      ++communes;
+      ASSERT_EQ(t.links.size(), 1u) << t.name;
+      EXPECT_EQ(t.links[0].role, "uplink") << t.name;
+      EXPECT_EQ(t.links[0].peer, t.parent) << t.name;
+      const Modules want = ups ? Modules{"system_uptime", "if_links", "ups_slim"} : Modules{"system_uptime", "if_links"};
+      EXPECT_EQ(t.modules, want) << t.name;
+    } else {
+      const bool raw = std::find(t.modules.begin(), t.modules.end(), "if_mib") != t.modules.end();
+      EXPECT_EQ(raw, role == "province_core" || role == "wan_link") << t.name;
+    }
+  }
+  EXPECT_EQ(bts, 2325u);
+  EXPECT_EQ(communes, 457u);
+  EXPECT_EQ(links, 2883u);  // the bench's count of linkwatch_link_up series
 }
 
 }  // namespace

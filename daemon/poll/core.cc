@@ -10,6 +10,7 @@
 
 #include "collectors/collect.h"
 #include "daemon/http/exposition.h"
+#include "daemon/poll/diagnostic_series.h"
 #include "daemon/poll/phase.h"
 #include "daemon/poll/shard_families.h"
 
@@ -313,8 +314,9 @@ void PollerCore::finish(std::shared_ptr<PollJob> job) {
       t.module_up[mi].second = false;
     }
   }
-  const collect::Families families = build_target_families(t, *job);
-  t.site.observe(families, job->started_unix);
+  auto families = build_target_families(t, *job);
+  t.site.observe(families, job->started_unix);  // the console reads the diagnostic ones too
+  if (!config_->global.diagnostic_series) drop_diagnostic_series(families);
   t.rendered = std::make_shared<const Rendered>(http::render_families(families, config_->global));
   t.rendered_series = 0;
   for (const auto& f : *t.rendered) t.rendered_series += f.series;

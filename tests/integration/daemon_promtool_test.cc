@@ -127,6 +127,13 @@ TEST_F(DaemonPromtoolTest, PrometheusNamesAreClean) {
 TEST_F(DaemonPromtoolTest, MibNamesOnlyBringNamingLint) {
   PromtoolRun run(*agent_, "");
   EXPECT_NE(run.scrape().find("ifHCInOctets{"), std::string::npos);
+  // Without global.diagnostic_series the four opt-in series (docs/metrics.md) are not served,
+  // their neighbours are (and daemon_snmpd_test, which turns it on, sees them).
+  EXPECT_NE(run.scrape().find("linkwatch_link_up{"), std::string::npos);
+  EXPECT_NE(run.scrape().find("linkwatch_polls_total{"), std::string::npos);
+  for (const char* opt_in : {"linkwatch_link_oper_status", "linkwatch_link_last_change_timestamp_seconds",
+                             "linkwatch_poll_last_success_timestamp_seconds", "linkwatch_poll_varbinds"})
+    EXPECT_EQ(run.scrape().find(opt_in), std::string::npos) << opt_in;
   // promtool exits 3 for lint findings only; 1 would be a format error.
   EXPECT_TRUE(run.exit_code() == 0 || run.exit_code() == 3) << run.output();
   EXPECT_FALSE(run.findings().empty()) << "MIB names are camelCase: promtool should say so";

@@ -87,6 +87,7 @@ class DaemonSnmpdTest : public ::testing::Test {
          "  interval: 1s\n"
          "  timeout: 700ms\n"
          "  retries: 0\n"
+         "  diagnostic_series: true\n"  // the poll diagnostics below are opt-in
          "include:\n"
          "  - " << LW_SOURCE_DIR << "/config/modules/\n"
          "auths:\n"
