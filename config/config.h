@@ -41,6 +41,27 @@ struct ConfigError {
   std::string to_string() const { return mark.to_string() + ": " + message; }
 };
 
+// Which share of the targets this daemon polls (config/shard.h; docs/scale-out.md). A hashed
+// shard has index and count (and may have a name too); a named collector has only a name and
+// polls the subtrees whose targets say `shard: <name>`.
+struct Shard {
+  std::optional<int> index;  // 0-based, < count
+  int count = 0;             // 0: not one of the hashed shards
+  std::string name;          // empty: none
+  bool hashed() const { return count > 0; }
+  std::string label() const;  // "1/3", "kyson-collector", "1/3 kyson-collector"
+};
+
+// What a sharded daemon owns, for --check-config and its own health series.
+struct ShardOwnership {
+  bool active = false;
+  std::vector<std::string> regions;  // roots of the subtrees it owns, in file order
+  size_t owned = 0;      // targets polled and exported
+  size_t shadowed = 0;   // ancestors polled for root cause, exported by their owner
+  size_t elsewhere = 0;  // targets left to other shards
+  std::map<std::string, size_t> pinned;  // targets per `shard:` collector name, whole file
+};
+
 struct Global {
   std::chrono::milliseconds interval{60000};
   std::chrono::milliseconds timeout{2000};
@@ -63,6 +84,10 @@ struct Global {
   // Receive buffer of the trap socket, bytes (what a burst of traps can queue while the
   // engine is busy; the kernel drops the rest). 0: the kernel's default.
   int64_t trap_receive_buffer = 4 << 20;
+  std::optional<Shard> shard;  // none: this daemon polls every target
+  // Added to every series served (unless the series has that label already), so a central
+  // store knows which collector a sample came from: {collector: ky-son}. Sorted by name.
+  std::vector<std::pair<std::string, std::string>> external_labels;
 };
 
 // How an index OID suffix becomes a label value (snmp_exporter's index types).
@@ -169,6 +194,12 @@ struct Target {
   std::vector<std::string> parents;
   std::optional<Site> site;
   std::vector<LinkRule> links;  // empty: every admin-up, non-loopback interface
+  // `shard: <name>`: this target's subtree belongs to the collector of that name (the
+  // nearest such pin up the parent chain wins); empty: placed by hashing (config/shard.h).
+  std::string shard;
+  // Polled only so that its descendants' root causes are right; another shard exports its
+  // series. Set by the shard restriction when a config is loaded for one shard.
+  bool shadow = false;
   Mark mark;
 
   bool polled() const { return !site || site->lifecycle == Site::Lifecycle::Live; }
@@ -191,6 +222,9 @@ struct Config {
   // Some file says `targets: []` and none lists a target: polling nothing is meant, so a
   // reload to this config may remove every target (otherwise the daemon refuses it).
   bool no_targets_on_purpose = false;
+  // Filled when global.shard (or --shard) is set: `targets` then holds only what this shard
+  // polls (owned and shadowed), and this says what was left out.
+  ShardOwnership ownership;
 
   // The engine's view of a target (credentials resolved, per-target overrides applied).
   snmp::Peer peer_for(const Target& t) const;
@@ -217,7 +251,11 @@ inline constexpr size_t kMaxNodesPerByte = 4;
 
 // Reads, resolves includes (relative to the including file), reads secrets from files and
 // the environment, and validates. Never throws for bad input.
-LoadResult load_config(const std::string& path);
+// `shard` (from --shard I/N) replaces global.shard's index and count, keeping its name.
+struct LoadOptions {
+  std::optional<std::pair<int, int>> shard;  // index, count
+};
+LoadResult load_config(const std::string& path, const LoadOptions& options = {});
 
 // Parses "60s", "1m30s", "500ms", "2h". nullopt if malformed or not positive.
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);

@@ -11,7 +11,8 @@ void read_global(Reader& r, const Field& section, State& st) {
       r.map(section.value, "global",
             {"interval", "timeout", "retries", "max_repetitions", "max_in_flight", "max_rows",
              "listen_address", "log_level", "metric_names", "unreachable_backoff",
-             "trap_listen_address", "trap_auths", "trap_receive_buffer", "diagnostic_series"});
+             "trap_listen_address", "trap_auths", "trap_receive_buffer", "diagnostic_series",
+             "shard", "external_labels"});
   if (!fields) return;
   Global& g = st.config.global;
   constexpr std::string_view where = "global";
@@ -58,6 +59,10 @@ void read_global(Reader& r, const Field& section, State& st) {
       if (auto v = r.integer(f, where, 1, 1000)) g.unreachable_backoff = static_cast<int>(*v);
     } else if (f.key == "trap_receive_buffer") {
       if (auto v = r.integer(f, where, 0, 1 << 30)) g.trap_receive_buffer = *v;
+    } else if (f.key == "shard") {
+      read_shard(r, f, st);
+    } else if (f.key == "external_labels") {
+      read_external_labels(r, f, st);
     } else if (f.key == "trap_auths") {
       if (auto v = r.strings(f, where)) {
         for (auto& [name, mark] : *v) {

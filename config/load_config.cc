@@ -7,7 +7,7 @@
 
 namespace lw::config {
 
-LoadResult load_config(const std::string& path) {
+LoadResult load_config(const std::string& path, const LoadOptions& options) {
   detail::State st;
   st.config.path = path;
   bool has_targets = false, says_none = false;
@@ -50,6 +50,8 @@ LoadResult load_config(const std::string& path) {
   };
   std::stable_sort(st.diag.errors.begin(), st.diag.errors.end(), by_place);
   std::stable_sort(st.diag.warnings.begin(), st.diag.warnings.end(), by_place);
+
+  if (st.diag.errors.empty()) detail::restrict_to_shard(st, options);
 
   LoadResult out;
   out.errors = std::move(st.diag.errors);

@@ -52,5 +52,10 @@ void read_maintenance(Reader& r, const Field& f, State& st);     // config/maint
 void read_admin_versions(Reader& r, const Field& f, State& st);  // config/maintenance.cc
 void check_references(State& st);
 void check_maintenance(State& st);  // names in maintenance windows and site admin placements
+// config/shard_config.cc
+void read_shard(Reader& r, const Field& f, State& st);
+void read_external_labels(Reader& r, const Field& f, State& st);
+// Keeps only what this shard polls (global.shard, or options.shard); a no-op if unsharded.
+void restrict_to_shard(State& st, const LoadOptions& options);
 
 }  // namespace lw::config::detail

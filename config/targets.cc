@@ -201,7 +201,7 @@ void read_target(Reader& r, const YAML::Node& node, size_t position, State& st) 
 
   const auto f = r.map(node, where,
                        {"name", "address", "auth", "modules", "labels", "interval", "timeout",
-                        "retries", "parent", "parents", "site", "links"});
+                        "retries", "parent", "parents", "site", "links", "shard"});
   if (!f) return;
   Target t;
   TargetRefs refs;
@@ -273,6 +273,11 @@ void read_target(Reader& r, const YAML::Node& node, size_t position, State& st) 
           t.parents.push_back(name);
           refs.parent_marks.push_back(mark);
         }
+      }
+    } else if (e.key == "shard") {
+      if (auto v = r.string(e, where)) {
+        if (!valid_name(*v)) r.error(r.mark(e), where, "shard: " + quote(*v) + " is not a valid shard name ([A-Za-z0-9_.-]+)");
+        else t.shard = *v;
       }
     } else if (e.key == "site") {
       t.site = read_site(r, e, where, refs);

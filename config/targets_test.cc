@@ -139,7 +139,7 @@ TEST(Targets, EveryTargetError) {
   EXPECT_TRUE(has_error(r, 14, 5, "target #5: missing required key \"name\""));
   EXPECT_TRUE(has_error(r, 14, 5, "target #5: missing required key \"modules\""));
   EXPECT_TRUE(has_error(r, 15, 24, "port must be a number from 1 to 65535"));
-  EXPECT_TRUE(has_error(r, 15, 66, "unknown key \"adress\" in target \"c\" (known: name, address, auth, modules, labels, interval, timeout, retries, parent, parents, site, links)"));
+  EXPECT_TRUE(has_error(r, 15, 66, "unknown key \"adress\" in target \"c\" (known: name, address, auth, modules, labels, interval, timeout, retries, parent, parents, site, links, shard)"));
   EXPECT_TRUE(has_error(r, 16, 68, "target \"d\": interval: expected a duration like 30s (got \"1x\")"));
   EXPECT_TRUE(has_error(r, 16, 81, "target \"d\": timeout: expected a duration like 30s (got \"2\")"));
   EXPECT_TRUE(has_error(r, 16, 93, "target \"d\": retries: must be between 0 and 10 (got 11)"));

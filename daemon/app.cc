@@ -15,6 +15,7 @@
 #include "daemon/http/tls.h"
 #include "daemon/logging.h"
 #include "daemon/poll/poller.h"
+#include "daemon/shard_report.h"
 #include "daemon/snapshot.h"
 #include "daemon/trap_receiver.h"
 #include "linkwatch/version.h"
@@ -49,8 +50,8 @@ void block_signals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
-bool check_config(const std::string& path, bool quiet) {
-  const auto r = config::load_config(path);
+bool check_config(const std::string& path, bool quiet, const config::LoadOptions& options) {
+  const auto r = config::load_config(path, options);
   for (const auto& w : r.warnings) std::cerr << "warning: " << w.to_string() << '\n';
   for (const auto& e : r.errors) std::cerr << e.to_string() << '\n';
   if (!r.config) {
@@ -62,6 +63,7 @@ bool check_config(const std::string& path, bool quiet) {
     for (const auto& t : r.config->targets) polled += t.polled() ? 1 : 0;
     std::cout << path << ": OK (" << r.config->targets.size() << " targets, " << polled << " polled, "
               << r.config->modules.size() << " modules, " << r.config->auths.size() << " auths)\n";
+    if (r.config->ownership.active) print_ownership(std::cout, *r.config);
   }
   return true;
 }
@@ -107,9 +109,9 @@ std::optional<config::LoadResult> Daemon::load_unless_stopped() {
   auto promise = std::make_shared<std::promise<config::LoadResult>>();
   auto outcome = promise->get_future();
   // Detached: if a stop signal comes first, nobody waits for it (see abandoned_a_load()).
-  std::thread([path = config_path_, promise] {
+  std::thread([path = config_path_, options = overrides_.load, promise] {
     try {
-      promise->set_value(config::load_config(path));
+      promise->set_value(config::load_config(path, options));
     } catch (...) {
       promise->set_exception(std::current_exception());
     }
@@ -186,6 +188,7 @@ Status Daemon::reload() {
   parts_->poller->apply(r.config);
   parts_->poller->note_reload(true, unix_now());
   spdlog::info("config reloaded: {} targets", r.config->targets.size());
+  if (r.config->ownership.active) log_ownership(*r.config);
   sd_notify(0, "READY=1\nSTATUS=polling");
   return std::nullopt;
 }
@@ -217,7 +220,7 @@ void Daemon::serve_reload_requests(bool stopping) {
 }
 
 int Daemon::run() {
-  const auto r = config::load_config(config_path_);
+  const auto r = config::load_config(config_path_, overrides_.load);
   log_result(r);
   if (!r.config) {
     spdlog::critical("{}: {} error(s) in the config; not starting", config_path_, r.errors.size());
@@ -263,6 +266,7 @@ int Daemon::run() {
   spdlog::info("linkwatchd {} polling {} targets; metrics on {}://{}/metrics{}{}", kVersion, polled,
                tls ? "https" : "http", listen, parts_->server->web_config()->basic_auth.empty() ? "" : " (basic auth)",
                overrides_.enable_lifecycle ? "; lifecycle API enabled" : "");
+  if (config_->ownership.active) log_ownership(*config_);
   sd_notify(0, "READY=1\nSTATUS=polling");
 
   if (uint64_t usec = 0; sd_watchdog_enabled(0, &usec) > 0) watchdog_usec_ = usec;

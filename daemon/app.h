@@ -34,6 +34,7 @@ struct Overrides {
   std::string listen_address;   // empty: the config's
   std::string web_config_file;  // --web.config.file: TLS and basic auth; empty: plain HTTP
   bool enable_lifecycle = false;  // --web.enable-lifecycle: POST /-/reload allowed
+  config::LoadOptions load;       // --shard I/N: kept across reloads
 };
 
 void block_signals();
@@ -74,6 +75,7 @@ class Daemon {
 };
 
 // Prints every error of `path` (file:line:col: message) to stderr; returns true if valid.
-bool check_config(const std::string& path, bool quiet = false);
+// For a shard (global.shard or options.shard) it also prints what the shard owns.
+bool check_config(const std::string& path, bool quiet = false, const config::LoadOptions& options = {});
 
 }  // namespace lw

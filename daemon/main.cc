@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "config/shard.h"
 #include "daemon/app.h"
 #include "daemon/logging.h"
 #include "linkwatch/version.h"
@@ -28,6 +29,10 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   app.add_flag("--web.enable-lifecycle", overrides.enable_lifecycle,
                "Allow POST /-/reload (off by default: it answers 403; SIGHUP always reloads)");
+  std::string shard;
+  app.add_option("--shard", shard,
+                 "Poll only shard I of N (I/N, 0-based): whole subtrees by rendezvous hashing (overrides "
+                 "global.shard's index and count; see docs/scale-out.md)");
   app.add_flag("-V,--version", version, "Print the version and exit");
   CLI11_PARSE(app, argc, argv);
 
@@ -35,7 +40,15 @@ int main(int argc, char** argv) {
     std::cout << "linkwatchd " << lw::kVersion << '\n';
     return 0;
   }
-  if (!check_path.empty()) return lw::check_config(check_path) ? 0 : 1;
+  if (!shard.empty()) {
+    overrides.load.shard = lw::config::parse_shard_flag(shard);
+    if (!overrides.load.shard) {
+      std::cerr << "linkwatchd: --shard \"" << shard << "\": expected I/N with 0 <= I < N <= "
+                << lw::config::kMaxShards << " (e.g. --shard 0/3)\n";
+      return 2;
+    }
+  }
+  if (!check_path.empty()) return lw::check_config(check_path, false, overrides.load) ? 0 : 1;
   if (config_path.empty()) {
     std::cerr << "linkwatchd: --config FILE is required (or --check-config FILE); see --help\n";
     return 2;

@@ -17,6 +17,7 @@ packages=(
   clang libfuzzer-14-dev libclang-rt-14-dev shellcheck  # fuzz targets; script checks
   dpkg-dev lintian groff-base  # the Debian package (packaging/) and its test
   nodejs npm                   # the Grafana schema check (dashboards/grafana/schema)
+  victoria-metrics socat       # scale-out deployment and its test (docs/scale-out.md)
 )
 
 missing=()

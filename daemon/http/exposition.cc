@@ -1,5 +1,6 @@
 #include "daemon/http/exposition.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -111,7 +112,11 @@ void append_value(std::string& out, double value) {
   out.append(buf, r.ptr);
 }
 
-Rendered render_families(const collect::Families& families, config::Global::MetricNames names) {
+namespace {
+
+using Pairs = std::vector<std::pair<std::string, std::string>>;
+
+Rendered render_impl(const collect::Families& families, config::Global::MetricNames names, const Pairs& external) {
   const bool prom = names == config::Global::MetricNames::Prometheus;
   std::unordered_map<std::string, std::string> label_names;  // memo for snake_case
   auto label = [&](const std::string& n) -> const std::string& {
@@ -138,18 +143,21 @@ Rendered render_families(const collect::Families& families, config::Global::Metr
     scratch.clear();
     for (const auto& s : f.series) {
       scratch += r.name;
-      if (!s.labels.empty()) {
-        char sep = '{';
-        for (const auto& [k, v] : s.labels) {
-          scratch += sep;
-          scratch += label(k);
-          scratch += "=\"";
-          append_label_value(scratch, v);
-          scratch += '"';
-          sep = ',';
-        }
-        scratch += '}';
+      char sep = '{';
+      auto put = [&](const std::string& k, std::string_view v) {
+        scratch += sep;
+        scratch += k;
+        scratch += "=\"";
+        append_label_value(scratch, v);
+        scratch += '"';
+        sep = ',';
+      };
+      for (const auto& [k, v] : s.labels) put(label(k), v);
+      for (const auto& [k, v] : external) {
+        const bool has = std::any_of(s.labels.begin(), s.labels.end(), [&](const auto& l) { return label(l.first) == k; });
+        if (!has) put(k, v);
       }
+      if (sep == ',') scratch += '}';
       scratch += ' ';
       append_value(scratch, s.value);
       scratch += '\n';
@@ -159,6 +167,16 @@ Rendered render_families(const collect::Families& families, config::Global::Metr
     out.push_back(std::move(r));
   }
   return out;
+}
+
+}  // namespace
+
+Rendered render_families(const collect::Families& families, config::Global::MetricNames names) {
+  return render_impl(families, names, {});
+}
+
+Rendered render_families(const collect::Families& families, const config::Global& global) {
+  return render_impl(families, global.metric_names, global.external_labels);
 }
 
 Exposition::Exposition(const Snapshot& snap) {

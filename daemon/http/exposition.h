@@ -26,6 +26,9 @@
 namespace lw::http {
 
 Rendered render_families(const collect::Families& families, config::Global::MetricNames names);
+// The same, with the config's naming and its external_labels added to every series that
+// does not have that label already (the series' own value wins, as in Prometheus).
+Rendered render_families(const collect::Families& families, const config::Global& global);
 
 // The whole /metrics body for a snapshot.
 std::string render(const Snapshot& snap);

@@ -53,6 +53,19 @@ TEST(Exposition, PrometheusNamingRenamesMetricsAndLabels) {
 
 TEST(Exposition, EmptySnapshotIsEmpty) { EXPECT_EQ(render(Snapshot{}), ""); }
 
+TEST(Exposition, ExternalLabelsOnEverySeriesUnlessItHasTheLabel) {
+  config::Global g;
+  g.external_labels = {{"collector", "ky-son"}, {"ifIndex", "99"}};
+  Snapshot s;
+  s.targets.push_back(std::make_shared<const Rendered>(render_families(one_target("a"), g)));
+  const std::string text = render(s);
+  EXPECT_EQ(count(text, "collector=\"ky-son\""), 2u) << text;
+  // The series' own ifIndex wins; a series without one gets the external value.
+  EXPECT_EQ(count(text, "ifIndex=\"1\""), 1u) << text;
+  EXPECT_EQ(count(text, "ifIndex=\"99\""), 1u) << text;
+  EXPECT_EQ(count(text, "sysUpTime{target=\"a\",collector=\"ky-son\",ifIndex=\"99\"} 12.5"), 1u) << text;
+}
+
 TEST(StatusPage, ShowsStatesAndEscapesHtml) {
   // Every string on the page comes from the config or a device: each one here tries to end
   // its element or attribute and start a script. The ifAlias of the metric families is not

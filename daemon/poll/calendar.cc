@@ -8,7 +8,7 @@ collect::Families site_admin_families(const config::Config& config) {
                     "unit containing it in that version.",
                     collect::Kind::Gauge, {}};
   for (const auto& t : config.targets) {
-    if (!t.site) continue;
+    if (!t.site || t.shadow) continue;  // a shadowed target: its owning shard exports it
     for (const auto& p : t.site->admin)
       f.series.push_back({{{"target", t.name},
                            {"admin_version", p.version},
@@ -54,6 +54,7 @@ collect::Families Calendar::families() const {
                       collect::Kind::Gauge, {}};
     for (size_t i = 0; i < board_.covers().size(); ++i) {
       const auto& c = board_.covers()[i];
+      if (config_.targets[c.target].shadow) continue;  // exported by its owning shard
       m.series.push_back({{{"target", config_.targets[c.target].name}, {"window", config_.maintenance[c.window].name}},
                           board_.open()[i] ? 1.0 : 0.0});
     }

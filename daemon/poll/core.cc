@@ -10,6 +10,7 @@
 #include "daemon/poll/phase.h"
 #include "daemon/poll/publish.h"
 #include "daemon/poll/run_poll.h"
+#include "daemon/poll/shard_families.h"
 #include "daemon/poll/target_families.h"
 #include "daemon/state/energy.h"
 
@@ -82,7 +83,7 @@ void PollerCore::apply(std::shared_ptr<const config::Config> config) {
   for (auto& f : site_admin_families(*config)) site_families.push_back(std::move(f));  // other names
   site_info_series_ = 0;
   for (const auto& f : site_families) site_info_series_ += f.series.size();
-  site_info_ = std::make_shared<const Rendered>(http::render_families(site_families, config->global.metric_names));
+  site_info_ = std::make_shared<const Rendered>(http::render_families(site_families, config->global));
   calendar_ = std::make_unique<Calendar>(*config);
   calendar_rendered_.reset();
 
@@ -170,7 +171,7 @@ void PollerCore::finish(std::shared_ptr<PollJob> job) {
   auto families = target_families(t, *job);
   t.site.observe(families, job->started_unix);  // the console reads the diagnostic ones too
   if (!config_->global.diagnostic_series) drop_diagnostic_series(families);
-  t.rendered = std::make_shared<const Rendered>(http::render_families(families, config_->global.metric_names));
+  t.rendered = std::make_shared<const Rendered>(http::render_families(families, config_->global));
   t.rendered_series = 0;
   for (const auto& f : *t.rendered) t.rendered_series += f.series;
   t.status_stale = true;
@@ -268,7 +269,7 @@ std::string PollerCore::root_names(const TargetRt& t) const { return joined_root
 
 void PollerCore::render_topology(TargetRt& t) {
   t.topology = std::make_shared<const Rendered>(
-      http::render_families(topology_families(t, poll::root_names(targets_, t)), config_->global.metric_names));
+      http::render_families(topology_families(t, poll::root_names(targets_, t)), config_->global));
 }
 
 void PollerCore::maybe_publish(Clock::time_point now, bool force) {
@@ -293,7 +294,7 @@ void PollerCore::maybe_publish(Clock::time_point now, bool force) {
     const auto families = calendar_->families();
     calendar_series_ = 0;
     for (const auto& f : families) calendar_series_ += f.series.size();
-    calendar_rendered_ = std::make_shared<const Rendered>(http::render_families(families, config_->global.metric_names));
+    calendar_rendered_ = std::make_shared<const Rendered>(http::render_families(families, config_->global));
   }
   auto snap = assemble_snapshot(targets_, {{site_info_, site_info_series_}, {calendar_rendered_, calendar_series_}},
                                 std::move(global), *config_);

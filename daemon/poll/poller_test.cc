@@ -118,6 +118,37 @@ TEST_F(PollerTest, PollsEveryTargetAndExposesItsSamples) {
             std::string::npos);
 }
 
+// A shard (config/shard.h) polls a shadowed ancestor for root causes but serves none of its
+// series; the daemon's own series carry the shard and the external labels.
+TEST_F(PollerTest, AShadowedAncestorIsJudgedButNotExported) {
+  auto c = make_config({{"core", ""}, {"wan", "core"}, {"gw", "wan"}});
+  c->targets[0].shadow = true;
+  c->targets[0].site = config::Site{};
+  c->global.shard = config::Shard{1, 2, ""};
+  c->global.external_labels = {{"collector", "ky-son"}};
+  c->ownership.active = true;
+  c->ownership.owned = 2;
+  c->ownership.shadowed = 1;
+  c->ownership.regions = {"wan"};
+  poller.apply(c);
+  poller.start();
+  ASSERT_TRUE(eventually([&] { return state_of("core") == "up" && state_of("gw") == "up"; }));
+  std::string text = http::render(*box.latest());
+  EXPECT_EQ(text.find("target=\"core\""), std::string::npos) << text;
+  EXPECT_NE(text.find("linkwatch_target_state{target=\"gw\",district=\"Huyện Kỳ Sơn\",state=\"up\",collector=\"ky-son\"} 1"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("shard=\"1/2\""), std::string::npos) << text;
+  EXPECT_NE(text.find("linkwatch_shard_targets_shadowed{collector=\"ky-son\"} 1"), std::string::npos) << text;
+  EXPECT_NE(text.find("linkwatch_shard_targets_owned{collector=\"ky-son\"} 2"), std::string::npos) << text;
+  // The core down: the shard still names it as the root cause of what it exports.
+  for (const auto* n : {"core", "wan", "gw"}) engine.set_failure(n, Error{snmp::kReasonTimeout, "core cut"});
+  ASSERT_TRUE(eventually([&] { return state_of("gw") == "unreachable@core"; })) << state_of("gw");
+  text = http::render(*box.latest());
+  EXPECT_NE(text.find("linkwatch_target_root_cause{target=\"gw\",district=\"Huyện Kỳ Sơn\",root=\"core\""),
+            std::string::npos) << text;
+  EXPECT_EQ(text.find("target=\"core\""), std::string::npos);
+}
+
 TEST_F(PollerTest, ACutIsOneDownAndTheRestUnreachableThenRecovers) {
   poller.apply(make_config({{"core", ""}, {"wan", "core"}, {"gw", "wan"}, {"c1", "gw"}}));
   poller.start();

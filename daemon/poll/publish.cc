@@ -4,6 +4,7 @@
 
 #include "daemon/http/exposition.h"
 #include "daemon/poll/run_poll.h"
+#include "daemon/poll/shard_families.h"
 #include "linkwatch/version.h"
 
 namespace lw::poll {
@@ -52,7 +53,8 @@ collect::Families daemon_families(const DaemonCounters& c, const snmp::EngineSta
   using collect::Kind;
   collect::Families out;
   const size_t polled = c.polled;
-  out.push_back({"linkwatch_build_info", "Build of linkwatchd.", Kind::Gauge, {{{{"version", kVersion}}, 1.0}}});
+  out.push_back({"linkwatch_build_info", "Build of linkwatchd.", Kind::Gauge, {{build_info_labels(config), 1.0}}});
+  add_shard_families(out, config);
   out.push_back({"linkwatch_config_last_reload_successful", "1 if the last config load or reload succeeded.",
                  Kind::Gauge, {{{}, c.reload_ok ? 1.0 : 0.0}}});
   out.push_back({"linkwatch_config_last_reload_success_timestamp_seconds",
@@ -115,7 +117,7 @@ std::shared_ptr<Snapshot> assemble_snapshot(std::vector<TargetRt>& targets, cons
       t.status_stale = false;
     }
     snap->status.push_back(t.status);
-    if (!t.polled) continue;
+    if (!t.polled || !exported(*t.def)) continue;  // a shadowed target: its owner exports it
     if (t.topology) {
       for (const auto& f : *t.topology) series += f.series;
       snap->targets.push_back(t.topology);
@@ -129,7 +131,7 @@ std::shared_ptr<Snapshot> assemble_snapshot(std::vector<TargetRt>& targets, cons
   snap->series = series + 1;  // and linkwatch_series itself
   global.push_back({"linkwatch_series", "Series in this exposition.", collect::Kind::Gauge,
                     {{{}, static_cast<double>(snap->series)}}});
-  snap->global = http::render_families(global, config.global.metric_names);
+  snap->global = http::render_families(global, config.global);
   return snap;
 }
 

@@ -6,6 +6,7 @@
 
 #include "collectors/collect.h"
 #include "daemon/poll/run_poll.h"
+#include "daemon/poll/shard_families.h"
 
 namespace lw::poll {
 namespace {
@@ -139,7 +140,7 @@ collect::Family site_info_family(const std::vector<TargetRt>& targets) {
                             "Every site of the inventory, planned and retired ones included; for maps and joins.",
                             collect::Kind::Gauge, {}};
   for (const auto& t : targets) {
-    if (const auto& s = t.def->site) {
+    if (const auto& s = t.def->site; s && exported(*t.def)) {
       static constexpr const char* kLifecycle[] = {"planned", "live", "retired"};
       auto coord = [](const std::optional<double>& v) {
         if (!v) return std::string();

@@ -17,7 +17,7 @@ collect::Families energy_families(const config::Config& config, int64_t now) {
                        "until sunrise at night, the whole coming night by day.",
                        Kind::Gauge, {}};
   for (const auto& t : config.targets) {
-    if (!t.site || t.site->lifecycle != config::Site::Lifecycle::Live || t.site->power != "solar") continue;
+    if (!t.site || t.shadow || t.site->lifecycle != config::Site::Lifecycle::Live || t.site->power != "solar") continue;
     if (!t.site->latitude || !t.site->longitude) continue;
     const double lat = *t.site->latitude, lon = *t.site->longitude;
     const auto rise = next_sunrise(lat, lon, now);

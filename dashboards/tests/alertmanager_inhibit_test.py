@@ -5,7 +5,9 @@ Starts Debian's Alertmanager on a free loopback port (storage in a temp dir, clu
 posts a DistrictLinkDown and SiteDown/BackhaulDegraded alerts for the same district and
 SiteDown for another district through API v2, then reads back /api/v2/alerts and
 /api/v2/alerts/groups: the same district's site alerts must be inhibited by the district cut,
-the other district's must not, and the cut must be one group. Alertmanager is always stopped.
+the other district's must not, and the cut must be one group. Then, for a scaled-out
+deployment (docs/scale-out.md): a RegionCollectorSilent for one collector inhibits that
+collector's other alerts and no other collector's. Alertmanager is always stopped.
 
 Usage: alertmanager_inhibit_test.py <alertmanager.yml> [alertmanager binary]
 Standard library only. Exit 0 on success, 1 on a failed check, 2 on a setup error.
@@ -43,11 +45,11 @@ def http(method, url, body=None):
         return resp.status, raw
 
 
-def alert(name, severity, district, role, target):
+def alert(name, severity, district, role, target, **extra):
     now = datetime.datetime.now(datetime.timezone.utc)
     return {
         "labels": {"alertname": name, "severity": severity, "district": district,
-                   "role": role, "target": target},
+                   "role": role, "target": target, **extra},
         "annotations": {"summary": f"{district}: {name} {target}"},
         "startsAt": now.isoformat(),
         "endsAt": (now + datetime.timedelta(hours=1)).isoformat(),
@@ -175,6 +177,40 @@ def main():
                     if g["labels"] == {"alertname": "SiteDown", "district": NGHI_LOC}]
             check(len(nghi) == 1 and len(nghi[0]["alerts"]) == 1,
                   f"{NGHI_LOC}'s SiteDown is its own active group")
+
+            # A silent region: one alert; that collector's others are inhibited, not another's.
+            regional = [
+                alert("RegionCollectorSilent", "critical", "", "", "region-1", collector="region-1"),
+                alert("SiteDown", "warning", "Huyện Quế Phong", "commune_site", "que-phong-01",
+                      collector="region-1"),
+                alert("LinkwatchDown", "critical", "Tỉnh Nghệ An", "monitoring", "region-1-up",
+                      collector="region-1"),
+                alert("SiteDown", "warning", "Huyện Tân Kỳ", "commune_site", "tan-ky-01",
+                      collector="region-2"),
+            ]
+            for a in regional:
+                if not a["labels"]["district"]:
+                    del a["labels"]["district"], a["labels"]["role"]
+            status, _ = http("POST", base + "/api/v2/alerts", regional)
+            check(status == 200, f"POST regional alerts accepted ({status})")
+
+            def regional_alerts():
+                _, got = http("GET", base + "/api/v2/alerts")
+                by_target = {a["labels"]["target"]: a for a in got}
+                if any(a["labels"]["target"] not in by_target for a in regional):
+                    return None
+                if any(a["status"]["state"] == "unprocessed" for a in got):
+                    return None
+                return by_target
+            got = wait_until("regional alerts listed", regional_alerts)
+            for target in ("que-phong-01", "region-1-up"):
+                st = got[target]["status"]
+                check(bool(st["inhibitedBy"]) and st["state"] == "suppressed",
+                      f"{target} (collector region-1) inhibited while region-1 is silent: {st}")
+            for target in ("region-1", "tan-ky-01"):
+                st = got[target]["status"]
+                check(not st["inhibitedBy"] and st["state"] == "active",
+                      f"{target} not inhibited: {st}")
         except Exception as e:  # noqa: BLE001 -- report, then always stop it
             check(False, f"talking to Alertmanager: {e!r}")
         finally:

@@ -77,8 +77,9 @@ ProvinceEnv::ProvinceEnv(const ProvinceOptions& options)
   }
   if (!started) throw std::runtime_error("linkwatch-sim did not start; log:\n" + logs());
   write_config(sim_port);
-  daemon_ = std::make_unique<test::Linkwatchd>(LW_LINKWATCHD, dir_->file("linkwatch.yml"),
-                                               dir_->file("linkwatchd.log"));
+  if (options_.start_daemon)
+    daemon_ = std::make_unique<test::Linkwatchd>(LW_LINKWATCHD, dir_->file("linkwatch.yml"),
+                                                 dir_->file("linkwatchd.log"));
 }
 
 ProvinceEnv::~ProvinceEnv() {

@@ -48,6 +48,8 @@ struct ProvinceOptions {
   // Changes an inventory file's text (after the port is set) before linkwatchd reads it:
   // e.g. a label with markup in it, for the console's escaping test. Unset: the files as shipped.
   std::function<void(std::string& text)> edit_inventory;
+  // false: no linkwatchd; the test starts its own (shards) on dir().file("linkwatch.yml").
+  bool start_daemon = true;
 };
 
 // One device of the simulator's GET /state (the fields the tests use).
