@@ -15,7 +15,8 @@ bad() { echo "FAIL: $*" >&2; fail=1; }
 # The region's linkwatchd config, with /etc/linkwatch/ standing for a copy of the shipped parts.
 cp -r "$src/config/modules" "$work/modules"
 cp -r "$src/config/nghe-an/inventory" "$work/inventory"
-sed -n '/^auths:/,$p' "$src/config/nghe-an/linkwatch.yml" > "$work/auths.yml"
+# (the auths only: admin_versions belongs to the top file, which deploy/region declares too)
+sed -n '/^auths:/,$p' "$src/config/nghe-an/linkwatch.yml" | sed '/^admin_versions:/,$d' > "$work/auths.yml"
 sed "s|/etc/linkwatch/|$work/|" "$src/deploy/region/linkwatch.yml" > "$work/linkwatch.yml"
 chmod 600 "$work/linkwatch.yml" "$work/auths.yml"
 out=$("$linkwatchd" --check-config "$work/linkwatch.yml" 2>&1) || bad "linkwatchd --check-config deploy/region/linkwatch.yml: $out"
