@@ -268,9 +268,17 @@ TEST_F(PrometheusTest, EveryShippedRuleIsLoadedAndHealthy) {
 }
 
 TEST_F(PrometheusTest, EveryRecordingRuleReturnsData) {
+  // Records of an event, empty while the province is healthy: they must still be accepted.
+  // (target:linkwatch_down_cause:bool is 1 only while a solar site is down out of energy;
+  // e2e.energy_night and dashboards/prometheus/tests/energy_test.yml see it with data.)
+  const std::set<std::string> event_only = {"target:linkwatch_down_cause:bool"};
   std::vector<std::string> records;
   for (const auto& [kind, name] : shipped_rules())
-    if (kind == "record") records.push_back(name);
+    if (kind == "record" && !event_only.count(name)) records.push_back(name);
+  for (const auto& r : event_only) {
+    const auto q = query(r);
+    EXPECT_TRUE(q.success) << r << ": " << q.error;
+  }
   ASSERT_FALSE(records.empty());
   std::map<std::string, QueryResult> last;
   test::wait_until(

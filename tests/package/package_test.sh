@@ -136,8 +136,10 @@ ok "linkwatch-report runs where it is installed"
 promtool check config "$root/usr/share/linkwatch/prometheus/prometheus.yml" >"$work/promtool.log" 2>&1 ||
   { cat "$work/promtool.log"; fail "promtool check config on the installed prometheus.yml"; }
 rule_files=$(find "$root/usr/share/linkwatch/prometheus/rules" -name '*.yml' | wc -l)
-[ "$rule_files" -gt 0 ] && grep -q "SUCCESS: $rule_files rule files found" "$work/promtool.log" ||
-  { cat "$work/promtool.log"; fail "the installed prometheus.yml does not find the $rule_files installed rule files"; }
+if [ "$rule_files" -eq 0 ] || ! grep -q "SUCCESS: $rule_files rule files found" "$work/promtool.log"; then
+  cat "$work/promtool.log"
+  fail "the installed prometheus.yml does not find the $rule_files installed rule files"
+fi
 amtool check-config "$root/usr/share/linkwatch/alertmanager/alertmanager.yml" >"$work/amtool.log" 2>&1 ||
   { cat "$work/amtool.log"; fail "amtool check-config on the installed alertmanager.yml"; }
 ok "the installed prometheus.yml (with its rules) and alertmanager.yml check"
