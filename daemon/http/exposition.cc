@@ -153,9 +153,10 @@ Rendered render_impl(const collect::Families& families, config::Global::MetricNa
         sep = ',';
       };
       for (const auto& [k, v] : s.labels) put(label(k), v);
-      for (const auto& [k, v] : external) {
-        const bool has = std::any_of(s.labels.begin(), s.labels.end(), [&](const auto& l) { return label(l.first) == k; });
-        if (!has) put(k, v);
+      for (const auto& ext : external) {  // not a structured binding: clang 14 cannot capture one
+        const bool has =
+            std::any_of(s.labels.begin(), s.labels.end(), [&](const auto& l) { return label(l.first) == ext.first; });
+        if (!has) put(ext.first, ext.second);
       }
       if (sep == ',') scratch += '}';
       scratch += ' ';
