@@ -1,15 +1,18 @@
 // NetSnmpEngine: see netsnmp_engine.h for the contract. This file is the engine's event loop
 // and its requests (ops); the parts it drives each have a file of their own:
 //   netsnmp_library.*  Net-SNMP set up once, and the lock around it
-//   netsnmp_session.*  a session per target, v3 engine-ID discovery, EngineIdBook
-//   netsnmp_receiver.* reading a session's socket into Replies
+//   netsnmp_session.*  a session per SNMPv3 target, v3 engine-ID discovery, EngineIdBook
+//   netsnmp_receiver.* reading a v3 session's socket into Replies
+//   shared_transport.* one socket per address family for every v1/v2c target: requests
+//                      encoded, sent in batches, answers matched, timeouts and retries
 //   trap_listener.*    the notification receiver
 //   get_cursor.*, walk.*  what a GET or a walk asks next and what an answer means
 //
 // Shape of the engine thread's loop:
 //   take commands (new GETs/walks, forgets) -> handle the replies Net-SNMP callbacks recorded
-//   -> send queued PDUs while in-flight < max -> run finished callbacks (Net-SNMP lock
-//   released) -> poll(wake fd + sockets of sessions with requests out) -> read / timeouts.
+//   -> send queued PDUs while in-flight < max (v1/v2c: queued in the shared transport, then
+//   flushed with sendmmsg) -> run finished callbacks (Net-SNMP lock released) -> poll(wake fd
+//   + the shared sockets + sockets of v3 sessions with requests out) -> read / timeouts.
 // Net-SNMP callbacks only record a Reply; all follow-up work happens in the loop, so no session
 // is ever re-entered while it is being read.
 
@@ -41,6 +44,7 @@
 #include "snmp/netsnmp_library.h"
 #include "snmp/netsnmp_receiver.h"
 #include "snmp/netsnmp_session.h"
+#include "snmp/shared_transport.h"
 #include "snmp/trap_listener.h"
 #include "snmp/walk.h"
 
@@ -52,16 +56,22 @@ using detail::Session;
 
 constexpr int kMaxTimeResends = 2;     // notInTimeWindow reports answered by a resend
 constexpr int kMaxPollMs = 200;        // upper bound on one poll, so the loop stays lively
-constexpr int kReadsPerWake = 64;      // datagrams read from one socket per loop turn
+constexpr int kReadsPerWake = 64;      // datagrams read from one session's socket per loop turn
+constexpr int kSharedReadsPerWake = 256;  // datagrams read from a shared socket per loop turn
 
 bool is_v1(const Peer& peer) {
   return peer.credentials && peer.credentials->version == Credentials::Version::V1;
 }
 
+bool is_v3(const Peer& peer) {
+  return peer.credentials && peer.credentials->version == Credentials::Version::V3;
+}
+
 struct Op {
   uint64_t id = 0;
   Peer peer;
-  std::shared_ptr<Session> session;
+  std::shared_ptr<Session> session;         // v3: its Net-SNMP session, or
+  std::optional<detail::Endpoint> endpoint;  // v1/v2c: where the shared transport sends
   std::optional<GetCursor> get;    // a GET, or
   std::optional<WalkCursor> walk;  // a walk
   Engine::GetCallback get_done;
@@ -72,7 +82,7 @@ struct Op {
 
 struct Sent {  // one PDU on the wire
   uint64_t op_id = 0;  // 0: an engine-ID discovery probe
-  std::shared_ptr<Session> session;
+  std::shared_ptr<Session> session;  // null: on the shared v1/v2c transport
   uint64_t malformed_at_send = 0;  // the session's `malformed` when this PDU went out
 };
 
@@ -191,6 +201,10 @@ class NetSnmpEngine final : public Engine {
   void run() {
     detail::init_netsnmp(options_.app_name);
     collector_.bind();
+    {
+      std::lock_guard g(detail::netsnmp_lock());
+      transport_ = std::make_unique<detail::SharedTransport>(detail::SharedTransport::Options{});
+    }
     std::vector<pollfd> pfds;
     std::vector<std::shared_ptr<Session>> active;
     while (true) {
@@ -206,9 +220,11 @@ class NetSnmpEngine final : public Engine {
           update_trap_drops();
           handle_replies(calls);
           pump(calls);
+          if (transport_) transport_->flush();  // the v1/v2c requests of this turn, in batches
           // A callback may have queued work while we were busy; replies may have come in.
           handle_replies(calls);
           pump(calls);
+          if (transport_) transport_->flush();
           timeout_ms = build_poll_set(pfds, active);
         }
       }
@@ -222,11 +238,12 @@ class NetSnmpEngine final : public Engine {
         [[maybe_unused]] ssize_t r = read(wake_fd_, &v, sizeof v);
       }
       std::lock_guard g(detail::netsnmp_lock());
-      size_t first = 1;
-      if (listener_fd_polled_) {
-        if (listener_ && (pfds[1].revents & (POLLIN | POLLERR))) listener_->read(kReadsPerWake);
-        first = 2;
+      if (listener_fd_polled_ && listener_ && (pfds[1].revents & (POLLIN | POLLERR))) listener_->read(kReadsPerWake);
+      if (transport_) {
+        transport_->on_poll(pfds.data() + shared_first_, sessions_first_ - shared_first_, kSharedReadsPerWake);
+        transport_->expire(std::chrono::steady_clock::now());
       }
+      const size_t first = sessions_first_;
       for (size_t i = first; i < pfds.size(); ++i) {
         if (pfds[i].revents & (POLLIN | POLLERR | POLLHUP))
           collector_.read(*active[i - first], kReadsPerWake, (pfds[i].revents & POLLIN) != 0);
@@ -314,12 +331,28 @@ class NetSnmpEngine final : public Engine {
       }
       wire.address = (a.address.find(':') != std::string::npos ? "[" + a.address + "]" : a.address) + h.port_suffix;
     }
-    auto session = session_for(wire);  // a new address (the name moved) opens a new session
-    if (!session) {
-      finish(op, session.error(), calls);
-      return;
+    if (!is_v3(op.peer)) {  // v1/v2c: no session, only where to send
+      if (!op.peer.credentials) {
+        finish(op, Error{kReasonAuth, op.peer.key + ": no credentials"}, calls);
+        return;
+      }
+      auto endpoint = detail::Endpoint::parse(wire.address);
+      if (!endpoint) {
+        finish(op, Error{kReasonTransport, op.peer.key + ": cannot send to " + wire.address + ": " +
+                                               endpoint.error().detail},
+               calls);
+        return;
+      }
+      op.endpoint = *endpoint;
+      if (!sessions_.empty()) sessions_.erase(op.peer.key);  // it was v3 before
+    } else {
+      auto session = session_for(wire);  // a new address (the name moved) opens a new session
+      if (!session) {
+        finish(op, session.error(), calls);
+        return;
+      }
+      op.session = std::move(*session);
     }
-    op.session = std::move(*session);
     if (op.get && op.get->done()) {  // GET of nothing
       finish(op, std::nullopt, calls);
       return;
@@ -412,9 +445,33 @@ class NetSnmpEngine final : public Engine {
     return true;
   }
 
+  // v1/v2c: the PDU goes out on the shared transport (which frees it).
+  bool transmit_shared(Op& op, netsnmp_pdu* pdu, std::string& error) {
+    if (!transport_) {
+      snmp_free_pdu(pdu);
+      error = "engine stopped";
+      return false;
+    }
+    const uint64_t token = next_token_++;
+    wire_[token] = Sent{op.id, nullptr, 0};
+    detail::SharedTransport::Request req;
+    req.token = token;
+    req.to = *op.endpoint;
+    req.credentials = op.peer.credentials;
+    req.timeout = op.peer.timeout;
+    req.retries = op.peer.retries;
+    if (!transport_->send(req, pdu, std::chrono::steady_clock::now(), error)) {
+      wire_.erase(token);
+      return false;
+    }
+    in_flight_.fetch_add(1);
+    sent_.fetch_add(1);
+    return true;
+  }
+
   void send(Op& op, Calls& calls) {
-    Session& s = *op.session;
-    if (s.v3 && !s.discovered) {
+    if (op.session && op.session->v3 && !op.session->discovered) {
+      Session& s = *op.session;
       s.waiting.push_back(op.id);
       if (!s.probing) probe(op.session, calls);
       return;
@@ -443,7 +500,7 @@ class NetSnmpEngine final : public Engine {
       for (size_t i = 0; i < req->size(); ++i) add_oid(pdu, (*req)[i]);
     }
     std::string error;
-    if (!transmit(op.session, pdu, op.id, error))
+    if (!(op.session ? transmit(op.session, pdu, op.id, error) : transmit_shared(op, pdu, error)))
       finish(op, Error{kReasonTransport, op.peer.key + ": " + error}, calls);
   }
 
@@ -505,7 +562,19 @@ class NetSnmpEngine final : public Engine {
     pfds.push_back(pollfd{wake_fd_, POLLIN, 0});
     listener_fd_polled_ = listener_ && listener_->fd() >= 0;
     if (listener_fd_polled_) pfds.push_back(pollfd{listener_->fd(), POLLIN, 0});
+    shared_first_ = pfds.size();
+    if (transport_) transport_->poll_fds(pfds);
+    sessions_first_ = pfds.size();
     timeval best{kMaxPollMs / 1000, (kMaxPollMs % 1000) * 1000};
+    if (transport_) {
+      if (const auto d = transport_->next_deadline()) {
+        const auto left = std::chrono::duration_cast<std::chrono::microseconds>(*d - std::chrono::steady_clock::now());
+        const long us = std::max<long>(0, static_cast<long>(left.count()));
+        const timeval tv{us / 1000000, us % 1000000};
+        if (timercmp(&tv, &best, <)) best = tv;
+      }
+      if (!transport_->empty()) best = timeval{0, 0};
+    }
     ++poll_round_;
     for (auto& [id, sent] : wire_) {
       Session* s = sent.session.get();
@@ -525,8 +594,11 @@ class NetSnmpEngine final : public Engine {
   }
 
   void handle_replies(Calls& calls) {
-    while (!collector_.empty())
+    while (!collector_.empty() || (transport_ && !transport_->empty())) {
       for (auto& r : collector_.take()) handle(r, calls);
+      if (transport_)
+        for (auto& r : transport_->take()) handle(r, calls);
+    }
   }
 
   // The op asks its last request again (v3 rediscovery, a new time window): it goes first.
@@ -537,7 +609,7 @@ class NetSnmpEngine final : public Engine {
     if (it == wire_.end()) return;
     Sent sent = std::move(it->second);
     wire_.erase(it);
-    --sent.session->outstanding;
+    if (sent.session) --sent.session->outstanding;
     in_flight_.fetch_sub(1);
     if (r.op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE || r.command != 0) received_.fetch_add(1);
     if (sent.op_id == 0) {
@@ -553,7 +625,7 @@ class NetSnmpEngine final : public Engine {
     switch (r.op) {
       case NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE: break;
       case NETSNMP_CALLBACK_OP_TIMED_OUT:
-        if (sent.session->engine_suspect && !op.rediscovered) {  // see Session::engine_suspect
+        if (sent.session && sent.session->engine_suspect && !op.rediscovered) {  // see Session::engine_suspect
           op.rediscovered = true;
           detail::forget_engine_id(*sent.session);
           retry(op);
@@ -561,7 +633,8 @@ class NetSnmpEngine final : public Engine {
         }
         if (const HostPart h = split_host(op.peer.address); h.is_name)
           resolver_->expire(h.host);  // the name may have moved: resolve it again before the next try
-        if (const uint64_t bad = sent.session->malformed - sent.malformed_at_send; bad > 0)
+        if (const uint64_t bad = sent.session ? sent.session->malformed - sent.malformed_at_send : r.unmatched;
+            bad > 0)
           failure = Error{kReasonDecode, key + ": " + std::to_string(bad) + " unreadable or unmatched " +
                                              (bad == 1 ? "reply" : "replies") + " from " + op.peer.address +
                                              " (garbage, or a wrong request-id) and no valid answer after " +
@@ -576,13 +649,14 @@ class NetSnmpEngine final : public Engine {
           failure = Error{kReasonAuth, key + ": SNMPv3 security error in the response"};
         break;
       default:
-        failure = Error{kReasonTransport, key + ": send failed or session closed"};
+        failure = Error{kReasonTransport,
+                        key + ": " + (r.send_error.empty() ? std::string("send failed or session closed") : r.send_error)};
         break;
     }
     if (!failure && r.command == SNMP_MSG_REPORT) {
       // The agent no longer knows the engine ID we address it by (hardware swapped, engine
       // ID reconfigured): learn it again and resend, once per op.
-      if (r.report == SNMPERR_UNKNOWN_ENG_ID && sent.session->v3 && !op.rediscovered) {
+      if (r.report == SNMPERR_UNKNOWN_ENG_ID && sent.session && sent.session->v3 && !op.rediscovered) {
         op.rediscovered = true;
         detail::forget_engine_id(*sent.session);
         retry(op);
@@ -674,6 +748,7 @@ class NetSnmpEngine final : public Engine {
       wire_.clear();
       auto sessions = std::move(sessions_);
       sessions_.clear();
+      transport_.reset();  // closes the shared sockets (their requests are gone)
       listener_.reset();
       trap_rcvbuf_.store(0);
       trap_drops_.store(0);
@@ -733,6 +808,9 @@ class NetSnmpEngine final : public Engine {
   uint64_t next_token_ = 1;
   std::unique_ptr<detail::TrapListener> listener_;
   bool listener_fd_polled_ = false;  // pfds[1] is the listener's socket
+  std::unique_ptr<detail::SharedTransport> transport_;  // v1/v2c requests; made by run()
+  size_t shared_first_ = 0;    // pfds[shared_first_, sessions_first_): the shared sockets
+  size_t sessions_first_ = 0;  // pfds from here on: v3 sessions' sockets
 };
 
 }  // namespace

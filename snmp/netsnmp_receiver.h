@@ -36,6 +36,11 @@ struct Reply {  // what a Net-SNMP callback saw, copied out of its PDU
   int report = 0;  // snmpv3_get_report_type() of a REPORT
   std::optional<Result<VarBinds>> varbinds;
   std::string engine_id;  // a REPORT's securityEngineID (raw bytes)
+  // The shared v1/v2c transport (snmp/shared_transport.h) only. TIMED_OUT: datagrams from the
+  // peer's address and port that answered nothing while this request was on the wire.
+  // SEND_FAILED: why the kernel refused the datagram.
+  uint64_t unmatched = 0;
+  std::string send_error;
 };
 
 // What a REPORT says, for an error's detail ("usmStatsWrongDigests (...)").
