@@ -53,7 +53,8 @@ int main(int argc, char** argv) {
     std::cerr << "linkwatchd: --config FILE is required (or --check-config FILE); see --help\n";
     return 2;
   }
-  // The engine keeps a socket per target: a province needs more than the usual 1024.
+  // The engine keeps a socket per SNMPv3 target (v1/v2c share two): a province of v3 devices
+  // needs more than the usual 1024.
   if (rlimit r{}; getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
     r.rlim_cur = r.rlim_max;
     setrlimit(RLIMIT_NOFILE, &r);

@@ -1,22 +1,26 @@
 #pragma once
-// NetSnmpEngine: the real Engine, on Net-SNMP's single-session asynchronous API.
+// NetSnmpEngine: the real Engine: SNMPv1/v2c on a shared socket transport, SNMPv3 on
+// Net-SNMP's single-session asynchronous API.
 //
 // Net-SNMP is not thread-safe (README.thread), so one thread, started by the constructor and
 // joined by the destructor, owns init_snmp, every session and the event loop over all of
-// them (snmp_sess_async_send / select_info2 / read2 / timeout). Other threads hand it work
+// them (snmp_sess_async_send / select_info2 / read2 / timeout; for v1/v2c the shared
+// transport's snmp_build / snmp_parse). Other threads hand it work
 // through a queue and a wake-up pipe. At most `max_in_flight` PDUs are outstanding at once;
 // the rest wait in FIFO order, so a dead peer costs its own timeouts and nothing else.
 //
 // The loop lives in netsnmp_engine.cc; the parts it drives each have a file of their own
-// (netsnmp_library, netsnmp_session, netsnmp_receiver, trap_listener, get_cursor, walk; see
+// (netsnmp_library, shared_transport, netsnmp_session, netsnmp_receiver, trap_listener,
+// get_cursor, walk; see
 // docs/architecture.md, "Threads").
 //
 // Details worth knowing:
 // - Net-SNMP is set up to read no config files, load no MIBs, keep no persistent state and log
 //   nothing. Several engines in one process are safe (a process-wide lock serialises their
 //   Net-SNMP calls) but pointless: use one.
-// - One UDP socket per peer session: polling N peers needs N file descriptors (raise
-//   LimitNOFILE for thousands of targets).
+// - SNMPv1/v2c targets share one UDP socket per address family (snmp/shared_transport.h):
+//   no session, socket or descriptor per target. Each SNMPv3 target keeps a Net-SNMP session
+//   with its own socket: N v3 peers need N file descriptors (raise LimitNOFILE for thousands).
 // - SNMPv3 engine-ID discovery is asynchronous (no blocking probe). Each session owns its USM
 //   user (snmp/usm_users.h), so two Peers naming the same agent and user with different
 //   passwords each get their own result. An agent that answers usmStatsUnknownEngineIDs (its
