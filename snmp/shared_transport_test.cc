@@ -448,6 +448,49 @@ TEST_F(SharedTransportTest, ManyRequestsGoOutInBatchesAndEachGetsItsAnswer) {
   EXPECT_EQ(transport_->stats().datagrams_sent, static_cast<uint64_t>(kRequests));
 }
 
+// Mutated copies of a valid answer (bytes flipped, cut, grown), thousands of them, from the
+// right address: none may crash the transport (run under ASan/UBSan by tools/test.sh), at
+// most one may be taken as the answer, and every datagram is accounted for.
+TEST_F(SharedTransportTest, MutatedAnswersAreCountedNeverTrusted) {
+  Agent agent;
+  ASSERT_TRUE(agent.ok());
+  ASSERT_TRUE(send(5, agent.endpoint(), get_pdu(kSysDescr)));
+  auto got = agent.receive();
+  ASSERT_TRUE(got);
+  std::string good;
+  {
+    std::lock_guard g(netsnmp_lock());
+    good = response(parse(*got)->reqid, kSysDescr, "Huyện Kỳ Sơn");
+  }
+  constexpr int kDatagrams = 3000;
+  uint32_t seed = 2026;
+  auto next = [&seed] { return (seed = seed * 1103515245u + 12345u) >> 8; };
+  std::vector<Reply> taken;
+  for (int i = 0; i < kDatagrams; ++i) {
+    std::string m = good;
+    switch (i % 4) {
+      case 0:  // a few bytes changed
+        for (int k = 0; k < 1 + static_cast<int>(next() % 3); ++k) m[next() % m.size()] = static_cast<char>(next());
+        break;
+      case 1: m.resize(next() % m.size()); break;                       // cut short
+      case 2: m.insert(next() % m.size(), std::string(next() % 40, static_cast<char>(next()))); break;  // grown
+      default: m[1] = static_cast<char>(next()); m[next() % m.size()] ^= 0x80; break;  // lengths lie
+    }
+    agent.reply(m);
+    if (i % 200 == 199) {  // let the transport keep up with the socket's buffer
+      auto r = replies(1000000, 20ms);
+      taken.insert(taken.end(), r.begin(), r.end());
+    }
+  }
+  auto r = replies(1000000, 300ms);
+  taken.insert(taken.end(), r.begin(), r.end());
+  EXPECT_LE(taken.size(), 1u);
+  for (const auto& reply : taken) EXPECT_EQ(reply.token, 5u);
+  const auto& st = transport_->stats();
+  EXPECT_EQ(st.datagrams_received, static_cast<uint64_t>(kDatagrams));
+  EXPECT_EQ(st.answers + st.undecodable + st.unmatched, st.datagrams_received);
+}
+
 TEST_F(SharedTransportTest, ADatagramTheKernelRefusesFailsItsRequestOnly) {
   Agent agent;
   ASSERT_TRUE(agent.ok());
