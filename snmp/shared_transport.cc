@@ -160,8 +160,8 @@ struct SharedTransport::Buffers {
 SharedTransport::SharedTransport(Options options) : options_(options) {
   if (options_.batch < 1) options_.batch = 1;
   buffers_ = std::make_unique<Buffers>(options_.batch);
-  std::random_device rd;
-  reqid_seed_ = rd();  // request-ids start somewhere unguessable (spoofed answers must guess)
+  // Request-ids start somewhere unguessable: a spoofed answer must guess one.
+  reqid_seed_ = options_.request_id_seed ? options_.request_id_seed : std::random_device{}();
 }
 
 SharedTransport::~SharedTransport() {
@@ -370,7 +370,7 @@ void SharedTransport::read(Socket& s, int max_datagrams) {
     if (r <= 0) return;  // nothing more now (or a pending socket error, now cleared)
     for (int i = 0; i < r; ++i) {
       const mmsghdr& h = b.hdrs[static_cast<size_t>(i)];
-      datagram(endpoint_of(b.names[static_cast<size_t>(i)], h.msg_hdr.msg_namelen),
+      receive(endpoint_of(b.names[static_cast<size_t>(i)], h.msg_hdr.msg_namelen),
                b.data.get() + static_cast<size_t>(i) * kDatagramMax, h.msg_len,
                (h.msg_hdr.msg_flags & MSG_TRUNC) != 0);
     }
@@ -383,7 +383,7 @@ void SharedTransport::unmatched_from(const Endpoint& from) {
   if (auto it = peers_.find(from); it != peers_.end()) ++it->second.unmatched;
 }
 
-void SharedTransport::datagram(const Endpoint& from, unsigned char* data, size_t size, bool truncated) {
+void SharedTransport::receive(const Endpoint& from, unsigned char* data, size_t size, bool truncated) {
   ++stats_.datagrams_received;
   // Only v1/v2c messages are parsed: a v3 message here answers nothing we sent, and is not
   // worth running USM over. (snmp_parse reads the version the same way.)

@@ -72,6 +72,9 @@ class SharedTransport {
   struct Options {
     int64_t receive_buffer = 8 << 20;  // bytes asked for each socket (answers come in bursts)
     int batch = 32;                    // datagrams per sendmmsg/recvmmsg call
+    // Where the request-ids start; 0 (the default): somewhere random. Fixed only by the fuzz
+    // target, so that its inputs can name a request on the wire.
+    uint32_t request_id_seed = 0;
   };
 
   struct Request {
@@ -126,6 +129,10 @@ class SharedTransport {
   // The earliest deadline of a request on the wire, if any.
   std::optional<Clock::time_point> next_deadline();
 
+  // What read() does with one datagram from `from` (`truncated`: it did not fit the buffer).
+  // Public for the fuzz target (tests/fuzz/fuzz_shared_transport.cc); `data` may be written.
+  void receive(const Endpoint& from, unsigned char* data, size_t size, bool truncated = false);
+
   bool empty() const { return replies_.empty(); }
   std::vector<Reply> take();
 
@@ -163,7 +170,6 @@ class SharedTransport {
   int32_t next_reqid();
   void flush(Socket& s);
   void read(Socket& s, int max_datagrams);
-  void datagram(const Endpoint& from, unsigned char* data, size_t size, bool truncated);
   void unmatched_from(const Endpoint& from);
   void finish(std::unordered_map<int32_t, Pending>::iterator it);  // forgets a request
 
