@@ -236,7 +236,10 @@ def lw_config(template, interval, timeout, concurrency, listen):
                   "  max_repetitions: 25\n"
                   f"  max_in_flight: {concurrency}\n"
                   f"  listen_address: {listen}\n"
-                  "  log_level: warn\n",
+                  "  log_level: warn\n"
+                  # linkwatch_poll_varbinds, which the varbind counts come from, is one of
+                  # the opt-in series (docs/metrics.md); before that option it was always on.
+                  "  diagnostic_series: true\n",
                   template, count=1, flags=re.M)
     if not text.startswith("#") and "global:\n  interval:" not in text:
         raise RuntimeError("the simulator's config has no global block where expected")
