@@ -63,15 +63,18 @@ TEST(DualHoming, OneLinkCutNothingUnreachableBothCutOneRootCauseSet) {
     EXPECT_EQ(m.value("linkwatch_maintenance", {{"target", "ky-son-gw"}, {"window", "old-works"}}), 0.0);
     EXPECT_TRUE(m.find("linkwatch_maintenance", {{"target", "ky-son-gw"}, {"window", "vsat-works"}}).empty());
     EXPECT_TRUE(m.find("linkwatch_maintenance", {{"target", "vinh-core"}}).empty());
-    const auto a = env.scrape({"linkwatch_site_admin_info", "linkwatch_admin_version_info"});
+    const auto a = env.scrape({"linkwatch_site_admin_info", "linkwatch_admin_version_info", "linkwatch_site_info"});
     EXPECT_EQ(a.value("linkwatch_admin_version_info", {{"admin_version", "2025"}, {"current", "true"}}), 1.0) << a.text;
     EXPECT_EQ(a.value("linkwatch_admin_version_info", {{"admin_version", "2011"}, {"current", "false"}}), 1.0);
     EXPECT_EQ(a.value("linkwatch_site_admin_info", {{"target", "ky-son-gw"}, {"admin_version", "2011"},
                                                     {"admin_unit_kind", "commune"}, {"admin_parent", "Huyện Kỳ Sơn"}}),
               1.0);
-    EXPECT_EQ(a.value("linkwatch_site_admin_info", {{"target", "ky-son-gw"}, {"admin_version", "2025"},
-                                                    {"admin_unit", "Xã Kỳ Sơn 1"}, {"admin_parent", ""}}),
+    // The version in force is on linkwatch_site_info, not repeated in site_admin_info.
+    EXPECT_EQ(a.value("linkwatch_site_info", {{"target", "ky-son-gw"}, {"admin_version", "2025"},
+                                              {"admin_unit", "Xã Kỳ Sơn 1"}, {"admin_parent", ""}}),
               1.0);
+    EXPECT_TRUE(a.find("linkwatch_site_admin_info", {{"admin_version", "2025"}}).empty()) << a.text;
+    EXPECT_EQ(a.find("linkwatch_site_admin_info").size(), a.find("linkwatch_site_info").size());
   }
 
   // One link: only it goes down; hold it for three rounds of polls and watch every scrape.
