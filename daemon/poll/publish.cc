@@ -45,6 +45,7 @@ std::shared_ptr<const TargetStatus> status_row(const TargetRt& t, const std::str
     st->state_since_unix = t.state_since;
   }
   state::fill_status(*st, *t.def, t.site);
+  st->shadowed = t.def->shadow;
   return st;
 }
 
@@ -103,6 +104,7 @@ std::shared_ptr<Snapshot> assemble_snapshot(std::vector<TargetRt>& targets, cons
                                             collect::Families global, const config::Config& config) {
   auto snap = std::make_shared<Snapshot>();
   snap->published_unix = unix_now();
+  if (config.global.shard) snap->shard = config.global.shard->label();
   snap->targets.reserve(2 * targets.size() + fixed.size());
   snap->status.reserve(targets.size());
   size_t series = 0;
