@@ -155,7 +155,9 @@ EOF
       - {target_label: collector, replacement: region-$i}
 EOF
   fi
-  nice vmagent -promscrape.config="$work/vmagent-$i.yml" -remoteWrite.url="http://127.0.0.1:$vm_port/api/v1/write" \
+  # A shard of 12,500 targets serves over 100 MB of /metrics: above vmagent's default
+  # -promscrape.maxScrapeSize (16 MiB), where every scrape would fail.
+  nice vmagent -promscrape.config="$work/vmagent-$i.yml" -promscrape.maxScrapeSize=1GiB -remoteWrite.url="http://127.0.0.1:$vm_port/api/v1/write" \
     -remoteWrite.tmpDataPath="$work/buffer-$i" -httpListenAddr="127.0.0.1:${va_port[i]}" -loggerLevel=WARN \
     > "$work/vmagent-$i.log" 2>&1 &
   va_pid[i]=$!
