@@ -3,12 +3,12 @@
 #include "daemon/http/gzip.h"
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <random>
 #include <string>
 
 #include "daemon/http/exposition.h"
+#include "tests/support/gunzip.h"
 
 namespace lw::http {
 namespace {
@@ -28,26 +28,6 @@ TEST(Gzip, AcceptEncoding) {
   EXPECT_FALSE(accepts_gzip("*, gzip;q=0")) << "an explicit refusal beats the wildcard";
   EXPECT_FALSE(accepts_gzip("*;q=0"));
   EXPECT_FALSE(accepts_gzip("gzipper")) << "a token, not a prefix";
-}
-
-// Inflates a gzip member with zlib, independently of GzipWriter.
-std::string gunzip(const std::string& in) {
-  z_stream z{};
-  EXPECT_EQ(inflateInit2(&z, 15 + 16), Z_OK);
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
-  std::string out;
-  int rc = Z_OK;
-  while (rc == Z_OK) {
-    char buf[65536];
-    z.next_out = reinterpret_cast<Bytef*>(buf);
-    z.avail_out = sizeof buf;
-    rc = inflate(&z, Z_NO_FLUSH);
-    out.append(buf, sizeof buf - z.avail_out);
-  }
-  EXPECT_EQ(rc, Z_STREAM_END) << "a complete gzip member";
-  inflateEnd(&z);
-  return out;
 }
 
 TEST(Gzip, InflatesToTheSameExposition) {
@@ -79,14 +59,14 @@ TEST(Gzip, InflatesToTheSameExposition) {
   EXPECT_EQ(static_cast<unsigned char>((*zipped)[0]), 0x1f) << "gzip magic";
   EXPECT_EQ(static_cast<unsigned char>((*zipped)[1]), 0x8b);
   EXPECT_LT(zipped->size(), plain.size() / 4) << "repetitive text compresses";
-  EXPECT_EQ(gunzip(*zipped), plain);
+  EXPECT_EQ(test::gunzip(*zipped), plain) << "one whole gzip member, inflating to the plain text";
 }
 
 TEST(Gzip, EmptyInputIsAValidMember) {
   GzipWriter gz;
   auto zipped = gz.finish();
   ASSERT_TRUE(zipped.ok());
-  EXPECT_EQ(gunzip(*zipped), "");
+  EXPECT_EQ(test::gunzip(*zipped), std::string());
 }
 
 }  // namespace

@@ -2,7 +2,7 @@
 
 namespace lw::poll {
 
-collect::Families site_admin_families(const config::Config& config) {
+collect::Families site_admin_families(const config::Config& config, std::string_view current) {
   collect::Family f{"linkwatch_site_admin_info",
                     "A site's administrative unit in one version of the map (admin_version); admin_parent is the "
                     "unit containing it in that version.",
@@ -10,15 +10,21 @@ collect::Families site_admin_families(const config::Config& config) {
   for (const auto& t : config.targets) {
     if (!t.site || t.shadow) continue;  // a shadowed target: its owning shard exports it
     for (const auto& p : t.site->admin)
-      f.series.push_back({{{"target", t.name},
-                           {"admin_version", p.version},
-                           {"admin_unit", p.unit},
-                           {"admin_unit_kind", p.kind},
-                           {"admin_parent", p.parent}},
-                          1.0});
+      if (p.version != current)
+        f.series.push_back({{{"target", t.name},
+                             {"admin_version", p.version},
+                             {"admin_unit", p.unit},
+                             {"admin_unit_kind", p.kind},
+                             {"admin_parent", p.parent}},
+                            1.0});
   }
   if (f.series.empty()) return {};
   return {std::move(f)};
+}
+
+std::string_view Calendar::current_version() const {
+  if (current_version_ < 0) return {};
+  return config_.admin_versions[static_cast<size_t>(current_version_)].name;
 }
 
 bool Calendar::update(int64_t unix_seconds) {

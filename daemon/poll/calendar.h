@@ -1,6 +1,7 @@
 #pragma once
 // Series that come from the config and the clock, not from polls: where each site stands in
-// each version of the administrative map (linkwatch_site_admin_info), the versions and which
+// the versions of the administrative map not in force (linkwatch_site_admin_info; the one in
+// force is on linkwatch_site_info, which saves a series per site), the versions and which
 // is in force (linkwatch_admin_version_info), and the open maintenance windows
 // (linkwatch_maintenance). docs/metrics.md has the contract.
 //
@@ -9,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "collectors/sample.h"
@@ -17,8 +19,9 @@
 
 namespace lw::poll {
 
-// linkwatch_site_admin_info: one series per site (planned and retired ones too) per placement.
-collect::Families site_admin_families(const config::Config& config);
+// linkwatch_site_admin_info: one series per site (planned and retired ones too) per placement
+// in a version other than `current` (the one in force, empty if none is yet).
+collect::Families site_admin_families(const config::Config& config, std::string_view current);
 
 class Calendar {
  public:
@@ -29,6 +32,8 @@ class Calendar {
   bool update(int64_t unix_seconds);
   // linkwatch_admin_version_info and linkwatch_maintenance as of the last update.
   collect::Families families() const;
+  // The name of the version of the administrative map in force, empty if none (yet).
+  std::string_view current_version() const;
 
  private:
   const config::Config& config_;

@@ -79,11 +79,7 @@ void PollerCore::apply(std::shared_ptr<const config::Config> config) {
       else t.more_parents.push_back(static_cast<int>(p->second));
     }
   }
-  collect::Families site_families{site_info_family(targets_)};
-  for (auto& f : site_admin_families(*config)) site_families.push_back(std::move(f));  // other names
-  site_info_series_ = 0;
-  for (const auto& f : site_families) site_info_series_ += f.series.size();
-  site_info_ = std::make_shared<const Rendered>(http::render_families(site_families, config->global));
+  site_info_.reset();  // rendered at the next publish, with the admin version then in force
   calendar_ = std::make_unique<Calendar>(*config);
   calendar_rendered_.reset();
 
@@ -295,6 +291,14 @@ void PollerCore::maybe_publish(Clock::time_point now, bool force) {
     calendar_series_ = 0;
     for (const auto& f : families) calendar_series_ += f.series.size();
     calendar_rendered_ = std::make_shared<const Rendered>(http::render_families(families, config_->global));
+  }
+  if (calendar_ && (!site_info_ || calendar_->current_version() != site_version_)) {
+    site_version_ = std::string(calendar_->current_version());
+    collect::Families site_families{site_info_family(targets_, site_version_)};
+    for (auto& f : site_admin_families(*config_, site_version_)) site_families.push_back(std::move(f));  // other names
+    site_info_series_ = 0;
+    for (const auto& f : site_families) site_info_series_ += f.series.size();
+    site_info_ = std::make_shared<const Rendered>(http::render_families(site_families, config_->global));
   }
   auto snap = assemble_snapshot(targets_, {{site_info_, site_info_series_}, {calendar_rendered_, calendar_series_}},
                                 std::move(global), *config_);

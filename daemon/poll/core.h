@@ -70,6 +70,7 @@ class PollerCore {
   std::unordered_map<std::string, size_t> by_name_;
   std::shared_ptr<const Rendered> site_info_;  // and linkwatch_site_admin_info
   size_t site_info_series_ = 0;
+  std::string site_version_;  // the admin version site_info_ was rendered with
   std::unique_ptr<Calendar> calendar_;  // maintenance windows, admin versions in force
   std::shared_ptr<const Rendered> calendar_rendered_;
   size_t calendar_series_ = 0;

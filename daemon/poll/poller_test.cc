@@ -118,6 +118,29 @@ TEST_F(PollerTest, PollsEveryTargetAndExposesItsSamples) {
             std::string::npos);
 }
 
+// linkwatch_site_info carries the placement in the admin version in force; the other
+// versions are in linkwatch_site_admin_info, so no placement is served twice.
+TEST_F(PollerTest, SiteInfoCarriesThePlacementInForce) {
+  auto c = make_config({{"core", ""}});
+  c->admin_versions = {{"2011", "2011-01-01", 1293814800}, {"2025", "2025-07-01", 1751302800}};
+  c->targets[0].site = config::Site{};
+  c->targets[0].site->district = "Huyện Kỳ Sơn";
+  c->targets[0].site->admin = {{"2011", "Thị trấn Mường Xén", "township", "Huyện Kỳ Sơn"},
+                               {"2025", "Xã Mường Xén", "commune", ""}};
+  poller.apply(c);
+  poller.start();
+  ASSERT_TRUE(eventually([&] { return state_of("core") == "up"; }));
+  const std::string text = http::render(*box.latest());
+  EXPECT_NE(text.find("admin_version=\"2025\",admin_unit=\"Xã Mường Xén\",admin_unit_kind=\"commune\","
+                      "admin_parent=\"\"} 1"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("linkwatch_site_admin_info{target=\"core\",admin_version=\"2011\","
+                      "admin_unit=\"Thị trấn Mường Xén\",admin_unit_kind=\"township\",admin_parent=\"Huyện Kỳ Sơn\"} 1"),
+            std::string::npos);
+  EXPECT_EQ(text.find("linkwatch_site_admin_info{target=\"core\",admin_version=\"2025\""), std::string::npos);
+}
+
 // A shard (config/shard.h) polls a shadowed ancestor for root causes but serves none of its
 // series; the daemon's own series carry the shard and the external labels.
 TEST_F(PollerTest, AShadowedAncestorIsJudgedButNotExported) {

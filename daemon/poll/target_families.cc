@@ -135,7 +135,7 @@ collect::Families topology_families(const TargetRt& t, const std::vector<std::st
   return out;
 }
 
-collect::Family site_info_family(const std::vector<TargetRt>& targets) {
+collect::Family site_info_family(const std::vector<TargetRt>& targets, std::string_view current_version) {
   collect::Family site_info{"linkwatch_site_info",
                             "Every site of the inventory, planned and retired ones included; for maps and joins.",
                             collect::Kind::Gauge, {}};
@@ -164,6 +164,15 @@ collect::Family site_info_family(const std::vector<TargetRt>& targets) {
       set("lifecycle", kLifecycle[static_cast<int>(s->lifecycle)]);
       set("latitude", coord(s->latitude));
       set("longitude", coord(s->longitude));
+      // Always the same label names, empty when the site has no placement in force: a join
+      // on them never misses a label.
+      const auto placed = std::find_if(s->admin.begin(), s->admin.end(),
+                                       [&](const auto& p) { return !current_version.empty() && p.version == current_version; });
+      const bool have = placed != s->admin.end();
+      set("admin_version", have ? placed->version : std::string());
+      set("admin_unit", have ? placed->unit : std::string());
+      set("admin_unit_kind", have ? placed->kind : std::string());
+      set("admin_parent", have ? placed->parent : std::string());
       site_info.series.push_back({std::move(l), 1.0});
     }
   }

@@ -12,80 +12,15 @@ collector's other alerts and no other collector's. Alertmanager is always stoppe
 Usage: alertmanager_inhibit_test.py <alertmanager.yml> [alertmanager binary]
 Standard library only. Exit 0 on success, 1 on a failed check, 2 on a setup error.
 """
-import datetime
-import json
 import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from am_harness import alert, http, start, stop, wait_until  # noqa: E402
 
 KY_SON = "Huyện Kỳ Sơn"
 NGHI_LOC = "Huyện Nghi Lộc"
-DEADLINE_S = 60
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def http(method, url, body=None):
-    data = None if body is None else json.dumps(body).encode("utf-8")
-    req = urllib.request.Request(url, data=data, method=method,
-                                 headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        raw = resp.read().decode("utf-8")
-        if resp.headers.get_content_type() == "application/json":
-            return resp.status, json.loads(raw)
-        return resp.status, raw
-
-
-def alert(name, severity, district, role, target, **extra):
-    now = datetime.datetime.now(datetime.timezone.utc)
-    return {
-        "labels": {"alertname": name, "severity": severity, "district": district,
-                   "role": role, "target": target, **extra},
-        "annotations": {"summary": f"{district}: {name} {target}"},
-        "startsAt": now.isoformat(),
-        "endsAt": (now + datetime.timedelta(hours=1)).isoformat(),
-    }
-
-
-def wait_until(what, fn):
-    """Polls fn() until it returns a truthy value or the deadline passes."""
-    deadline = time.monotonic() + DEADLINE_S
-    last_err = None
-    while time.monotonic() < deadline:
-        try:
-            value = fn()
-            if value:
-                return value
-        except (urllib.error.URLError, ConnectionError, OSError) as e:
-            last_err = e
-        time.sleep(0.25)
-    raise TimeoutError(f"timed out waiting for {what} (last error: {last_err})")
-
-
-def ready(proc, base):
-    if proc.poll() is not None:
-        raise RuntimeError(f"alertmanager exited with {proc.returncode}")
-    return http("GET", base + "/-/ready")[0] == 200
-
-
-def stop(proc):
-    """Stops the Alertmanager we started: TERM, then KILL after a grace period."""
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 def main():
@@ -102,25 +37,9 @@ def main():
             failures.append(msg)
 
     with tempfile.TemporaryDirectory(prefix="lw-am-") as tmp:
-        proc = None
         log_path = os.path.join(tmp, "alertmanager.log")
         log = open(log_path, "w")
-        # A port can be taken between bind(0) and Alertmanager's listen: retry a few times.
-        for attempt in range(5):
-            port = free_port()
-            base = f"http://127.0.0.1:{port}"
-            proc = subprocess.Popen(
-                [binary, f"--config.file={config}", f"--storage.path={tmp}/data",
-                 "--cluster.listen-address=", f"--web.listen-address=127.0.0.1:{port}",
-                 "--log.level=warn"],
-                stdout=log, stderr=subprocess.STDOUT)
-            try:
-                wait_until("Alertmanager ready", lambda: ready(proc, base))
-                break
-            except Exception as e:  # noqa: BLE001 -- any failure: stop it, retry
-                stop(proc)
-                proc = None
-                print(f"attempt {attempt + 1}: {e}")
+        proc, base = start(binary, config, tmp, log)
         if proc is None:
             log.close()
             print(open(log_path).read())

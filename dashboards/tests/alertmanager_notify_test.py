@@ -30,8 +30,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from alertmanager_inhibit_test import alert, free_port, http as am_http, ready, stop, wait_until  # noqa: E402
-import subprocess  # noqa: E402
+from am_harness import alert, http as am_http, start, stop, wait_until  # noqa: E402
 
 KY_SON = "Huyện Kỳ Sơn"
 NGHI_LOC = "Huyện Nghi Lộc"
@@ -82,22 +81,7 @@ def main():
             f.write(text.replace("127.0.0.1:9799", f"127.0.0.1:{sink_port}"))
         log_path = os.path.join(tmp, "alertmanager.log")
         log = open(log_path, "w")
-        proc = None
-        for attempt in range(5):
-            port = free_port()
-            base = f"http://127.0.0.1:{port}"
-            proc = subprocess.Popen(
-                [binary, f"--config.file={config}", f"--storage.path={tmp}/data",
-                 "--cluster.listen-address=", f"--web.listen-address=127.0.0.1:{port}",
-                 "--log.level=warn"],
-                stdout=log, stderr=subprocess.STDOUT)
-            try:
-                wait_until("Alertmanager ready", lambda: ready(proc, base))
-                break
-            except Exception as e:  # noqa: BLE001 -- any failure: stop it, retry
-                stop(proc)
-                proc = None
-                print(f"attempt {attempt + 1}: {e}")
+        proc, base = start(binary, config, tmp, log)
         if proc is None:
             log.close()
             sink.shutdown()

@@ -17,19 +17,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string join(const std::set<std::string>& s) {
-  std::string out;
-  for (const auto& x : s) out += (out.empty() ? "" : ", ") + x;
-  return out;
-}
-
 TEST(DualHoming, OneLinkCutNothingUnreachableBothCutOneRootCauseSet) {
-  ProvinceOptions o;
-  o.speed = 5;
-  o.interval_s = 5;
-  o.timeout_s = 2;
-  o.retries = 1;
-  o.districts = {"vinh", "ky-son"};
+  ProvinceOptions o = two_districts_fast();
   o.dual_homed = {"ky-son"};
   // One window open for the whole test, one long closed: linkwatch_maintenance says which.
   o.extra_config = R"(maintenance:
@@ -53,7 +42,7 @@ TEST(DualHoming, OneLinkCutNothingUnreachableBothCutOneRootCauseSet) {
     unreachable = ProvinceEnv::targets_in_state(s, "unreachable");
   };
   ASSERT_TRUE(test::wait_until([&] { states(); return up == polled; }, 120s, 1s))
-      << up.size() << " of " << polled.size() << " up; down: " << join(down) << "\n" << env.logs();
+      << up.size() << " of " << polled.size() << " up; down: " << join_names(down) << "\n" << env.logs();
 
   // The calendar's series: maintenance per (target, window), admin placements, versions.
   {
@@ -63,26 +52,29 @@ TEST(DualHoming, OneLinkCutNothingUnreachableBothCutOneRootCauseSet) {
     EXPECT_EQ(m.value("linkwatch_maintenance", {{"target", "ky-son-gw"}, {"window", "old-works"}}), 0.0);
     EXPECT_TRUE(m.find("linkwatch_maintenance", {{"target", "ky-son-gw"}, {"window", "vsat-works"}}).empty());
     EXPECT_TRUE(m.find("linkwatch_maintenance", {{"target", "vinh-core"}}).empty());
-    const auto a = env.scrape({"linkwatch_site_admin_info", "linkwatch_admin_version_info"});
+    const auto a = env.scrape({"linkwatch_site_admin_info", "linkwatch_admin_version_info", "linkwatch_site_info"});
     EXPECT_EQ(a.value("linkwatch_admin_version_info", {{"admin_version", "2025"}, {"current", "true"}}), 1.0) << a.text;
     EXPECT_EQ(a.value("linkwatch_admin_version_info", {{"admin_version", "2011"}, {"current", "false"}}), 1.0);
     EXPECT_EQ(a.value("linkwatch_site_admin_info", {{"target", "ky-son-gw"}, {"admin_version", "2011"},
                                                     {"admin_unit_kind", "commune"}, {"admin_parent", "Huyện Kỳ Sơn"}}),
               1.0);
-    EXPECT_EQ(a.value("linkwatch_site_admin_info", {{"target", "ky-son-gw"}, {"admin_version", "2025"},
-                                                    {"admin_unit", "Xã Kỳ Sơn 1"}, {"admin_parent", ""}}),
+    // The version in force is on linkwatch_site_info, not repeated in site_admin_info.
+    EXPECT_EQ(a.value("linkwatch_site_info", {{"target", "ky-son-gw"}, {"admin_version", "2025"},
+                                              {"admin_unit", "Xã Kỳ Sơn 1"}, {"admin_parent", ""}}),
               1.0);
+    EXPECT_TRUE(a.find("linkwatch_site_admin_info", {{"admin_version", "2025"}}).empty()) << a.text;
+    EXPECT_EQ(a.find("linkwatch_site_admin_info").size(), a.find("linkwatch_site_info").size());
   }
 
   // One link: only it goes down; hold it for three rounds of polls and watch every scrape.
   ASSERT_EQ(env.sim_post("/cut?target=ky-son-wan").status, 200);
   const std::set<std::string> wan{"ky-son-wan"};
   ASSERT_TRUE(test::wait_until([&] { states(); return down == wan; }, 60s, 250ms))
-      << "down: " << join(down) << "\n" << env.logs();
+      << "down: " << join_names(down) << "\n" << env.logs();
   const auto hold = std::chrono::steady_clock::now() + 3 * env.interval();
   while (std::chrono::steady_clock::now() < hold) {
     states();
-    ASSERT_TRUE(unreachable.empty()) << "one link cut, yet unreachable: " << join(unreachable);
+    ASSERT_TRUE(unreachable.empty()) << "one link cut, yet unreachable: " << join_names(unreachable);
     ASSERT_EQ(down, wan);
     std::this_thread::sleep_for(500ms);
   }
@@ -101,9 +93,9 @@ TEST(DualHoming, OneLinkCutNothingUnreachableBothCutOneRootCauseSet) {
         return down == links && unreachable == behind;
       },
       90s, 250ms);
-  EXPECT_TRUE(cut) << "down: " << join(down) << "; " << unreachable.size() << " of " << behind.size()
+  EXPECT_TRUE(cut) << "down: " << join_names(down) << "; " << unreachable.size() << " of " << behind.size()
                    << " unreachable\n" << env.logs();
-  EXPECT_TRUE(wrong_down.empty()) << "called down behind the links: " << join(wrong_down);
+  EXPECT_TRUE(wrong_down.empty()) << "called down behind the links: " << join_names(wrong_down);
   const auto s = env.scrape({"linkwatch_target_root_cause"}, "ky-son-gw");
   std::set<std::string> roots;
   for (const auto* x : s.find("linkwatch_target_root_cause")) roots.insert(x->labels.at("root"));
@@ -116,7 +108,7 @@ TEST(DualHoming, OneLinkCutNothingUnreachableBothCutOneRootCauseSet) {
   // One link back: everything reachable again.
   ASSERT_EQ(env.sim_post("/restore").status, 200);
   EXPECT_TRUE(test::wait_until([&] { states(); return up == polled; }, 90s, 500ms))
-      << "not up again: down " << join(down) << "; unreachable " << unreachable.size();
+      << "not up again: down " << join_names(down) << "; unreachable " << unreachable.size();
 }
 
 }  // namespace

@@ -223,4 +223,24 @@ std::string ProvinceEnv::logs() const {
   return out;
 }
 
+ProvinceOptions two_districts_fast() {
+  ProvinceOptions o;
+  o.speed = 5;
+  o.interval_s = 5;
+  o.timeout_s = 2;
+  o.retries = 1;
+  o.districts = {"vinh", "ky-son"};
+  return o;
+}
+
+std::string join_names(const std::set<std::string>& names, size_t max) {
+  std::string out;
+  size_t n = 0;
+  for (const auto& x : names) {
+    if (n++ == max) return out + " … (" + std::to_string(names.size()) + " in all)";
+    out += (out.empty() ? "" : ", ") + x;
+  }
+  return out;
+}
+
 }  // namespace lw::e2e

@@ -52,6 +52,13 @@ struct ProvinceOptions {
   bool start_daemon = true;
 };
 
+// The core's and Kỳ Sơn's districts only, at 5× the simulator's clock, polled every 5 s with a
+// 2 s timeout and one retry: a mountain district behind its WAN link in well under a minute.
+ProvinceOptions two_districts_fast();
+
+// Names for a failure message: "a, b, c … (N in all)" past `max`.
+std::string join_names(const std::set<std::string>& names, size_t max = 10);
+
 // One device of the simulator's GET /state (the fields the tests use).
 struct SimDevice {
   std::string name, role, district_slug, parent, lifecycle, state;

@@ -36,16 +36,6 @@ double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-std::string join(const std::set<std::string>& s, size_t max = 10) {
-  std::string out;
-  size_t n = 0;
-  for (const auto& x : s) {
-    if (n++ == max) return out + " … (" + std::to_string(s.size()) + " in all)";
-    out += (out.empty() ? "" : ", ") + x;
-  }
-  return out;
-}
-
 class ProvinceTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -88,7 +78,7 @@ class ProvinceTest : public ::testing::Test {
         },
         deadline, 1s);
     if (!ok && why)
-      *why = std::to_string(up.size()) + " up; not up: " + join(other, 20);
+      *why = std::to_string(up.size()) + " up; not up: " + join_names(other, 20);
     return ok;
   }
 
@@ -182,10 +172,10 @@ TEST_F(ProvinceTest, DistrictCutIsOneDownAndTheRestUnreachable) {
       std::chrono::duration_cast<std::chrono::milliseconds>(deadline), 500ms);
   std::cout << "cut settled after " << seconds_since(t0) << " s (bound "
             << std::chrono::duration<double>(deadline).count() << " s)\n";
-  EXPECT_TRUE(settled) << "down: " << join(down) << "\nunreachable: " << unreachable.size()
-                       << " of " << expected.size() << "\nwrong root: " << join(wrong_root);
+  EXPECT_TRUE(settled) << "down: " << join_names(down) << "\nunreachable: " << unreachable.size()
+                       << " of " << expected.size() << "\nwrong root: " << join_names(wrong_root);
   // Never more than the root: sites behind it must not be `down` on the way either.
-  EXPECT_EQ(ever_down, std::set<std::string>{root}) << "down at some point: " << join(ever_down);
+  EXPECT_EQ(ever_down, std::set<std::string>{root}) << "down at some point: " << join_names(ever_down);
 
   ASSERT_EQ(env_->sim_post("/restore").status, 200);
   const auto t1 = Clock::now();
@@ -206,8 +196,8 @@ TEST_F(ProvinceTest, DistrictCutIsOneDownAndTheRestUnreachable) {
       std::chrono::duration_cast<std::chrono::milliseconds>(2 * env_->interval() + 2 * env_->poll_timeout() + 15s),
       500ms);
   std::cout << "all up again " << seconds_since(t1) << " s after restore\n";
-  EXPECT_TRUE(back) << up.size() << " up; not up: " << join(other, 20);
-  EXPECT_TRUE(down_after.empty()) << "down after the restore: " << join(down_after);
+  EXPECT_TRUE(back) << up.size() << " up; not up: " << join_names(other, 20);
+  EXPECT_TRUE(down_after.empty()) << "down after the restore: " << join_names(down_after);
 }
 
 // The uplink of a commune site: polls and flaps seen by linkwatchd.

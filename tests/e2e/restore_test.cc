@@ -19,19 +19,8 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-std::string join(const std::set<std::string>& s) {
-  std::string out;
-  for (const auto& x : s) out += (out.empty() ? "" : ", ") + x;
-  return out;
-}
-
 TEST(Restore, SitesBehindARestoredDistrictAreNeverDown) {
-  ProvinceOptions o;
-  o.speed = 5;
-  o.interval_s = 5;
-  o.timeout_s = 2;
-  o.retries = 1;
-  o.districts = {"vinh", "ky-son"};
+  ProvinceOptions o = two_districts_fast();
   ProvinceEnv env(o);
   const std::string root = "ky-son-wan";
 
@@ -54,7 +43,7 @@ TEST(Restore, SitesBehindARestoredDistrictAreNeverDown) {
         return up == polled;
       },
       120s, 1s))
-      << up.size() << " of " << polled.size() << " up; down: " << join(down) << "\n" << env.logs();
+      << up.size() << " of " << polled.size() << " up; down: " << join_names(down) << "\n" << env.logs();
 
   for (int round = 1; round <= 3; ++round) {
     ASSERT_EQ(env.sim_post("/cut?district=ky-son").status, 200);
@@ -68,8 +57,8 @@ TEST(Restore, SitesBehindARestoredDistrictAreNeverDown) {
                  !unreachable.empty();
         },
         std::chrono::duration_cast<std::chrono::milliseconds>(bound), 250ms);
-    EXPECT_TRUE(cut) << "round " << round << ": down " << join(down) << "; " << unreachable.size() << " unreachable";
-    EXPECT_TRUE(wrong_down.empty()) << "round " << round << ", cut: down besides the root: " << join(wrong_down);
+    EXPECT_TRUE(cut) << "round " << round << ": down " << join_names(down) << "; " << unreachable.size() << " unreachable";
+    EXPECT_TRUE(wrong_down.empty()) << "round " << round << ", cut: down besides the root: " << join_names(wrong_down);
 
     // Hold the cut for a while: sites behind it are polled (backed off) while it lasts, so
     // their last silent polls are older than the restore, which is what used to make them
@@ -90,7 +79,7 @@ TEST(Restore, SitesBehindARestoredDistrictAreNeverDown) {
     std::cout << "round " << round << ": all up "
               << std::chrono::duration<double>(Clock::now() - t0).count() << " s after the restore\n";
     EXPECT_TRUE(back) << "round " << round << ": " << up.size() << " of " << polled.size() << " up";
-    EXPECT_TRUE(wrong_down.empty()) << "round " << round << ", restore: down behind the root: " << join(wrong_down);
+    EXPECT_TRUE(wrong_down.empty()) << "round " << round << ", restore: down behind the root: " << join_names(wrong_down);
   }
 
   // The status page lists the changes, newest first: the root's last event is its recovery.

@@ -3,8 +3,6 @@
 // for gzip) scrapes it and stores the device's series. The real daemon polls a real snmpd;
 // the interval is long (1 h) so that between the two requests no poll changes a device value.
 
-#include <zlib.h>
-
 #include <chrono>
 #include <fstream>
 #include <iterator>
@@ -16,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/daemon.h"
+#include "tests/support/gunzip.h"
 #include "tests/support/metrics_text.h"
 #include "tests/support/snmpd.h"
 
@@ -23,26 +22,6 @@ namespace lw {
 namespace {
 
 using namespace std::chrono_literals;
-
-// Inflates a gzip body with zlib; "" and a failure if it is not one whole gzip member.
-std::string gunzip(const std::string& in) {
-  z_stream z{};
-  if (inflateInit2(&z, 15 + 16) != Z_OK) return "";
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
-  std::string out;
-  int rc = Z_OK;
-  while (rc == Z_OK) {
-    char buf[65536];
-    z.next_out = reinterpret_cast<Bytef*>(buf);
-    z.avail_out = sizeof buf;
-    rc = inflate(&z, Z_NO_FLUSH);
-    out.append(buf, sizeof buf - z.avail_out);
-  }
-  inflateEnd(&z);
-  EXPECT_EQ(rc, Z_STREAM_END) << "not one whole gzip member";
-  return rc == Z_STREAM_END ? out : "";
-}
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path);
@@ -91,7 +70,9 @@ TEST_F(DaemonGzipTest, GzipInflatesToThePlainText) {
   EXPECT_EQ(plain.headers.find("Content-Encoding"), std::string::npos) << plain.headers;
   EXPECT_NE(zipped.headers.find("Content-Encoding: gzip"), std::string::npos) << zipped.headers;
   EXPECT_LT(zipped.body.size(), plain.body.size() / 3) << "compressed";
-  const std::string text = gunzip(zipped.body);
+  const auto inflated = test::gunzip(zipped.body);
+  ASSERT_TRUE(inflated) << "not one whole gzip member";
+  const std::string& text = *inflated;
   ASSERT_FALSE(text.empty());
 
   // Same series in both; the device's values (polled once, an hour apart) exactly the same.

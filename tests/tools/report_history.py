@@ -163,18 +163,26 @@ def openmetrics(path):
         _series(out, "linkwatch_maintenance", _labels(target=site, window=window),
                 [1 if x else 0 for x in maint[site]], m0)
     ones = [1] * n
+    # As linkwatchd serves them: the placement in the version in force on site_info, the
+    # others in site_admin_info.
+    current = next(v for v, _, c in ADMIN_VERSIONS if c == "true")
+    placements = [list(zip((v for v, _, _ in ADMIN_VERSIONS), (s[8], s[9]))) for s in SITES]
     out.append("# TYPE linkwatch_site_info gauge\n")
-    for s in SITES:
+    for s, placed in zip(SITES, placements):
+        unit, kind, parent = dict(placed)[current]
         _series(out, "linkwatch_site_info",
                 _labels(target=s[0], district=s[2], district_slug=s[0].rsplit("-", 1)[0],
                         commune=s[3], role=s[4], terrain=s[5], uplink="fiber", power=s[6],
-                        lifecycle=s[7], latitude="19.4", longitude="104.1"), ones, m0)
+                        lifecycle=s[7], latitude="19.4", longitude="104.1",
+                        admin_version=current, admin_unit=unit, admin_unit_kind=kind,
+                        admin_parent=parent), ones, m0)
     out.append("# TYPE linkwatch_site_admin_info gauge\n")
-    for s in SITES:
-        for (version, _, _), (unit, kind, parent) in zip(ADMIN_VERSIONS, (s[8], s[9])):
-            _series(out, "linkwatch_site_admin_info",
-                    _labels(target=s[0], admin_version=version, admin_unit=unit,
-                            admin_unit_kind=kind, admin_parent=parent), ones, m0)
+    for s, placed in zip(SITES, placements):
+        for version, (unit, kind, parent) in placed:
+            if version != current:
+                _series(out, "linkwatch_site_admin_info",
+                        _labels(target=s[0], admin_version=version, admin_unit=unit,
+                                admin_unit_kind=kind, admin_parent=parent), ones, m0)
     out.append("# TYPE linkwatch_admin_version_info gauge\n")
     for version, since, current in ADMIN_VERSIONS:
         _series(out, "linkwatch_admin_version_info",

@@ -43,7 +43,8 @@ def seen(api, query, start, step, count):
 def inventory(api, start, step, count):
     """Sites seen in linkwatch_site_info during the period, with their admin placements."""
     sites = {}
-    for labels in seen(api, "linkwatch_site_info", start, step, count):
+    info = seen(api, "linkwatch_site_info", start, step, count)
+    for labels in info:
         name = labels.get("target", "")
         if not name:
             continue
@@ -51,7 +52,9 @@ def inventory(api, start, step, count):
                            commune=labels.get("commune", ""), role=labels.get("role", ""),
                            terrain=labels.get("terrain", ""), power=labels.get("power", ""),
                            lifecycle=labels.get("lifecycle", "live") or "live")
-    for labels in seen(api, "linkwatch_site_admin_info", start, step, count):
+    # The placement in the version in force is on site_info, the others on site_admin_info;
+    # a period across a change of version sees a version in both, the latest label set wins.
+    for labels in info + seen(api, "linkwatch_site_admin_info", start, step, count):
         s = sites.get(labels.get("target", ""))
         if s is not None and labels.get("admin_version"):
             s.admin[labels["admin_version"]] = (labels.get("admin_unit", ""),
