@@ -17,7 +17,7 @@
 //     from the samples written;
 //   - the query-time formula docs/scale-out.md gives, over the outage, equals the same ratio
 //     over all the outage's samples.
-// About 10 to 20 s.
+// Under a second here (most of it starting VictoriaMetrics).
 #include <gtest/gtest.h>
 
 #include <chrono>
