@@ -25,6 +25,10 @@
 # stops on exit; its files are in a temp dir, removed on exit. It stops early (and says so) if
 # the machine's available memory falls under 2 GiB.
 set -euo pipefail
+if [[ ${1:-} == -h || ${1:-} == --help ]]; then
+  sed -n '2,/^$/{/^#/s/^# \{0,1\}//p}' "$0"
+  exit 0
+fi
 scale=0
 copies=0
 if [[ ${1:-} == --scale ]]; then
