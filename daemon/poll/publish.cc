@@ -68,7 +68,7 @@ collect::Families daemon_families(const DaemonCounters& c, const snmp::EngineSta
                  "SNMPv3 targets that answered with a new engine ID and were discovered again.", Kind::Counter,
                  {{{}, static_cast<double>(stats.engine_id_changes)}}});
   out.push_back({"linkwatch_snmp_engine_id_duplicates_total",
-                 "SNMPv3 engine IDs found answering from a second address (cloned devices); see the log.",
+                 "SNMPv3 targets answering with an engine ID another address answers with (cloned devices); see the log.",
                  Kind::Counter, {{{}, static_cast<double>(stats.engine_id_duplicates)}}});
   out.push_back({"linkwatch_targets", "Targets configured and polled.", Kind::Gauge, {{{}, static_cast<double>(polled)}}});
   out.push_back({"linkwatch_interval_seconds", "The global poll interval.", Kind::Gauge,
