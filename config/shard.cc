@@ -4,19 +4,11 @@
 #include <charconv>
 #include <unordered_map>
 
+#include "common/fnv1a.h"
+
 namespace lw::config {
 
 namespace {
-
-// FNV-1a: stable across builds and machines, unlike std::hash; every shard must agree.
-uint64_t fnv1a(std::string_view s) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (const char c : s) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 0x100000001b3ull;
-  }
-  return h;
-}
 
 // A strong 64-bit mix (splitmix64's finaliser), so that nearby shard numbers give unrelated
 // weights.
@@ -69,7 +61,7 @@ std::string Shard::label() const {
 }
 
 int rendezvous_shard(std::string_view root, int count) {
-  const uint64_t key = fnv1a(root);
+  const uint64_t key = lw::fnv1a(root);
   int best = 0;
   uint64_t best_weight = 0;
   for (int s = 0; s < count; ++s) {
@@ -127,6 +119,20 @@ ShardAssignment assign_shards(const std::vector<Target>& targets, const Shard& s
   }
   std::unordered_map<std::string_view, size_t> by_name;
   for (size_t i = 0; i < n; ++i) by_name.emplace(targets[i].name, i);
+  // Ancestors on every path, through every parent (`parents: [a, b]`), not only the first:
+  // the daemon calls a site unreachable only when all its paths are cut, so a shard that
+  // did not poll the second path's sites would call a dual-homed site unreachable while it
+  // is reachable. Each target is marked (and its parents pushed) once, so a shared or long
+  // chain is walked once however many owned targets lie below it; an explicit stack, no
+  // recursion (a parent chain may be as long as the config).
+  std::vector<size_t> stack;
+  auto push_parents = [&](const Target& t) {
+    if (t.parents.empty()) {
+      if (!t.parent.empty()) stack.push_back(by_name.at(t.parent));
+      return;
+    }
+    for (const auto& p : t.parents) stack.push_back(by_name.at(p));
+  };
   for (size_t i = 0; i < n; ++i) {
     if (a.role[i] != ShardRole::Owned) continue;
     // The top of a unit of assignment: a region's root, a pinned subtree's, or the first owned
@@ -134,12 +140,13 @@ ShardAssignment assign_shards(const std::vector<Target>& targets, const Shard& s
     const bool top = roots[i] == i || !targets[i].shard.empty() ||
                      a.role[by_name.at(targets[i].parent)] != ShardRole::Owned;
     if (top) a.regions.push_back(i);
-    // Ancestors up to the first one already known as owned or shadowed.
-    for (std::string_view p = targets[i].parent; !p.empty();) {
-      const size_t k = by_name.at(p);
-      if (a.role[k] != ShardRole::Elsewhere) break;
+    push_parents(targets[i]);
+    while (!stack.empty()) {
+      const size_t k = stack.back();
+      stack.pop_back();
+      if (a.role[k] != ShardRole::Elsewhere) continue;  // owned (walked from itself) or done
       a.role[k] = ShardRole::Shadowed;
-      p = targets[k].parent;
+      push_parents(targets[k]);
     }
   }
   return a;

@@ -9,8 +9,14 @@
 // to the others. A root itself (the province core) is a region of its own.
 // A target may pin its subtree to a named collector (`shard: kyson-collector`); the nearest
 // pin up the parent chain wins, and pinned subtrees are left out of the hashing.
-// A shard also polls the ancestors of what it owns (so that "unreachable, root cause X" stays
-// right) but exports their series only on their own owner: the centre never gets a duplicate.
+// A shard also polls the ancestors of what it owns, on every path (every parent of a target
+// with `parents: [a, b]`, and theirs), so that "unreachable, root cause X" stays right: the
+// daemon calls a site unreachable only when all its paths are cut. Those shadowed targets are
+// exported only by their own owner: the centre never gets a duplicate.
+// Regions follow the first parent only (`parent`, = parents[0]): a dual-homed site belongs
+// to the region of its first path, and its other paths are shadowed. Regions are not merged
+// along second parents, because districts that back each other up in a ring would then merge
+// into one region the size of the province.
 //
 // Thread safety: pure functions.
 
@@ -26,7 +32,8 @@ namespace lw::config {
 // The hashed shard (0..count-1) that owns a region whose root is named `root`.
 int rendezvous_shard(std::string_view root, int count);
 
-// For each target, the index of its region's root (itself for a root or a region root).
+// For each target, the index of its region's root (itself for a root or a region root),
+// following the first parent.
 // `targets` must have valid parents (no cycles, no unknown names): a loaded Config's do.
 std::vector<size_t> region_roots(const std::vector<Target>& targets);
 

@@ -177,6 +177,158 @@ TEST(ShardAssignment, PinsTakeWholeSubtreesAndTheNearestWins) {
   }
 }
 
+// Makes `name` dual-homed: parents {first, second} (parent = first, as the loader sets it).
+void set_parents(std::vector<Target>& t, const std::string& name, std::vector<std::string> parents) {
+  for (auto& x : t)
+    if (x.name == name) {
+      x.parents = std::move(parents);
+      x.parent = x.parents.front();
+    }
+}
+
+TEST(ShardAssignment, DualHomedSiteShadowsItsSecondPathInAnotherRegion) {
+  auto t = province(40);
+  // Two districts that rendezvous hashing puts on different shards of 3.
+  std::string da, db;
+  for (int i = 0; i < 40 && db.empty(); ++i)
+    for (int j = 0; j < 40 && db.empty(); ++j) {
+      const std::string a = "d" + std::to_string(i), b = "d" + std::to_string(j);
+      if (rendezvous_shard(a + "-wan", 3) != rendezvous_shard(b + "-wan", 3)) da = a, db = b;
+    }
+  ASSERT_FALSE(db.empty());
+  // da's gateway also reaches the province through db's WAN link; one of da's communes
+  // also hangs off one of db's communes (a path deeper in the other region).
+  set_parents(t, da + "-gw", {da + "-wan", db + "-wan"});
+  set_parents(t, da + "-c0", {da + "-gw", db + "-c1"});
+  const int sa = rendezvous_shard(da + "-wan", 3), sb = rendezvous_shard(db + "-wan", 3);
+  const auto ra = roles(t, hashed(sa, 3));
+  EXPECT_EQ(ra.at(da + "-gw"), ShardRole::Owned);
+  EXPECT_EQ(ra.at(da + "-c0"), ShardRole::Owned) << "a region follows the first parent";
+  for (const std::string& up : {db + "-wan", db + "-gw", db + "-c1"})
+    EXPECT_EQ(ra.at(up), ShardRole::Shadowed) << up << ": on a second path of " << da;
+  EXPECT_NE(ra.at("core"), ShardRole::Elsewhere);
+  // Only the ancestors: db's other communes and BTS are not polled by da's shard.
+  EXPECT_EQ(ra.at(db + "-c0"), ShardRole::Elsewhere);
+  EXPECT_EQ(ra.at(db + "-c1-bts0"), ShardRole::Elsewhere);
+  // db's shard owns db whole and needs nothing of da's.
+  const auto rb = roles(t, hashed(sb, 3));
+  EXPECT_EQ(rb.at(db + "-c1"), ShardRole::Owned);
+  EXPECT_EQ(rb.at(da + "-gw"), ShardRole::Elsewhere);
+  EXPECT_EQ(rb.at(da + "-wan"), ShardRole::Elsewhere);
+  // Still every target owned by exactly one shard.
+  std::map<std::string, int> owners;
+  for (int s = 0; s < 3; ++s)
+    for (const auto& [name, role] : roles(t, hashed(s, 3)))
+      if (role == ShardRole::Owned) owners[name]++;
+  ASSERT_EQ(owners.size(), t.size());
+  for (const auto& [name, n] : owners) EXPECT_EQ(n, 1) << name;
+}
+
+TEST(ShardAssignment, DiamondAcrossPinnedRegions) {
+  // core -> left, core -> right (each pinned to its collector); mid has both as parents;
+  // low has mid and right. left's collector owns mid and low and must poll right too.
+  std::vector<Target> t(5);
+  t[0].name = "core";
+  t[1].name = "left", t[1].parent = "core", t[1].shard = "L";
+  t[2].name = "right", t[2].parent = "core", t[2].shard = "R";
+  t[3].name = "mid", t[3].parents = {"left", "right"}, t[3].parent = "left";
+  t[4].name = "low", t[4].parents = {"mid", "right"}, t[4].parent = "mid";
+  Shard l;
+  l.name = "L";
+  const auto a = assign_shards(t, l);
+  EXPECT_EQ(a.role, (std::vector<ShardRole>{ShardRole::Shadowed, ShardRole::Owned, ShardRole::Shadowed,
+                                            ShardRole::Owned, ShardRole::Owned}));
+  EXPECT_EQ(a.regions, (std::vector<size_t>{1}));
+  Shard r;
+  r.name = "R";
+  EXPECT_EQ(assign_shards(t, r).role, (std::vector<ShardRole>{ShardRole::Shadowed, ShardRole::Elsewhere, ShardRole::Owned,
+                                                              ShardRole::Elsewhere, ShardRole::Elsewhere}));
+}
+
+// Random DAGs with several parents: what a shard polls is closed under "every parent"
+// (so the daemon never meets a parent it does not poll), and nothing more is shadowed than
+// the ancestors of what it owns.
+TEST(ShardAssignment, ShadowsAreExactlyTheAncestorsOnEveryPath) {
+  std::mt19937 rng(11);
+  for (int round = 0; round < 30; ++round) {
+    auto t = province(12);
+    const size_t n = t.size();
+    // Give a third of the non-roots one or two more parents among earlier targets (earlier
+    // in file order, so no cycle), often in another district.
+    for (size_t i = 1; i < n; ++i) {
+      if (rng() % 3 != 0 || i < 2) continue;
+      Target& x = t[i];
+      x.parents = {x.parent};
+      for (int k = 0, extra = 1 + static_cast<int>(rng() % 2); k < extra; ++k) {
+        const std::string& p = t[1 + rng() % (i - 1)].name;
+        if (std::find(x.parents.begin(), x.parents.end(), p) == x.parents.end()) x.parents.push_back(p);
+      }
+    }
+    std::map<std::string, size_t> idx;
+    for (size_t i = 0; i < n; ++i) idx[t[i].name] = i;
+    for (int s = 0; s < 3; ++s) {
+      const auto a = assign_shards(t, hashed(s, 3));
+      // Ancestors of the owned set, by a fixed point (slow, obviously right).
+      std::vector<bool> anc(n, false);
+      for (bool changed = true; changed;) {
+        changed = false;
+        for (size_t i = 0; i < n; ++i) {
+          if (a.role[i] != ShardRole::Owned && !anc[i]) continue;
+          for (const auto& p : t[i].upstream())
+            if (!anc[idx[p]]) anc[idx[p]] = changed = true;
+        }
+      }
+      for (size_t i = 0; i < n; ++i) {
+        const ShardRole want = a.role[i] == ShardRole::Owned ? ShardRole::Owned
+                               : anc[i]                     ? ShardRole::Shadowed
+                                                            : ShardRole::Elsewhere;
+        EXPECT_EQ(a.role[i], want) << t[i].name << " round " << round << " shard " << s;
+      }
+    }
+  }
+}
+
+TEST(ShardAssignment, LongChainsAreWalkedOnceWithoutRecursion) {
+  // core -> chain-1 -> ... -> chain-100000 (pinned "far"); near-wan (pinned "near") with
+  // 2,000 sites each dual-homed on near-wan and the chain's last link. Recursion would
+  // overflow the stack; walking the chain once per site would take 200 million steps.
+  constexpr int kChain = 100'000, kSites = 2'000;
+  std::vector<Target> t;
+  t.reserve(kChain + kSites + 2);
+  t.emplace_back().name = "core";
+  for (int i = 1; i <= kChain; ++i) {
+    Target& x = t.emplace_back();
+    x.name = "chain-" + std::to_string(i);
+    x.parent = i == 1 ? "core" : "chain-" + std::to_string(i - 1);
+    if (i == 1) x.shard = "far";
+  }
+  Target& wan = t.emplace_back();
+  wan.name = "near-wan", wan.parent = "core", wan.shard = "near";
+  for (int k = 0; k < kSites; ++k) {
+    Target& x = t.emplace_back();
+    x.name = "site-" + std::to_string(k);
+    x.parents = {"near-wan", "chain-" + std::to_string(kChain)};
+    x.parent = "near-wan";
+  }
+  Shard near;
+  near.name = "near";
+  const auto a = assign_shards(t, near);
+  size_t owned = 0, shadowed = 0;
+  for (const auto r : a.role) {
+    owned += r == ShardRole::Owned ? 1 : 0;
+    shadowed += r == ShardRole::Shadowed ? 1 : 0;
+  }
+  EXPECT_EQ(owned, static_cast<size_t>(kSites + 1));
+  EXPECT_EQ(shadowed, static_cast<size_t>(kChain + 1)) << "every link of the chain, and the core";
+  EXPECT_EQ(a.role[static_cast<size_t>(kChain)], ShardRole::Shadowed);
+  Shard far;
+  far.name = "far";
+  const auto b = assign_shards(t, far);
+  EXPECT_EQ(b.role[static_cast<size_t>(kChain)], ShardRole::Owned);
+  EXPECT_EQ(b.role.back(), ShardRole::Elsewhere);
+  EXPECT_EQ(region_roots(t)[static_cast<size_t>(kChain)], 1u);
+}
+
 TEST(ShardFlag, Parses) {
   EXPECT_EQ(parse_shard_flag("0/1"), (std::pair{0, 1}));
   EXPECT_EQ(parse_shard_flag("2/3"), (std::pair{2, 3}));
@@ -223,6 +375,26 @@ TEST(ShardConfig, NamedCollectorKeepsItsSubtreeAndShadowsAncestors) {
   EXPECT_EQ(c.ownership.pinned.at("b-collector"), 1u);
   EXPECT_EQ(c.global.external_labels, (std::vector<std::pair<std::string, std::string>>{{"collector", "b"}}));
   EXPECT_EQ(c.global.shard->label(), "b-collector");
+}
+
+TEST(ShardConfig, DualHomedGatewayKeepsBothPaths) {
+  TempDir dir;
+  std::string text = std::string("global:\n  shard: {name: a-collector}\n") + kTwoDistricts;
+  // a's WAN is pinned to a-collector; a's gateway also reaches the core through b's WAN.
+  text.replace(text.find("parent: core}"), 13, "parent: core, shard: a-collector}");
+  text.replace(text.find("parent: a-wan}"), 14, "parents: [a-wan, b-wan]}");
+  const auto r = load_text(dir, text);
+  ASSERT_TRUE(r.config) << testing::dump(r.errors);
+  std::vector<std::pair<std::string, bool>> kept;
+  for (const auto& t : r.config->targets) kept.emplace_back(t.name, t.shadow);
+  EXPECT_EQ(kept, (std::vector<std::pair<std::string, bool>>{
+                      {"core", true}, {"a-wan", false}, {"a-gw", false}, {"b-wan", true}}));
+  EXPECT_EQ(r.config->ownership.shadowed, 2u);
+  // Every parent of what the shard polls is polled by it too.
+  std::set<std::string> names;
+  for (const auto& t : r.config->targets) names.insert(t.name);
+  for (const auto& t : r.config->targets)
+    for (const auto& p : t.upstream()) EXPECT_TRUE(names.count(p)) << t.name << " -> " << p;
 }
 
 TEST(ShardConfig, FlagOverridesIndexAndCountAndKeepsTheName) {

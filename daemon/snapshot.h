@@ -68,6 +68,9 @@ struct TargetStatus {
   std::optional<SiteStatus> site{};
   std::vector<LinkStatus> links{};     // the links of interest, by ifIndex
   std::optional<PowerStatus> power{};  // when the target's UPS answered
+  // On a shard (config/shard.h): polled only so that root causes below it are right; its
+  // own shard exports its series. Always false on a daemon that is not a shard.
+  bool shadowed = false;
 };
 
 // One metric family of one target (or of the daemon), already in the text format: the
@@ -92,6 +95,7 @@ struct Snapshot {
   std::shared_ptr<const state::EventHistory> events = std::make_shared<const state::EventHistory>();
   bool ready = false;
   double published_unix = 0;
+  std::string shard;  // this daemon's shard ("1/3", "ky-son", "0/2 centre"); "" when not one
   size_t series = 0;  // series in this snapshot, counted once at publish
 };
 

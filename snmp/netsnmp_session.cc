@@ -3,6 +3,7 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -113,12 +114,28 @@ EngineIdBook::Noted EngineIdBook::note(const std::string& key, const std::string
   }
   known = id;
   auto& sharers = by_engine_[id];
-  for (const auto& [other, other_address] : sharers) {
-    if (other == key || other_address == address) continue;
+  // One duplicate (and at most one notice) per target joining an ID that answers from another
+  // address, not one per pair: a thousand devices of one cloned image would otherwise log half
+  // a million lines. The first few are named; the rest are counted only.
+  const bool joined = sharers.find(key) == sharers.end();
+  const auto other = std::find_if(sharers.begin(), sharers.end(), [&](const auto& kv) {
+    return kv.first != key && kv.second != address;
+  });
+  if (joined && other != sharers.end()) {
     ++out.duplicates;
-    out.notices.push_back("targets " + other + " (" + other_address + ") and " + key + " (" + address +
-                          ") answer with the same SNMPv3 engine ID " + hex(id) +
-                          " (cloned configuration?): their time windows collide; give each device its own engine ID");
+    const size_t clones = sharers.size();  // the targets already answering with this ID
+    if (clones == 1)
+      out.notices.push_back("targets " + other->first + " (" + other->second + ") and " + key + " (" + address +
+                            ") answer with the same SNMPv3 engine ID " + hex(id) +
+                            " (cloned configuration?): their time windows collide; give each device its own engine ID");
+    else if (clones < kNamedClones)
+      out.notices.push_back("target " + key + " (" + address + ") answers with the SNMPv3 engine ID " + hex(id) +
+                            " of " + std::to_string(clones) + " other targets (" + other->first +
+                            ", ...): give each device its own engine ID");
+    else if (clones == kNamedClones)
+      out.notices.push_back("more targets answer with the SNMPv3 engine ID " + hex(id) + " (" + key + " is the " +
+                            std::to_string(clones + 1) +
+                            "th); the next are only counted in linkwatch_snmp_engine_id_duplicates_total");
   }
   sharers[key] = address;
   return out;

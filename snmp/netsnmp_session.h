@@ -89,8 +89,10 @@ class EngineIdBook {
   struct Noted {
     bool changed = false;              // the target's engine ID is not the one it had
     std::vector<std::string> notices;  // for the operator, naming the targets
-    uint64_t duplicates = 0;           // other targets (other addresses) answering with this ID
+    uint64_t duplicates = 0;           // 1 when the target joins an ID another address answers with
   };
+  // Targets sharing one engine ID that are named in notices; later ones are counted only.
+  static constexpr size_t kNamedClones = 10;
   // Target `key` at `address` answered with engine ID `id` (raw bytes).
   Noted note(const std::string& key, const std::string& address, const std::string& id);
   // The target is gone from the config.

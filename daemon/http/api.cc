@@ -76,6 +76,10 @@ json power_json(const std::optional<PowerStatus>& p) {
           {"seconds_on_battery", opt(p->seconds_on_battery)}};
 }
 
+// Owned: this daemon exports the site's series. Shadowed: a shard polls it only so that the
+// root causes below it are right; another shard exports it (docs/scale-out.md).
+const char* shard_role(const TargetStatus& t) { return t.shadowed ? "shadowed" : "owned"; }
+
 json site_json(const TargetStatus& t) {
   json labels = json::object();
   for (const auto& [k, v] : t.labels) labels[k] = v;
@@ -105,7 +109,8 @@ json site_json(const TargetStatus& t) {
           {"last_poll_seconds", t.last_poll_seconds},
           {"labels", std::move(labels)},
           {"links", std::move(links)},
-          {"power", power_json(t.power)}};
+          {"power", power_json(t.power)},
+          {"shard_role", shard_role(t)}};
 }
 
 std::string slug_of(const TargetStatus& t) { return t.site ? t.site->district_slug : ""; }
@@ -185,7 +190,8 @@ ApiReply status(const Snapshot& snap) {
                 {"role", t.role},
                 {"state", t.state},
                 {"reason", t.reason},
-                {"since", time_or_null(t.state_since_unix)}};
+                {"since", time_or_null(t.state_since_unix)},
+                {"shard_role", shard_role(t)}};
   };
   json j_roots = json::array(), j_flap = json::array(), j_batt = json::array(), j_fail = json::array();
   for (size_t i = 0; i < roots.size() && i < kListCap; ++i) {
@@ -205,10 +211,14 @@ ApiReply status(const Snapshot& snap) {
   }
   for (size_t i = 0; i < failing.size() && i < kListCap; ++i) j_fail.push_back(brief(*failing[i]));
 
+  size_t shadowed = 0;
+  for (const auto& p : snap.status) shadowed += p->shadowed ? 1 : 0;
   json out{{"version", kVersion},
            {"generated_at", time_or_null(snap.published_unix)},
            {"ready", snap.ready},
+           {"shard", snap.shard.empty() ? json(nullptr) : json(snap.shard)},
            {"sites", snap.status.size()},
+           {"sites_shadowed", shadowed},
            {"counts", std::move(counts)},
            {"root_causes", std::move(j_roots)},
            {"root_causes_total", roots.size()},
@@ -229,6 +239,8 @@ ApiReply sites(const Snapshot& snap, const std::map<std::string, std::string>& q
   if (!parse_size(param(q, "limit"), limit) || limit == 0 || limit > kMaxLimit)
     return error(400, "limit must be 1.." + std::to_string(kMaxLimit));
   const std::string district = param(q, "district"), role = param(q, "role"), text = param(q, "q");
+  const std::string sr = param(q, "shard_role");
+  if (!sr.empty() && sr != "owned" && sr != "shadowed") return error(400, "shard_role is owned or shadowed");
   const auto states = split(param(q, "state"), ',');
   const std::set<std::string> wanted(states.begin(), states.end());
 
@@ -238,6 +250,7 @@ ApiReply sites(const Snapshot& snap, const std::map<std::string, std::string>& q
     const TargetStatus& t = *p;
     if (!district.empty() && t.district != district && slug_of(t) != district) continue;
     if (!role.empty() && t.role != role) continue;
+    if (!sr.empty() && sr != shard_role(t)) continue;
     if (!wanted.empty() && !wanted.count(t.state)) continue;
     if (!text.empty() && t.name.find(text) == std::string::npos && t.district.find(text) == std::string::npos) continue;
     if (total >= offset && list.size() < limit) list.push_back(site_json(t));
@@ -256,7 +269,7 @@ ApiReply site(const Snapshot& snap, const std::string& name) {
   size_t behind = 0, n_children = 0;
   for (const auto& p : snap.status) {
     if (p->parent == name && n_children++ < kMaxChildren)
-      children.push_back({{"name", p->name}, {"state", p->state}, {"role", p->role}});
+      children.push_back({{"name", p->name}, {"state", p->state}, {"role", p->role}, {"shard_role", shard_role(*p)}});
     if (p->state == "unreachable" && p->root == name) ++behind;
   }
   j["children"] = std::move(children);
@@ -417,7 +430,8 @@ ApiReply map(const Snapshot& snap, const std::map<std::string, std::string>& q) 
              {"uplink", t->site->uplink},
              {"lat", *t->site->latitude},
              {"lon", *t->site->longitude},
-             {"link_state", link_state(*t)}};
+             {"link_state", link_state(*t)},
+             {"shard_role", shard_role(*t)}};
       const auto p = by_name.find(t->parent);
       if (p != by_name.end() && p->second->site && p->second->site->latitude && p->second->site->longitude) {
         m["parent"] = t->parent;

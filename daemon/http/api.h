@@ -35,6 +35,6 @@ struct ApiReply {
 ApiReply api_v1(const Snapshot& snap, std::string_view path, const std::map<std::string, std::string>& query);
 
 // The query parameters api_v1 reads, so the server decodes only these.
-inline constexpr const char* kApiParams[] = {"district", "state", "role", "q", "offset", "limit", "bbox", "max"};
+inline constexpr const char* kApiParams[] = {"district", "state", "role", "shard_role", "q", "offset", "limit", "bbox", "max"};
 
 }  // namespace lw::http

@@ -163,6 +163,40 @@ TEST_F(ApiTest, OneSiteAnd404) {
   get("/no-such-path", {}, 404);
 }
 
+TEST_F(ApiTest, ShadowedTargetsAreMarkedEverywhere) {
+  // Not a shard: no shard, every site owned.
+  EXPECT_TRUE(get("/status")["shard"].is_null());
+  EXPECT_EQ(get("/status")["sites_shadowed"], 0);
+  EXPECT_EQ(get("/sites/vinh-core")["shard_role"], "owned");
+  // A shard that polls the core only for its districts' root causes.
+  snap.shard = "1/3";
+  auto core = std::make_shared<TargetStatus>(*snap.status[0]);
+  core->shadowed = true;
+  core->state = "down";
+  snap.status[0] = core;
+  const json st = get("/status");
+  EXPECT_EQ(st["shard"], "1/3");
+  EXPECT_EQ(st["sites_shadowed"], 1);
+  EXPECT_EQ(get("/sites/vinh-core")["shard_role"], "shadowed");
+  EXPECT_EQ(get("/sites/ky-son-wan")["shard_role"], "owned");
+  EXPECT_EQ(get("/sites/ky-son-wan")["children"][0]["shard_role"], "owned");
+  // In the lists of what is wrong too: a down shadowed core is shown, marked.
+  bool seen = false;
+  for (const auto& f : st["failing"])
+    if (f["name"] == "vinh-core") {
+      seen = true;
+      EXPECT_EQ(f["shard_role"], "shadowed");
+    }
+  EXPECT_TRUE(seen) << st.dump();
+  const json shadowed = get("/sites", {{"shard_role", "shadowed"}});
+  ASSERT_EQ(shadowed["total"], 1);
+  EXPECT_EQ(shadowed["sites"][0]["name"], "vinh-core");
+  EXPECT_EQ(get("/sites", {{"shard_role", "owned"}})["total"], 6);
+  get("/sites", {{"shard_role", "mine"}}, 400);
+  const json m = get("/map");
+  for (const auto& x : m["sites"]) EXPECT_EQ(x["shard_role"], x["name"] == "vinh-core" ? "shadowed" : "owned") << x;
+}
+
 TEST_F(ApiTest, Districts) {
   const json j = get("/districts");
   ASSERT_EQ(j["districts"].size(), 2u);

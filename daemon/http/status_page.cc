@@ -36,8 +36,14 @@ std::string when(double unix_time) {
   return buf;
 }
 
+// A shadowed target (config/shard.h) is marked where its name is, so no one takes it for one
+// this shard answers for.
+constexpr const char* kShadowBadge =
+    " <span class=\"shadowed\" title=\"polled only for root causes; its own shard exports it\">shadowed</span>";
+
 void row(std::string& out, const TargetStatus& t) {
-  out += "<tr class=\"" + escape(t.state) + "\"><td>" + escape(t.name) + "</td><td>" + escape(t.address) +
+  out += "<tr class=\"" + escape(t.state) + "\"><td>" + escape(t.name) + (t.shadowed ? kShadowBadge : "") +
+         "</td><td>" + escape(t.address) +
          "</td><td>" + escape(t.district) + "</td><td>" + escape(t.role) + "</td><td>" + escape(t.state) +
          "</td><td>" + escape(t.reason) + "</td><td>" + escape(t.root) + "</td><td>" +
          std::to_string(t.last_poll_seconds).substr(0, 5) + "</td><td>" + when(t.last_success_unix) + "</td></tr>\n";
@@ -70,11 +76,20 @@ std::string status_page(const Snapshot& snap) {
       "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>linkwatchd</title><style>"
       "body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}td,th{padding:2px 8px;"
       "border-bottom:1px solid #ddd;text-align:left}.down{background:#fdd}.unreachable{background:#ffe9c7}"
-      ".up{background:#efe}.planned,.retired{color:#777}</style></head><body>\n";
+      ".up{background:#efe}.planned,.retired{color:#777}.shadowed{font-size:80%;color:#555;border:1px dashed #888;"
+      "padding:0 3px}</style></head><body>\n";
   out += "<h1>linkwatchd " + std::string(kVersion) + "</h1>\n<p>Snapshot of " + when(snap.published_unix) +
          (snap.ready ? "" : " (not ready yet)") + ". <a href=\"/metrics\">/metrics</a></p>\n<p>";
   for (const auto& [state, n] : counts) out += escape(state) + ": <b>" + std::to_string(n) + "</b> &nbsp; ";
   out += "</p>\n";
+  if (!snap.shard.empty()) {
+    size_t shadowed = 0;
+    for (const auto& t : snap.status) shadowed += t->shadowed ? 1 : 0;
+    out += "<p>Shard <b>" + escape(snap.shard) + "</b>: " + std::to_string(snap.status.size() - shadowed) +
+           " targets owned, " + std::to_string(shadowed) +
+           " shadowed (marked <span class=\"shadowed\">shadowed</span>: polled only for root causes, "
+           "exported by their own shard).</p>\n";
+  }
   const char* header =
       "<table><tr><th>target</th><th>address</th><th>district</th><th>role</th><th>state</th><th>reason</th>"
       "<th>root cause</th><th>poll s</th><th>last success</th></tr>\n";

@@ -43,5 +43,27 @@ TEST(StatusPageEvents, NewestFirstEscapedAndBounded) {
   EXPECT_EQ(rows, 500u);
 }
 
+TEST(StatusPageShard, ShadowedTargetsAreMarked) {
+  Snapshot snap;
+  auto row = [](std::string name, bool shadowed) {
+    auto t = std::make_shared<TargetStatus>();
+    t->name = std::move(name);
+    t->state = "up";
+    t->shadowed = shadowed;
+    return std::shared_ptr<const TargetStatus>(t);
+  };
+  snap.status = {row("vinh-core", false), row("ky-son-wan", false), row("ky-son-gw", false)};
+  std::string html = status_page(snap);
+  EXPECT_EQ(html.find("<span class=\"shadowed\""), std::string::npos) << "not a shard: no badge";
+  EXPECT_EQ(html.find("Shard <b>"), std::string::npos);
+  snap.shard = "1/3";
+  snap.status[0] = row("vinh-core", true);
+  html = status_page(snap);
+  EXPECT_NE(html.find("Shard <b>1/3</b>: 2 targets owned, 1 shadowed"), std::string::npos) << html;
+  const std::string badge = "<td>vinh-core <span class=\"shadowed\"";
+  EXPECT_NE(html.find(badge), std::string::npos) << html;
+  EXPECT_NE(html.find("<td>ky-son-wan</td>"), std::string::npos) << "an owned target has no badge: " << html;
+}
+
 }  // namespace
 }  // namespace lw::http

@@ -4,15 +4,6 @@
 
 namespace lw::poll {
 
-uint64_t fnv1a(std::string_view s) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (const char c : s) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 0x100000001b3ull;
-  }
-  return h;
-}
-
 PhaseClock::duration phase_of(std::string_view name, PhaseClock::duration interval) {
   if (interval.count() <= 0) return PhaseClock::duration::zero();
   return PhaseClock::duration(static_cast<PhaseClock::rep>(fnv1a(name) % static_cast<uint64_t>(interval.count())));

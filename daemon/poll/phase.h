@@ -15,12 +15,13 @@
 #include <cstdint>
 #include <string_view>
 
+#include "common/fnv1a.h"
+
 namespace lw::poll {
 
 using PhaseClock = std::chrono::steady_clock;
 
-// 64-bit FNV-1a: stable, fast, and good enough to spread names.
-uint64_t fnv1a(std::string_view s);
+using lw::fnv1a;  // stable, fast, and good enough to spread names (common/fnv1a.h)
 
 // The target's offset within `interval` (0 for an interval of 0).
 PhaseClock::duration phase_of(std::string_view name, PhaseClock::duration interval);

@@ -45,6 +45,7 @@ std::shared_ptr<const TargetStatus> status_row(const TargetRt& t, const std::str
     st->state_since_unix = t.state_since;
   }
   state::fill_status(*st, *t.def, t.site);
+  st->shadowed = t.def->shadow;
   return st;
 }
 
@@ -67,7 +68,7 @@ collect::Families daemon_families(const DaemonCounters& c, const snmp::EngineSta
                  "SNMPv3 targets that answered with a new engine ID and were discovered again.", Kind::Counter,
                  {{{}, static_cast<double>(stats.engine_id_changes)}}});
   out.push_back({"linkwatch_snmp_engine_id_duplicates_total",
-                 "SNMPv3 engine IDs found answering from a second address (cloned devices); see the log.",
+                 "SNMPv3 targets answering with an engine ID another address answers with (cloned devices); see the log.",
                  Kind::Counter, {{{}, static_cast<double>(stats.engine_id_duplicates)}}});
   out.push_back({"linkwatch_targets", "Targets configured and polled.", Kind::Gauge, {{{}, static_cast<double>(polled)}}});
   out.push_back({"linkwatch_interval_seconds", "The global poll interval.", Kind::Gauge,
@@ -103,6 +104,7 @@ std::shared_ptr<Snapshot> assemble_snapshot(std::vector<TargetRt>& targets, cons
                                             collect::Families global, const config::Config& config) {
   auto snap = std::make_shared<Snapshot>();
   snap->published_unix = unix_now();
+  if (config.global.shard) snap->shard = config.global.shard->label();
   snap->targets.reserve(2 * targets.size() + fixed.size());
   snap->status.reserve(targets.size());
   size_t series = 0;

@@ -16,6 +16,9 @@
 //   4. Escaping: a target label holding <script> and <img onerror> shows as text in the site
 //      view; no script ran and no element was made from it.
 //   5. The console's files come with their content types and an ETag that answers 304.
+//   6. (A second case, its own linkwatchd started as a shard of the core's district and Kỳ
+//      Sơn) the core, shadowed there, has the "shadowed" badge in its site view, an owned site
+//      none, and the header gives the shard and how many sites it shadows.
 // Screenshots (Vietnamese and English after the cut, and the site view with the label) are
 // kept in the build directory: console_browser_vi.png, console_browser_en.png and
 // console_browser_site.png.
@@ -29,6 +32,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "config/shard.h"
 #include "tests/e2e/chromium.h"
 #include "tests/e2e/province_env.h"
 
@@ -180,6 +184,37 @@ TEST(ConsoleBrowser, MapRootCauseLanguageAndEscaping) {
             304);
   EXPECT_EQ(test::http_request(env.daemon_port(), "GET", "/console/no-such.js", 10s).status, 404);
   std::cout << "done in " << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s\n";
+}
+
+// 6. On a shard, a site polled only for root causes (an ancestor another shard owns) carries
+// a "shadowed" badge in the site view and the header says how many there are.
+TEST(ConsoleBrowser, ShadowedSitesAreMarkedOnAShard) {
+  ProvinceOptions opt = two_districts_fast();
+  opt.start_daemon = false;
+  ProvinceEnv env(opt);
+  // A shard that owns Kỳ Sơn but not the core: the core is then shadowed.
+  int index = -1, count = 2;
+  for (; count <= 8 && index < 0; ++count)
+    if (config::rendezvous_shard("ky-son-wan", count) != config::rendezvous_shard("vinh-core", count))
+      index = config::rendezvous_shard("ky-son-wan", count);
+  --count;
+  ASSERT_GE(index, 0);
+  test::Linkwatchd daemon(LW_LINKWATCHD, env.dir().file("linkwatch.yml"), env.dir().file("shard.log"),
+                          {"--shard", std::to_string(index) + "/" + std::to_string(count)});
+  Chromium browser(env.dir().file("chromium-profile"), env.dir().file("chromium.log"));
+  browser.navigate("http://127.0.0.1:" + std::to_string(daemon.port()) + "/#site/vinh-core");
+  ASSERT_TRUE(browser.wait_for("!!document.querySelector('#site-body h2 .shadowed')", 60s)) << daemon.log();
+  EXPECT_EQ(browser.eval("document.querySelector('#site-body h2 .shadowed').textContent"), "theo dõi phụ");
+  EXPECT_TRUE(browser.wait_for("document.getElementById('updated').textContent.includes('shard " + std::to_string(index) +
+                                   "/" + std::to_string(count) + ": 1 trạm')",
+                               30s))
+      << browser.eval("document.getElementById('updated').textContent").dump();
+  // An owned site has no badge.
+  browser.eval("location.hash = '#site/ky-son-wan'");
+  ASSERT_TRUE(browser.wait_for("document.querySelector('#site-body h2') && "
+                               "document.querySelector('#site-body h2').textContent.startsWith('ky-son-wan')",
+                               15s));
+  EXPECT_EQ(browser.eval("document.querySelectorAll('#site-body h2 .shadowed').length"), 0);
 }
 
 }  // namespace

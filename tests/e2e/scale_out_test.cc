@@ -380,6 +380,20 @@ TEST_F(ScaleOut, ShardsRegionsPartitionAndReshard) {
     EXPECT_NE(body.find("linkwatch_build_info{version="), std::string::npos);
     EXPECT_NE(body.find("shard=\"" + std::to_string(i) + "/2\""), std::string::npos) << "build_info has no shard";
   }
+  // The shard that does not own the core shadows it, and says so in its API and /status page
+  // (the console reads the same field); the owner calls it owned.
+  {
+    const int core_owner = config::rendezvous_shard("vinh-core", 2);
+    const auto shadow_side = json::parse(test::http_get(regions_[1 - core_owner].daemon->port(), "/api/v1/sites/vinh-core").body);
+    EXPECT_EQ(shadow_side["shard_role"], "shadowed") << shadow_side.dump();
+    const auto owner_side = json::parse(test::http_get(regions_[core_owner].daemon->port(), "/api/v1/sites/vinh-core").body);
+    EXPECT_EQ(owner_side["shard_role"], "owned");
+    const auto st = json::parse(test::http_get(regions_[1 - core_owner].daemon->port(), "/api/v1/status").body);
+    EXPECT_EQ(st["shard"], std::to_string(1 - core_owner) + "/2");
+    EXPECT_EQ(st["sites_shadowed"], 1) << "only the core: districts are whole";
+    const auto page = test::http_get(regions_[1 - core_owner].daemon->port(), "/status").body;
+    EXPECT_NE(page.find("<td>vinh-core <span class=\"shadowed\""), std::string::npos) << "no badge on /status";
+  }
   const size_t n_live = live_.size();
   ASSERT_TRUE(test::wait_until(
       [&] {

@@ -66,6 +66,11 @@
     return a;
   }
   function stateBadge(s) { return el("span", { class: "state " + s }, stateName(s)); }
+  // On a shard: a site polled only for root causes, exported by its own shard.
+  function shardBadge(site) {
+    return site.shard_role === "shadowed"
+      ? el("span", { class: "shadowed", title: t("shard.shadowed_title") }, t("shard.shadowed")) : "";
+  }
   // A sentence from a template whose {placeholders} are nodes or strings, kept as text nodes.
   function sentence(key, parts) {
     const out = document.createDocumentFragment();
@@ -103,7 +108,8 @@
       counts.append(el("span", null, el("b", null, s.counts[st] || 0), " ", stateName(st)));
     }
     document.getElementById("updated").textContent =
-      t("updated", { time: when(s.generated_at) }) + (s.ready ? "" : " (" + t("not_ready") + ")");
+      t("updated", { time: when(s.generated_at) }) + (s.ready ? "" : " (" + t("not_ready") + ")") +
+      (s.shard ? " · " + t("shard.header", { shard: s.shard, n: s.sites_shadowed }) : "");
   }
 
   // ---- what is wrong ------------------------------------------------------------------------
@@ -123,7 +129,7 @@
     }
     list(t("wrong.roots"), "roots", s.root_causes, s.root_causes_total, (r) => {
       const li = el("li", { "data-site": r.name, "data-behind": r.sites_behind });
-      li.append(sentence("wrong.root_line", { site: siteLink(r.name), district: r.district, time: when(r.since), n: r.sites_behind }));
+      li.append(sentence("wrong.root_line", { site: siteLink(r.name), district: r.district, time: when(r.since), n: r.sites_behind }), " ", shardBadge(r));
       return li;
     });
     list(t("wrong.flapping"), "flapping", s.flapping, s.flapping_total, (f) =>
@@ -134,7 +140,8 @@
         percent: b.power.battery_percent === null ? t("site.unknown") : Math.round(b.power.battery_percent) + "%",
         minutes: b.power.minutes_remaining === null ? "?" : Math.round(b.power.minutes_remaining) })));
     list(t("wrong.failing"), "failing", s.failing, s.failing_total, (f) =>
-      el("li", null, sentence("wrong.failing_line", { site: siteLink(f.name), district: f.district, reason: term("reason", f.reason) })));
+      el("li", null, sentence("wrong.failing_line", { site: siteLink(f.name), district: f.district, reason: term("reason", f.reason) }),
+        " ", shardBadge(f)));
     if (!body.childElementCount) body.append(el("p", null, t("wrong.none")));
   }
 
@@ -376,7 +383,7 @@
     const tbody = document.querySelector("#sites tbody");
     tbody.replaceChildren();
     for (const s of r.sites)
-      tbody.append(el("tr", null, el("td", null, siteLink(s.name)), el("td", null, s.district), el("td", null, term("role", s.role)),
+      tbody.append(el("tr", null, el("td", null, siteLink(s.name), " ", shardBadge(s)), el("td", null, s.district), el("td", null, term("role", s.role)),
         el("td", null, stateBadge(s.state)), el("td", null, term("reason", s.reason)), el("td", null, s.root_cause ? siteLink(s.root_cause) : ""),
         el("td", null, when(s.last_success))));
     const from = r.total ? r.offset + 1 : 0, to = r.offset + r.sites.length;
@@ -403,7 +410,7 @@
     body.replaceChildren();
     aside.hidden = false;
     if (!s) { body.append(el("p", null, t("site.not_found", { name }))); return; }
-    body.append(el("h2", null, s.name + " ", stateBadge(s.state)));
+    body.append(el("h2", null, s.name + " ", stateBadge(s.state), " ", shardBadge(s)));
     const dl = el("dl");
     function row(key, value) { dl.append(el("dt", null, t(key)), el("dd", null, value)); }
     row("site.state", sentence("site.since", { time: when(s.state_since) }));
