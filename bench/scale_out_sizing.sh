@@ -9,12 +9,11 @@
 #
 # --scale N: linkwatch-sim --scale N (flat: every device a root, so a region of its own,
 # served on 127.100.x.y from one UDP port) and the config it writes (--write-config) instead of
-# the province. linkwatchd keeps one socket per target: each shard's share must fit under the
-# descriptor limit (ulimit -Hn), so use enough shards (100,000 over 8: ~12,500 each). And
-# every one of those sockets holds a local UDP port: all shards on one machine share its
-# ephemeral range (net.ipv4.ip_local_port_range, 28,232 ports by default), so 100,000 targets
-# cannot be polled from one machine at once (in the field each shard has its own machine).
-# The script refuses to take more than half the range.
+# the province. linkwatchd shares one socket among its v1/v2c targets but keeps one per SNMPv3
+# target (the set's gateways, a tenth of it): each such socket holds a local UDP port, and all
+# shards on one machine share its ephemeral range (net.ipv4.ip_local_port_range, 28,232 ports
+# by default; in the field each shard has its own machine). The script refuses to take more
+# than half the range.
 # --copies K (with --scale): run only shard 0 of SHARDS, for real, and K vmagents that all
 # scrape it, each renaming `target` (copy-k-...) and `collector` (region-k): the centre then
 # receives what K regions of that size would send (K x the series, the same label shapes and
@@ -84,11 +83,10 @@ if ((scale > 0)); then
   base="$work/nghe-an/linkwatch.yml"
   probe="scale-core"
   sim_args=(--scale "$scale")
-  # One socket per target: raise the soft limit to the hard one.
+  # One socket per SNMPv3 target: raise the soft limit to the hard one.
   ulimit -n "$(ulimit -Hn)"
-  # The simulator answers every SNMPv3 device with one engine ID, and linkwatchd warns once
-  # per pair of targets that share one: quadratic in the gateways (780,000 lines, 230 MB, per
-  # shard of 12,500 targets). Errors only.
+  # The simulator answers every SNMPv3 device with one engine ID (clones, as linkwatchd
+  # warns, ten lines per ID): errors only.
   lw_log=error
 else
   for f in "$src"/config/nghe-an/inventory/*.yml; do
@@ -117,11 +115,11 @@ n_lw=$((copies > 0 ? 1 : shards))
 n_va=$((copies > 0 ? copies : shards))
 if ((scale > 0)); then
   range=$(awk '{print $2 - $1 + 1}' /proc/sys/net/ipv4/ip_local_port_range)
-  per=$(((scale + shards - 1) / shards))
-  need=$((per * n_lw))
+  v3=$(grep -c 'auth: province_v3' "$base" || true)
+  need=$(((v3 * n_lw + shards - 1) / shards))
   if ((need > range / 2)); then
-    echo "$need targets polled at once would take $need of this machine's $range ephemeral UDP ports" \
-      "(one per target): use more shards or --copies" >&2
+    echo "$need SNMPv3 targets polled at once would take $need of this machine's $range ephemeral UDP ports" \
+      "(one each): use more shards or --copies" >&2
     exit 2
   fi
 fi
