@@ -406,10 +406,15 @@ def measure_steady(args, kids, work, n, sim, template):
     def state():
         alive(lw, "linkwatchd")
         alive(sim, "linkwatch-sim")
+        # A scrape serves the snapshot of the moment it arrives: the counters are as of `at`,
+        # whatever the scrape's own duration (seconds at 100,000 targets).
+        at = time.monotonic()
         status, body, _ = http_get("127.0.0.1", lw_port, "/metrics", args.http_timeout, {"Accept-Encoding": "gzip"})
         if status != 200:
             raise RuntimeError(f"linkwatchd /metrics answered {status}")
-        return lw_state(gzip.decompress(body))
+        st = lw_state(gzip.decompress(body))
+        st["at"] = at
+        return st
 
     deadline = time.monotonic() + max(args.warmup_timeout, 2 * interval)
     while True:
@@ -431,9 +436,15 @@ def measure_steady(args, kids, work, n, sim, template):
         cpu1, sim1, t1 = cpu_seconds(lw.pid), cpu_seconds(sim.pid), time.monotonic()
         cur = state()
         deltas = [cur["polls"].get(t, 0) - v for t, v in prev["polls"].items()]
+        # The polls are counted between two snapshots, which lie an interval plus the first
+        # scrape's duration apart: scaled to one interval, so a slow scrape does not look like
+        # extra polls.
+        window = cur["at"] - prev["at"]
         rows.append({
             "interval": k + 1,
             "seconds": t1 - t0,
+            "polls_window_s": window,
+            "polls_per_interval": sum(deltas) * interval / window if window > 0 else 0.0,
             "cpu_s": cpu1 - cpu0,
             "cores": (cpu1 - cpu0) / (t1 - t0),
             "sim_cpu_s": sim1 - sim0,
@@ -455,16 +466,19 @@ def steady_table(steady, args):
         return "Not measured in this run (`--steady-intervals 0`).\n"
     out = [f"linkwatchd alone at interval {args.steady_interval}, after every target was polled once "
            f"and {args.steady_settle:g} more interval(s) passed (targets settle on their phase slots); "
-           "each row one interval. *missed*: targets with no completed poll in that interval. CPU is "
-           "linkwatchd's (all threads) without the /metrics reads at the boundaries.\n",
-           "| N | interval | wall s | CPU s | cores | polls | missed | skipped | RSS MB | peak RSS MB | RSS per target KB | simulator CPU s |",
-           "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+           "each row one interval. CPU is linkwatchd's (all threads) without the /metrics reads at the "
+           "boundaries. *polls* are counted between the snapshots the two boundary scrapes served, "
+           "*poll window s* apart (an interval plus a scrape's duration), and *polls per interval* "
+           "scales them to one interval; *missed*: targets with no completed poll in that window.\n",
+           "| N | interval | wall s | CPU s | cores | polls | poll window s | polls per interval | missed | skipped | RSS MB | peak RSS MB | RSS per target KB | simulator CPU s |",
+           "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for n, st in steady.items():
         if st is None:
             continue
         for r in st["rows"]:
             out.append(f"| {n:,} | {r['interval']} | {fmt(r['seconds'], 1)} | {fmt(r['cpu_s'], 1)} | "
-                       f"{fmt(r['cores'], 3)} | {fmt(float(r['polls']))} | {r['missed']} | {fmt(r['skipped'], 0)} | "
+                       f"{fmt(r['cores'], 3)} | {fmt(float(r['polls']))} | {fmt(r['polls_window_s'], 1)} | "
+                       f"{fmt(r['polls_per_interval'], 0)} | {r['missed']} | {fmt(r['skipped'], 0)} | "
                        f"{fmt(r['rss_mb'], 0)} | {fmt(r['hwm_mb'], 0)} | {fmt(r['rss_mb'] * 1024 / n, 1)} | "
                        f"{fmt(r['sim_cpu_s'], 1)} |")
     return "\n".join(out) + "\n"
