@@ -84,26 +84,29 @@ struct FamilyHead {
 };
 
 // One target's families (or the daemon's), as the poller leaves them after a poll and a scrape
-// turns into text (http::Exposition): per series, its label set and its value. The text of each
-// distinct label set ("target=\"a\",ifIndex=\"1\"", escaped) is kept once per target, in
-// `labels`, and shared with the target's previous poll when nothing changed; the values are
-// formatted at scrape time. A device's 100 series cost about 2 KB here, where the rendered text
-// was about 14 KB (bench/README.md "Memory").
+// turns into text (http::Exposition). What a poll has in common with the target's previous
+// one, its Shape (which families, how many series each, each distinct label set's text
+// ("target=\"a\",ifIndex=\"1\"", escaped) once, and per series which set), is shared between
+// the two when nothing changed, the usual case; each poll keeps only its values. A device's
+// 100 series cost about 1 KB per poll here, where their text is about 14 KB (bench/README.md,
+// "Memory").
 struct Rendered {
   struct Family {
     const FamilyHead* head = nullptr;
-    uint32_t first = 0;  // its series are series[first, first + count)
-    uint32_t count = 0;
-    uint64_t bytes = 0;  // its sample lines' size in the text format (Content-Length)
+    uint32_t count = 0;  // its series follow those of the families before it
+    bool operator==(const Family&) const = default;
   };
-  struct Series {
-    uint32_t label_offset = 0;  // into *labels; size 0: no labels (no braces either)
-    uint32_t label_size = 0;
-    double value = 0;
+  struct Shape {
+    std::vector<Family> families;
+    std::string labels;               // every distinct label set's text, one after another
+    std::vector<uint32_t> sets;       // set i is labels[sets[i], sets[i + 1]); empty: no braces
+    std::vector<uint32_t> series_sets;  // per series, its set
+    bool operator==(const Shape&) const = default;
   };
-  std::vector<Family> families;
-  std::vector<Series> series;
-  std::shared_ptr<const std::string> labels;
+  std::shared_ptr<const Shape> shape;
+  std::vector<double> values;  // per series
+  uint64_t bytes = 0;          // the sample lines' size in the text format (Content-Length)
+  size_t series() const { return values.size(); }
 };
 
 struct Snapshot {

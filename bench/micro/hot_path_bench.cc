@@ -118,9 +118,13 @@ void PollToText(benchmark::State& state) {
     auto rendered = http::render_families(poll::target_families(t, *job), f.config->global.metric_names, &last);
     benchmark::DoNotOptimize(rendered);
     varbinds += t.varbinds;
-    for (const auto& fam : rendered.families) bytes += fam.bytes;
-    kept += rendered.labels->size() + rendered.series.size() * sizeof(Rendered::Series) +
-            rendered.families.size() * sizeof(Rendered::Family);
+    bytes += rendered.bytes;
+    // What a poll adds to what the target's previous poll keeps: its values, and its shape
+    // only when that changed.
+    kept += rendered.values.size() * sizeof(double);
+    if (rendered.shape != last.shape)
+      kept += rendered.shape->labels.size() + rendered.shape->sets.size() * 4 + rendered.shape->series_sets.size() * 4 +
+              rendered.shape->families.size() * sizeof(Rendered::Family);
     last = std::move(rendered);
   }
   state.counters["varbinds/s"] = benchmark::Counter(static_cast<double>(varbinds), benchmark::Counter::kIsRate);

@@ -141,51 +141,54 @@ namespace {
 
 using Pairs = std::vector<std::pair<std::string, std::string>>;
 
-// The distinct label sets of one render, each kept once in `text`: open addressing over
-// (offset, size) pairs into it, so growing the text never invalidates the table.
+// The distinct label sets of one render, each kept once in `text`: open addressing over set
+// numbers, compared through `sets` (offsets into the text), so growing the text never
+// invalidates the table.
 class LabelSets {
  public:
   void clear() {
     std::fill(slots_.begin(), slots_.end(), 0);
     used_ = 0;
   }
-  // The label set text[start, end) is new: keep it and return start; or it is already in
-  // text: drop the copy at the end and return the first one's offset.
-  uint32_t keep_or_find(std::string& text, size_t start) {
+  // The label set text[sets.back(), end) is new: keep it (a new entry in sets) and return its
+  // number; or it is already there: drop the copy at the end and return the first one's.
+  uint32_t keep_or_find(std::string& text, std::vector<uint32_t>& sets) {
+    const size_t start = sets.back();
     const std::string_view candidate(text.data() + start, text.size() - start);
-    if ((used_ + 1) * 2 > slots_.size()) grow(text);
+    if ((used_ + 1) * 2 > slots_.size()) grow(text, sets);
     const size_t mask = slots_.size() - 1;
     for (size_t i = std::hash<std::string_view>{}(candidate) & mask;; i = (i + 1) & mask) {
-      const uint64_t slot = slots_[i];
+      const uint32_t slot = slots_[i];
       if (slot == 0) {
-        slots_[i] = pack(start, candidate.size());
+        const auto n = static_cast<uint32_t>(sets.size() - 1);
+        slots_[i] = n + 1;
         ++used_;
-        return static_cast<uint32_t>(start);
+        sets.push_back(static_cast<uint32_t>(text.size()));
+        return n;
       }
-      if (view(text, slot) == candidate) {
+      if (view(text, sets, slot - 1) == candidate) {
         text.resize(start);
-        return static_cast<uint32_t>(slot >> 32);
+        return slot - 1;
       }
     }
   }
 
  private:
-  static uint64_t pack(size_t offset, size_t size) { return (uint64_t{offset} << 32) | (size + 1); }
-  static std::string_view view(const std::string& text, uint64_t slot) {
-    return {text.data() + (slot >> 32), static_cast<size_t>((slot & 0xffffffffu) - 1)};
+  static std::string_view view(const std::string& text, const std::vector<uint32_t>& sets, uint32_t n) {
+    return {text.data() + sets[n], sets[n + 1] - sets[n]};
   }
-  void grow(const std::string& text) {
-    std::vector<uint64_t> old(std::max<size_t>(64, slots_.size() * 2), 0);
+  void grow(const std::string& text, const std::vector<uint32_t>& sets) {
+    std::vector<uint32_t> old(std::max<size_t>(64, slots_.size() * 2), 0);
     old.swap(slots_);
     const size_t mask = slots_.size() - 1;
-    for (const uint64_t slot : old) {
+    for (const uint32_t slot : old) {
       if (slot == 0) continue;
-      size_t i = std::hash<std::string_view>{}(view(text, slot)) & mask;
+      size_t i = std::hash<std::string_view>{}(view(text, sets, slot - 1)) & mask;
       while (slots_[i] != 0) i = (i + 1) & mask;
       slots_[i] = slot;
     }
   }
-  std::vector<uint64_t> slots_;
+  std::vector<uint32_t> slots_;  // set number + 1; 0 empty
   size_t used_ = 0;
 };
 
@@ -201,26 +204,24 @@ Rendered render_impl(const collect::Families& families, config::Global::MetricNa
   };
 
   Rendered out;
-  size_t nfamilies = 0, nseries = 0;
-  for (const auto& f : families) {
-    nfamilies += f.series.empty() ? 0 : 1;
-    nseries += f.series.size();
-  }
-  out.families.reserve(nfamilies);
-  out.series.reserve(nseries);
-  // Label sets are written into a reused buffer and kept once each; the buffer is copied at
-  // its exact size at the end (or not at all when it equals the previous poll's).
-  thread_local std::string text;
+  size_t nseries = 0;
+  for (const auto& f : families) nseries += f.series.size();
+  out.values.reserve(nseries);
+  // The shape is built in reused buffers and copied at its exact size only when it differs
+  // from the previous poll's.
+  thread_local Rendered::Shape shape;
   thread_local LabelSets sets;
-  text.clear();
+  shape.families.clear();
+  shape.labels.clear();
+  shape.sets.assign(1, 0);
+  shape.series_sets.clear();
   sets.clear();
+  std::string& text = shape.labels;
   for (const auto& f : families) {
     if (f.series.empty()) continue;
-    Rendered::Family rf;
-    rf.head = intern_head(f, prom);
-    rf.first = static_cast<uint32_t>(out.series.size());
-    rf.count = static_cast<uint32_t>(f.series.size());
-    const size_t name_size = rf.head->name.size();
+    const FamilyHead* head = intern_head(f, prom);
+    shape.families.push_back({head, static_cast<uint32_t>(f.series.size())});
+    const size_t name_size = head->name.size();
     for (const auto& s : f.series) {
       const size_t start = text.size();
       auto put = [&](const std::string& k, std::string_view v) {
@@ -237,34 +238,35 @@ Rendered render_impl(const collect::Families& families, config::Global::MetricNa
         if (!has) put(ext.first, ext.second);
       }
       const size_t size = text.size() - start;
-      const uint32_t offset = size == 0 ? 0 : sets.keep_or_find(text, start);
+      shape.series_sets.push_back(sets.keep_or_find(text, shape.sets));
       char value[kValueChars];
       // name{labels} value\n, or name value\n: the same bytes TextSerializer writes.
-      rf.bytes += name_size + (size == 0 ? 0 : size + 2) + 1 + format_value(s.value, value) + 1;
-      out.series.push_back({offset, static_cast<uint32_t>(size), s.value});
+      out.bytes += name_size + (size == 0 ? 0 : size + 2) + 1 + format_value(s.value, value) + 1;
+      out.values.push_back(s.value);
     }
-    out.families.push_back(rf);
   }
-  if (previous && previous->labels && *previous->labels == text) out.labels = previous->labels;
-  else out.labels = std::make_shared<const std::string>(text);
+  if (previous && previous->shape && *previous->shape == shape) out.shape = previous->shape;
+  else out.shape = std::make_shared<const Rendered::Shape>(shape);  // copies at exact sizes
   return out;
 }
 
-// Appends one family's sample lines to `out`, flushing to `sink` whenever it passes `chunk`.
-void write_family(const Rendered& r, const Rendered::Family& f, std::string& out, size_t chunk,
+// Appends the sample lines of one family (its series from `first`) to `out`, flushing to
+// `sink` whenever it passes `chunk`.
+void write_family(const Rendered& r, const Rendered::Family& f, uint32_t first, std::string& out, size_t chunk,
                   const std::function<void(std::string_view)>& sink) {
   const std::string& name = f.head->name;
-  const char* labels = r.labels ? r.labels->data() : nullptr;
-  for (uint32_t i = f.first; i < f.first + f.count; ++i) {
-    const auto& s = r.series[i];
+  const Rendered::Shape& shape = *r.shape;
+  for (uint32_t i = first; i < first + f.count; ++i) {
+    const uint32_t set = shape.series_sets[i];
+    const uint32_t from = shape.sets[set], to = shape.sets[set + 1];
     out += name;
-    if (s.label_size != 0) {
+    if (to != from) {
       out += '{';
-      out.append(labels + s.label_offset, s.label_size);
+      out.append(shape.labels, from, to - from);
       out += '}';
     }
     out += ' ';
-    append_value(out, s.value);
+    append_value(out, r.values[i]);
     out += '\n';
     if (out.size() >= chunk) {
       sink(out);
@@ -286,25 +288,30 @@ Rendered render_families(const collect::Families& families, const config::Global
 
 std::string render_text(const Rendered& r) {
   std::string out;
+  if (!r.shape) return out;
   const auto keep = [&out](std::string_view s) { out.append(s); };
-  for (const auto& f : r.families) {
+  uint32_t first = 0;
+  for (const auto& f : r.shape->families) {
     out += f.head->header;
-    write_family(r, f, out, SIZE_MAX, keep);
+    write_family(r, f, first, out, SIZE_MAX, keep);
+    first += f.count;
   }
   return out;
 }
 
 Exposition::Exposition(const Snapshot& snap) {
   blocks_.reserve(snap.targets.size() + 1);
-  blocks_.push_back(&snap.global);
-  for (const auto& target : snap.targets) blocks_.push_back(target.get());
+  if (snap.global.shape) blocks_.push_back(&snap.global);
+  for (const auto& target : snap.targets)
+    if (target && target->shape) blocks_.push_back(target.get());
   // Group every block's families by name, groups in first-seen order, blocks in order within
   // a group: a counting sort over name ids, so a scrape of 100,000 targets costs two passes
-  // and 8 bytes per family, not a map of strings.
+  // and 12 bytes per family, not a map of strings.
   std::vector<int32_t> group_of;
   std::vector<uint32_t> counts;
   for (const auto* b : blocks_) {
-    for (const auto& f : b->families) {
+    bytes_ += b->bytes;
+    for (const auto& f : b->shape->families) {
       const uint32_t id = f.head->name_id;
       if (id >= group_of.size()) group_of.resize(id + 1, -1);
       if (group_of[id] < 0) {
@@ -314,7 +321,6 @@ Exposition::Exposition(const Snapshot& snap) {
         bytes_ += f.head->header.size();
       }
       ++counts[static_cast<size_t>(group_of[id])];
-      bytes_ += f.bytes;
     }
   }
   starts_.assign(heads_.size() + 1, 0);
@@ -322,9 +328,12 @@ Exposition::Exposition(const Snapshot& snap) {
   parts_.resize(starts_.back());
   std::vector<uint32_t> next(starts_.begin(), starts_.end() - 1);
   for (uint32_t b = 0; b < blocks_.size(); ++b) {
-    const auto& fams = blocks_[b]->families;
-    for (uint32_t i = 0; i < fams.size(); ++i)
-      parts_[next[static_cast<size_t>(group_of[fams[i].head->name_id])]++] = {b, i};
+    const auto& fams = blocks_[b]->shape->families;
+    uint32_t first = 0;
+    for (uint32_t i = 0; i < fams.size(); ++i) {
+      parts_[next[static_cast<size_t>(group_of[fams[i].head->name_id])]++] = {b, i, first};
+      first += fams[i].count;
+    }
   }
 }
 
@@ -337,7 +346,7 @@ void Exposition::write(const std::function<void(std::string_view)>& sink) const 
     buf += heads_[g]->header;
     for (uint32_t p = starts_[g]; p < starts_[g + 1]; ++p) {
       const Rendered& r = *blocks_[parts_[p].block];
-      write_family(r, r.families[parts_[p].family], buf, kChunk, sink);
+      write_family(r, r.shape->families[parts_[p].family], parts_[p].first, buf, kChunk, sink);
     }
   }
   if (!buf.empty()) sink(buf);

@@ -3,7 +3,8 @@
 //
 // render_families() runs on the poller once per poll: it turns one target's families into the
 // compact form a snapshot keeps (daemon/snapshot.h `Rendered`: each distinct label set's text
-// once, escaped, and per series only a reference to it and the value), renaming them
+// once, escaped, and per series only a reference to it and the value, all but the values
+// shared with the target's previous poll when unchanged), renaming them
 // Prometheus-style when the config says `metric_names: prometheus`. No streams and no
 // prometheus-cpp objects per sample. The text itself is made at scrape time by Exposition:
 // it groups the blocks of all targets by family name (the text format wants one group per
@@ -27,8 +28,8 @@
 
 namespace lw::http {
 
-// `previous`, the same target's last result, lends its label text when this poll's is equal
-// (the usual case: a device's names rarely change), so consecutive polls share it.
+// `previous`, the same target's last result, lends its shape when this poll's is equal (the
+// usual case: a device's names rarely change), so consecutive polls share it.
 Rendered render_families(const collect::Families& families, config::Global::MetricNames names,
                          const Rendered* previous = nullptr);
 // The same, with the config's naming and its external_labels added to every series that
@@ -56,6 +57,7 @@ class Exposition {
   struct Part {
     uint32_t block;   // index into blocks_
     uint32_t family;  // index into that block's families
+    uint32_t first;   // that family's first series
   };
   std::vector<const Rendered*> blocks_;   // the snapshot's global block, then its targets'
   std::vector<const FamilyHead*> heads_;  // per group (one per name, first-seen order)

@@ -37,7 +37,7 @@ std::string reference(const collect::Family& f) {
 
 std::string ours(const collect::Family& f) {
   const Rendered r = render_families({f}, config::Global::MetricNames::Mib);
-  if (r.families.empty()) return "";
+  if (!r.shape || r.shape->families.empty()) return "";
   return render_text(r);
 }
 

@@ -168,7 +168,7 @@ void PollerCore::finish(std::shared_ptr<PollJob> job) {
   t.site.observe(families, job->started_unix);  // the console reads the diagnostic ones too
   if (!config_->global.diagnostic_series) drop_diagnostic_series(families);
   t.rendered = std::make_shared<const Rendered>(http::render_families(families, config_->global, t.rendered.get()));
-  t.rendered_series = t.rendered->series.size();
+  t.rendered_series = t.rendered->series();
   t.status_stale = true;
   dirty_ = true;
 }
