@@ -123,7 +123,7 @@ void PollToText(benchmark::State& state) {
     // only when that changed.
     kept += rendered.values.size() * sizeof(double);
     if (rendered.shape != last.shape)
-      kept += rendered.shape->labels.size() + rendered.shape->sets.size() * 4 + rendered.shape->series_sets.size() * 4 +
+      kept += rendered.shape->labels.size() + rendered.shape->sets.size() * 4 + rendered.shape->series_sets.size() * 2 + rendered.shape->series_sets_wide.size() * 4 +
               rendered.shape->families.size() * sizeof(Rendered::Family);
     last = std::move(rendered);
   }

@@ -263,6 +263,9 @@ Rendered render_impl(const collect::Families& families, config::Global::MetricNa
   shape.labels.clear();
   shape.sets.assign(1, 0);
   shape.series_sets.clear();
+  shape.series_sets_wide.clear();
+  thread_local std::vector<uint32_t> series_sets;
+  series_sets.clear();
   sets.clear();
   std::string& text = shape.labels;
   for (const auto& f : families) {
@@ -286,13 +289,15 @@ Rendered render_impl(const collect::Families& families, config::Global::MetricNa
         if (!has) put(ext.first, ext.second);
       }
       const size_t size = text.size() - start;
-      shape.series_sets.push_back(sets.keep_or_find(text, shape.sets));
+      series_sets.push_back(sets.keep_or_find(text, shape.sets));
       char value[kValueChars];
       // name{labels} value\n, or name value\n: the same bytes TextSerializer writes.
       out.bytes += name_size + (size == 0 ? 0 : size + 2) + 1 + format_value(s.value, value) + 1;
       out.values.push_back(s.value);
     }
   }
+  if (shape.sets.size() - 1 <= 65536) shape.series_sets.assign(series_sets.begin(), series_sets.end());
+  else shape.series_sets_wide.assign(series_sets.begin(), series_sets.end());
   take_common_prefix(shape);
   if (previous && previous->shape && *previous->shape == shape) out.shape = previous->shape;
   else out.shape = std::make_shared<const Rendered::Shape>(shape);  // copies at exact sizes
@@ -306,7 +311,7 @@ void write_family(const Rendered& r, const Rendered::Family& f, uint32_t first, 
   const std::string& name = f.head->name;
   const Rendered::Shape& shape = *r.shape;
   for (uint32_t i = first; i < first + f.count; ++i) {
-    const uint32_t set = shape.series_sets[i];
+    const uint32_t set = shape.set_of(i);
     const uint32_t from = shape.sets[set], to = shape.sets[set + 1];
     out += name;
     if (!shape.prefix.empty()) {

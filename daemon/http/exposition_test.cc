@@ -65,6 +65,25 @@ TEST(Exposition, FamiliesOutOfGroupOrderLandInTheirGroups) {
   EXPECT_EQ(Exposition(s).size(), text.size());
 }
 
+// A block keeps which label set each series has in two bytes while it has at most 65,536
+// sets; a device with more (a hostile one, or a very large switch) gets four, same text.
+TEST(Exposition, MoreThan65536LabelSetsInOneBlock) {
+  for (const int n : {65536, 65537, 70000}) {
+    collect::Family f{"m", "h", collect::Kind::Gauge, {}};
+    std::string want = "# HELP m h\n# TYPE m gauge\n";
+    for (int i = 0; i < n; ++i) {
+      f.series.push_back({{{"i", std::to_string(i)}}, static_cast<double>(i)});
+      want += "m{i=\"" + std::to_string(i) + "\"} " + std::to_string(i) + "\n";
+    }
+    f.series.push_back({{{"i", "0"}}, -1});  // a set seen before: the first one's number
+    want += "m{i=\"0\"} -1\n";
+    Snapshot s;
+    s.targets.push_back(std::make_shared<const Rendered>(render_families({f}, config::Global::MetricNames::Mib)));
+    EXPECT_EQ(s.targets[0]->shape->series_sets_wide.empty(), n <= 65536) << n;
+    ASSERT_EQ(render(s), want) << n;
+  }
+}
+
 TEST(Exposition, PrometheusNamingRenamesMetricsAndLabels) {
   const std::string text = render(*two_targets(config::Global::MetricNames::Prometheus));
   EXPECT_NE(text.find("if_hc_in_octets_total{target=\"a\",if_index=\"1\""), std::string::npos) << text;
