@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <ranges>
-#include <unordered_map>
 #include <span>
+#include <unordered_map>
 
 #include "collectors/convert.h"
 #include "collectors/index.h"
@@ -100,36 +100,21 @@ std::string help_for(const config::Metric& m) {
 
 // The lookup's label for one row: the lookup column at the sub-ids of the lookup's index
 // labels, in the lookup's order. nullopt when an index label is unknown or the column has
-// no value there.
-// Lookup labels already made in this collect() call, by the lookup column's OID at the row:
-// a module's table metrics share their lookups (if_mib: ~25 columns, each labelled with
-// ifName, ifAlias and ifDescr), so each text is found and checked once per row, not once per
-// column.
-struct OidHash {
-  size_t operator()(const snmp::Oid& oid) const noexcept {
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (const uint32_t id : oid) h = (h ^ id) * 0x100000001b3ull;
-    return static_cast<size_t>(h);
-  }
-};
-using LookupMemo = std::unordered_map<snmp::Oid, std::optional<std::string>, OidHash>;
-
+// no value there. `oid` is scratch space, reused so that a lookup allocates nothing. Called
+// once per row and lookup (RowLabels below shares the result between columns).
 std::optional<std::string> lookup_value(const config::Lookup& lookup,
                                         const std::vector<DecodedIndex>& row,
-                                        const OidIndex& walked, LookupMemo& memo) {
-  snmp::Oid oid = lookup.oid;
+                                        const OidIndex& walked, snmp::Oid& oid) {
+  oid.assign(lookup.oid.begin(), lookup.oid.end());
   for (const std::string& label : lookup.indexes) {
     auto it = std::find_if(row.begin(), row.end(),
                            [&](const DecodedIndex& d) { return d.label == label; });
     if (it == row.end()) return std::nullopt;
     oid.insert(oid.end(), it->sub_ids.begin(), it->sub_ids.end());
   }
-  if (const auto it = memo.find(oid); it != memo.end()) return it->second;
   const snmp::Value* v = walked.find(oid);
-  std::optional<std::string> label;
-  if (v && has_value(*v)) label = to_label(*v, config::MetricType::String);
-  memo.emplace(std::move(oid), label);
-  return label;
+  if (!v || !has_value(*v)) return std::nullopt;
+  return to_label(*v, config::MetricType::String);
 }
 
 // The labels of a table row (target, index and lookup labels, as collect_table adds them), made
@@ -190,7 +175,7 @@ void collect_scalar(const config::Metric& m, const OidIndex& scalars, const OidI
 }
 
 void collect_table(const config::Metric& m, const OidIndex& walked, const CollectOptions& options,
-                   LookupMemo& memo, RowLabels& rows, Family& family, CollectOutput& out) {
+                   snmp::Oid& scratch, RowLabels& rows, Family& family, CollectOutput& out) {
   for (const snmp::VarBind* vb : walked.subtree(m.oid)) {
     const std::span<const uint32_t> suffix(vb->oid.begin() + static_cast<std::ptrdiff_t>(m.oid.size()),
                                            vb->oid.end());
@@ -206,7 +191,7 @@ void collect_table(const config::Metric& m, const OidIndex& walked, const Collec
         labels->reserve(labels->size() + row->size() + m.lookups.size());
         for (DecodedIndex& d : *row) add_label(*labels, d.label, d.value);
         for (const config::Lookup& lookup : m.lookups) {
-          if (auto value = lookup_value(lookup, *row, walked, memo))
+          if (auto value = lookup_value(lookup, *row, walked, scratch))
             add_label(*labels, lookup.label, std::move(*value));
         }
       }
@@ -236,7 +221,7 @@ CollectOutput collect(const config::Module& module, const ModuleView& input, con
   CollectOutput out;
   const OidIndex scalars(input.scalars);
   const OidIndex walked(input.walked);
-  LookupMemo memo;
+  snmp::Oid scratch;
   std::vector<RowLabels> row_caches;
   row_caches.reserve(module.metrics.size());
   for (const config::Metric& m : module.metrics) {
@@ -244,7 +229,7 @@ CollectOutput collect(const config::Module& module, const ModuleView& input, con
     if (m.indexes.empty()) {
       collect_scalar(m, scalars, walked, options, family, out);
     } else {
-      collect_table(m, walked, options, memo, rows_for(m, row_caches), family, out);
+      collect_table(m, walked, options, scratch, rows_for(m, row_caches), family, out);
     }
     if (family.series.empty()) continue;
     family.name = m.name;
