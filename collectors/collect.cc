@@ -176,7 +176,9 @@ void collect_scalar(const config::Metric& m, const OidIndex& scalars, const OidI
 
 void collect_table(const config::Metric& m, const OidIndex& walked, const CollectOptions& options,
                    snmp::Oid& scratch, RowLabels& rows, Family& family, CollectOutput& out) {
-  for (const snmp::VarBind* vb : walked.subtree(m.oid)) {
+  const auto column = walked.subtree(m.oid);
+  family.series.reserve(column.size());
+  for (const snmp::VarBind* vb : column) {
     const std::span<const uint32_t> suffix(vb->oid.begin() + static_cast<std::ptrdiff_t>(m.oid.size()),
                                            vb->oid.end());
     if (suffix.empty()) {

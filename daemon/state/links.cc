@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <string_view>
 
 #include "collectors/convert.h"
 
@@ -109,12 +110,13 @@ collect::Family& family(collect::Families& out, const char* name, const char* he
 
 bool LinkTracker::matches(const config::LinkRule& rule, uint32_t if_index, const std::string& name,
                           const std::string& alias, const std::string& descr) {
-  std::string subject;
+  std::string index_text;
+  std::string_view subject;
   switch (rule.field) {
     case config::LinkRule::Field::IfName: subject = name; break;
     case config::LinkRule::Field::IfAlias: subject = alias; break;
     case config::LinkRule::Field::IfDescr: subject = descr; break;
-    case config::LinkRule::Field::IfIndex: subject = std::to_string(if_index); break;
+    case config::LinkRule::Field::IfIndex: subject = index_text = std::to_string(if_index); break;
   }
   const std::string& p = rule.pattern;
   if (p.size() >= 2 && p.front() == '/' && p.back() == '/') {
@@ -175,8 +177,8 @@ collect::Families LinkTracker::update(const LinkObservation& obs,
       const auto type = number(row, false, kIfType);
       if (admin.value_or(0) != 1 || type.value_or(0) == static_cast<uint64_t>(kSoftwareLoopback)) continue;
     }
-    const std::string name = text(row, true, kIfName);
-    const std::string alias = text(row, true, kIfAlias);
+    std::string name = text(row, true, kIfName);
+    std::string alias = text(row, true, kIfAlias);
     const std::string descr = rules_read_descr ? text(row, false, kIfDescr) : std::string();
 
     std::string role;
@@ -235,17 +237,21 @@ collect::Families LinkTracker::update(const LinkObservation& obs,
     if (const auto e = number(row, false, kIfInErrors)) st.in_errors = *e;
     if (const auto e = number(row, false, kIfOutErrors)) st.out_errors = *e;
 
-    collect::Labels labels = target_labels;
+    collect::Labels labels;
+    labels.reserve(target_labels.size() + 6);
+    labels.assign(target_labels.begin(), target_labels.end());
     labels.emplace_back("ifIndex", std::to_string(if_index));
-    labels.emplace_back("ifName", name);
-    labels.emplace_back("ifAlias", alias);
-    labels.emplace_back("link_role", role);
+    labels.emplace_back("ifName", std::move(name));
+    labels.emplace_back("ifAlias", std::move(alias));
+    labels.emplace_back("link_role", std::move(role));
     if (!rule_peer->empty()) {
       labels.emplace_back("peer", *rule_peer);
       if (!rule_peer_district->empty()) labels.emplace_back("peer_district", *rule_peer_district);
     }
     auto with = [&](const char* k, const char* v) {
-      collect::Labels l = labels;
+      collect::Labels l;
+      l.reserve(labels.size() + 1);
+      l.assign(labels.begin(), labels.end());
       l.emplace_back(k, v);
       return l;
     };
