@@ -23,10 +23,14 @@ class OidIndex {
     for (const auto* part : parts)
       for (const snmp::VarBind& vb : *part) sorted_.push_back(&vb);
     // Walks come back in OID order, and a module's walks are usually in order one after the
-    // other: then the sort has nothing to do, and checking costs one comparison per varbind.
+    // other: strictly increasing OIDs are already sorted and free of duplicates, which one
+    // comparison per varbind tells; only otherwise are they sorted and made unique.
     const auto by_oid = [](const auto* a, const auto* b) { return a->oid < b->oid; };
-    if (!std::is_sorted(sorted_.begin(), sorted_.end(), by_oid))
-      std::stable_sort(sorted_.begin(), sorted_.end(), by_oid);
+    if (std::adjacent_find(sorted_.begin(), sorted_.end(), [](const auto* a, const auto* b) {
+          return !(a->oid < b->oid);
+        }) == sorted_.end())
+      return;
+    std::stable_sort(sorted_.begin(), sorted_.end(), by_oid);
     sorted_.erase(std::unique(sorted_.begin(), sorted_.end(),
                               [](const auto* a, const auto* b) { return a->oid == b->oid; }),
                   sorted_.end());
