@@ -37,8 +37,8 @@ std::string reference(const collect::Family& f) {
 
 std::string ours(const collect::Family& f) {
   const Rendered r = render_families({f}, config::Global::MetricNames::Mib);
-  if (r.empty()) return "";
-  return *r[0].header + r[0].body;
+  if (!r.shape || r.shape->families.empty()) return "";
+  return render_text(r);
 }
 
 TEST(TextWriter, AwkwardValuesAreWrittenLikeTheSerializer) {
