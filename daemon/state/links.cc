@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "collectors/convert.h"
+#include "daemon/state/shared_regex.h"
 
 namespace lw::state {
 namespace {
@@ -123,8 +124,7 @@ bool LinkTracker::matches(const config::LinkRule& rule, uint32_t if_index, const
     auto it = regex_cache_.find(p);
     if (it == regex_cache_.end()) {
       // The loader rejects patterns that do not compile; a null entry is only a guard.
-      auto re = Regex::compile(std::string_view(p).substr(1, p.size() - 2));
-      it = regex_cache_.emplace(p, re ? std::make_shared<const Regex>(std::move(*re)) : nullptr).first;
+      it = regex_cache_.emplace(p, shared_regex(std::string_view(p).substr(1, p.size() - 2))).first;
     }
     return it->second && it->second->full_match(subject);
   }
