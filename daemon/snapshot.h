@@ -86,7 +86,8 @@ struct FamilyHead {
 // One target's families (or the daemon's), as the poller leaves them after a poll and a scrape
 // turns into text (http::Exposition). What a poll has in common with the target's previous
 // one, its Shape (which families, how many series each, each distinct label set's text
-// ("target=\"a\",ifIndex=\"1\"", escaped) once, and per series which set), is shared between
+// ("target=\"a\",ifIndex=\"1\"", escaped) once, the part all sets begin with once, and per
+// series which set), is shared between
 // the two when nothing changed, the usual case; each poll keeps only its values. A device's
 // 100 series cost about 1 KB per poll here, where their text is about 14 KB (bench/README.md,
 // "Memory").
@@ -98,8 +99,11 @@ struct Rendered {
   };
   struct Shape {
     std::vector<Family> families;
-    std::string labels;               // every distinct label set's text, one after another
-    std::vector<uint32_t> sets;       // set i is labels[sets[i], sets[i + 1]); empty: no braces
+    // What every label set of the block begins with ("target=\"a\",role=\"bts\""), kept once.
+    // A set's text is the prefix, then (when both are non-empty) a comma and its own part.
+    std::string prefix;
+    std::string labels;               // every distinct set's own part, one after another
+    std::vector<uint32_t> sets;       // set i's part is labels[sets[i], sets[i + 1])
     std::vector<uint32_t> series_sets;  // per series, its set
     bool operator==(const Shape&) const = default;
   };

@@ -192,6 +192,54 @@ class LabelSets {
   size_t used_ = 0;
 };
 
+// Moves what every label set of the shape begins with, up to a comma, into shape.prefix: the
+// target and static labels that start each of a device's sets are then kept once, not once
+// per set. Writing prefix, comma, part gives back each set byte for byte, whatever the comma
+// was inside (it may be in a quoted value: it is put back all the same).
+void take_common_prefix(Rendered::Shape& shape) {
+  shape.prefix.clear();
+  const size_t n = shape.sets.size() - 1;
+  if (n < 2) return;
+  auto set = [&](size_t i) {
+    return std::string_view(shape.labels).substr(shape.sets[i], shape.sets[i + 1] - shape.sets[i]);
+  };
+  const std::string_view first = set(0);
+  size_t p = first.size();
+  for (size_t i = 1; i < n && p > 0; ++i) {
+    const std::string_view other = set(i);
+    const size_t limit = std::min(p, other.size());
+    size_t k = 0;
+    while (k < limit && first[k] == other[k]) ++k;
+    p = k;
+  }
+  // Back off to a position where every set ends or has a comma; only commas of the first set
+  // are candidates, so this checks a few positions, each over every set once.
+  auto fits = [&](size_t q) {
+    for (size_t i = 0; i < n; ++i) {
+      const std::string_view s = set(i);
+      if (s.size() != q && s[q] != ',') return false;
+    }
+    return true;
+  };
+  while (p > 0 && !fits(p)) {
+    const size_t comma = first.substr(0, p).rfind(',');
+    p = comma == std::string_view::npos ? 0 : comma;
+  }
+  if (p == 0) return;
+  thread_local std::string rest;
+  rest.clear();
+  shape.prefix.assign(first.substr(0, p));
+  uint32_t from = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const std::string_view s = set(i);
+    rest.append(s.substr(s.size() == p ? p : p + 1));
+    shape.sets[i] = from;
+    from = static_cast<uint32_t>(rest.size());
+  }
+  shape.sets[n] = from;
+  shape.labels.swap(rest);
+}
+
 Rendered render_impl(const collect::Families& families, config::Global::MetricNames names, const Pairs& external,
                      const Rendered* previous) {
   const bool prom = names == config::Global::MetricNames::Prometheus;
@@ -245,6 +293,7 @@ Rendered render_impl(const collect::Families& families, config::Global::MetricNa
       out.values.push_back(s.value);
     }
   }
+  take_common_prefix(shape);
   if (previous && previous->shape && *previous->shape == shape) out.shape = previous->shape;
   else out.shape = std::make_shared<const Rendered::Shape>(shape);  // copies at exact sizes
   return out;
@@ -260,7 +309,15 @@ void write_family(const Rendered& r, const Rendered::Family& f, uint32_t first, 
     const uint32_t set = shape.series_sets[i];
     const uint32_t from = shape.sets[set], to = shape.sets[set + 1];
     out += name;
-    if (to != from) {
+    if (!shape.prefix.empty()) {
+      out += '{';
+      out += shape.prefix;
+      if (to != from) {
+        out += ',';
+        out.append(shape.labels, from, to - from);
+      }
+      out += '}';
+    } else if (to != from) {
       out += '{';
       out.append(shape.labels, from, to - from);
       out += '}';
