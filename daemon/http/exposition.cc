@@ -70,13 +70,18 @@ std::string header_text(const std::string& name, const std::string& help, promet
 // per process, never freed (the set is bounded by the config's modules and linkwatchd's own
 // families). A thread-local cache in front keeps the lock off the per-poll path.
 const FamilyHead* intern_head(const collect::Family& f, bool prom) {
-  thread_local std::string key;
-  thread_local std::unordered_map<std::string, const FamilyHead*> mine;
-  key.clear();
-  key.append(f.name).append(1, '\0').append(f.help).append(1, '\0');
-  key += static_cast<char>('0' + static_cast<int>(f.kind));
-  key += prom ? 'p' : 'm';
-  if (auto it = mine.find(key); it != mine.end()) return it->second;
+  // The cache is keyed by name alone (help texts are long: hashing them per family per poll
+  // was most of the poller's hashing); the few heads of one name are told apart by compare.
+  struct Known {
+    std::string help;
+    collect::Kind kind;
+    bool prom;
+    const FamilyHead* head;
+  };
+  thread_local std::unordered_map<std::string, std::vector<Known>> mine;
+  auto& known = mine[f.name];
+  for (const auto& k : known)
+    if (k.kind == f.kind && k.prom == prom && k.help == f.help) return k.head;
 
   std::string name = prom ? prometheus_name(f.name) : f.name;
   if (prom && f.kind == collect::Kind::Counter &&
@@ -94,15 +99,38 @@ const FamilyHead* intern_head(const collect::Family& f, bool prom) {
     const auto id = name_ids.emplace(name, static_cast<uint32_t>(name_ids.size())).first->second;
     slot = std::make_unique<const FamilyHead>(FamilyHead{name, header_text(name, f.help, type), id});
   }
-  mine.emplace(key, slot.get());
+  known.push_back({f.help, f.kind, prom, slot.get()});
   return slot.get();
 }
 
 }  // namespace
 
+namespace {
+
+// Whether any of the 8 bytes of w is \\, " or newline (the classic "has a zero byte" test on
+// w XOR each of them): label values rarely need escaping, so they are scanned a word at a time.
+bool needs_escape(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+  auto has_zero = [](uint64_t x) { return ((x - kOnes) & ~x & kHighs) != 0; };
+  return has_zero(w ^ (kOnes * '\\')) || has_zero(w ^ (kOnes * '"')) || has_zero(w ^ (kOnes * '\n'));
+}
+
+}  // namespace
+
 void append_label_value(std::string& out, std::string_view v) {
+  size_t clean = 0;  // v[0, clean) holds nothing to escape
+  while (clean + 8 <= v.size()) {
+    uint64_t w;
+    std::memcpy(&w, v.data() + clean, 8);
+    if (needs_escape(w)) break;
+    clean += 8;
+  }
+  if (clean == v.size()) {
+    out.append(v);
+    return;
+  }
   size_t from = 0;
-  for (size_t i = 0; i < v.size(); ++i) {
+  for (size_t i = clean; i < v.size(); ++i) {
     const char c = v[i];
     if (c != '\\' && c != '"' && c != '\n') continue;
     out.append(v, from, i - from);

@@ -62,6 +62,20 @@ TEST(TextWriter, LabelsAreEscapedLikeTheSerializer) {
   EXPECT_EQ(ours(f), reference(f));
 }
 
+// Label values are scanned eight bytes at a time: an escape at every position of a long
+// value, and several in one word, are written like the serializer's.
+TEST(TextWriter, EscapesAnywhereInLongValues) {
+  collect::Family f{"m", "h", collect::Kind::Gauge, {}};
+  for (const char c : {'\\', '"', '\n'})
+    for (size_t at = 0; at < 40; ++at) {
+      std::string v(40, 'x');
+      v[at] = c;
+      if (at % 3 == 0 && at + 2 < v.size()) v[at + 2] = '"';
+      f.series.push_back({{{"target", "Huyện Kỳ Sơn"}, {"ifAlias", v}}, static_cast<double>(at)});
+    }
+  EXPECT_EQ(ours(f), reference(f));
+}
+
 TEST(TextWriter, RandomFamiliesMatchTheSerializer) {
   std::mt19937_64 rng(10);
   auto text = [&](size_t n) {
