@@ -58,6 +58,7 @@ constexpr int kMaxTimeResends = 2;     // notInTimeWindow reports answered by a 
 constexpr int kMaxPollMs = 200;        // upper bound on one poll, so the loop stays lively
 constexpr int kReadsPerWake = 64;      // datagrams read from one session's socket per loop turn
 constexpr int kSharedReadsPerWake = 256;  // datagrams read from a shared socket per loop turn
+constexpr size_t kMaxEndpoints = 1 << 18;  // parsed addresses remembered (more than any target count)
 
 bool is_v1(const Peer& peer) {
   return peer.credentials && peer.credentials->version == Credentials::Version::V1;
@@ -317,7 +318,8 @@ class NetSnmpEngine final : public Engine {
 
   // Gives an op its session, once its peer's name (if it has one) is resolved, and queues it.
   void attach(Op& op, Calls& calls) {
-    Peer wire = op.peer;
+    const std::string* address = &op.peer.address;  // where to send: the peer's, or its name resolved
+    std::string resolved;
     const HostPart h = split_host(op.peer.address);
     if (h.is_name) {
       const Resolver::Answer a = resolver_->lookup(h.host);
@@ -329,16 +331,17 @@ class NetSnmpEngine final : public Engine {
         finish(op, Error{kReasonDns, op.peer.key + ": " + a.error.detail}, calls);
         return;
       }
-      wire.address = (a.address.find(':') != std::string::npos ? "[" + a.address + "]" : a.address) + h.port_suffix;
+      resolved = (a.address.find(':') != std::string::npos ? "[" + a.address + "]" : a.address) + h.port_suffix;
+      address = &resolved;
     }
     if (!is_v3(op.peer)) {  // v1/v2c: no session, only where to send
       if (!op.peer.credentials) {
         finish(op, Error{kReasonAuth, op.peer.key + ": no credentials"}, calls);
         return;
       }
-      auto endpoint = detail::Endpoint::parse(wire.address);
+      auto endpoint = endpoint_for(*address);
       if (!endpoint) {
-        finish(op, Error{kReasonTransport, op.peer.key + ": cannot send to " + wire.address + ": " +
+        finish(op, Error{kReasonTransport, op.peer.key + ": cannot send to " + *address + ": " +
                                                endpoint.error().detail},
                calls);
         return;
@@ -346,6 +349,8 @@ class NetSnmpEngine final : public Engine {
       op.endpoint = *endpoint;
       if (!sessions_.empty()) sessions_.erase(op.peer.key);  // it was v3 before
     } else {
+      Peer wire = op.peer;
+      wire.address = *address;
       auto session = session_for(wire);  // a new address (the name moved) opens a new session
       if (!session) {
         finish(op, session.error(), calls);
@@ -358,6 +363,17 @@ class NetSnmpEngine final : public Engine {
       return;
     }
     ready_.push_back(op.id);
+  }
+
+  // An address literal as an Endpoint, remembered: every poll of a v1/v2c target asks again,
+  // and parsing (getaddrinfo on a literal) cost about 1 % of the engine thread.
+  Result<detail::Endpoint> endpoint_for(const std::string& address) {
+    if (auto it = endpoints_.find(address); it != endpoints_.end()) return it->second;
+    auto endpoint = detail::Endpoint::parse(address);
+    if (!endpoint) return endpoint;
+    if (endpoints_.size() >= kMaxEndpoints) endpoints_.clear();  // bounded: names may move
+    endpoints_.emplace(address, *endpoint);
+    return endpoint;
   }
 
   // Ops that waited for a name whose resolution has finished.
@@ -798,6 +814,7 @@ class NetSnmpEngine final : public Engine {
   std::unordered_map<uint64_t, std::unique_ptr<Op>> ops_;
   std::unique_ptr<Resolver> resolver_;
   std::unordered_map<std::string, std::vector<uint64_t>> dns_waiting_;  // name -> ops
+  std::unordered_map<std::string, detail::Endpoint> endpoints_;  // address literal -> parsed (endpoint_for)
   std::deque<uint64_t> ready_;                 // ops waiting for a slot, FIFO
   std::unordered_map<uint64_t, Sent> wire_;    // token -> PDU on the wire
   detail::ReplyCollector collector_;           // what Net-SNMP's callbacks saw
