@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
-"""Profiles linkwatchd's SNMP engine thread (lw-engine) polling N simulated devices.
+"""Profiles one thread of linkwatchd (the SNMP engine, lw-engine, unless --thread says
+another: lw-poller) polling N simulated devices.
 
 Starts linkwatch-sim --scale N and linkwatchd on the bench's config (bench/measure.py's
 lw_config: system + if_mib, v2c, GETBULK 25), waits until every target has been polled,
 then over --window seconds measures:
-  - CPU of the engine thread and of the whole process, the engine thread's context switches
-    (how often its loop sleeps), and the varbinds polled (from
+  - CPU of the thread and of the whole process, the thread's context switches (how often it
+    sleeps), and the varbinds polled (from
     linkwatch_polls_total x linkwatch_poll_varbinds): engine CPU-microseconds per varbind
-    and varbinds per engine CPU-second;
+    and varbinds per CPU-second of the thread;
   - RSS (VmRSS) after the first sweep, per target;
-  - with --perf: `perf record -g` on the engine thread only, and the top symbols (self and
+  - with --perf: `perf record -g` on that thread only, and the top symbols (self and
     with children) written to <work>/perf-*.txt;
   - with --heaptrack: linkwatchd runs under heaptrack; its peak heap and the top peak
     allocation sites are written to <work>/heaptrack.txt.
@@ -32,12 +33,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import measure  # noqa: E402
 
 
-def engine_tid(pid):
+def thread_tid(pid, name):
     for tid in os.listdir(f"/proc/{pid}/task"):
         with open(f"/proc/{pid}/task/{tid}/comm") as f:
-            if f.read().strip() == "lw-engine":
+            if f.read().strip() == name:
                 return int(tid)
-    raise RuntimeError("no lw-engine thread in linkwatchd")
+    raise RuntimeError(f"no {name} thread in linkwatchd")
 
 
 def find_linkwatchd(root):
@@ -57,7 +58,7 @@ def find_linkwatchd(root):
 
 
 def switches(pid, tid):
-    """The engine thread's context switches so far (voluntary: it slept; involuntary: preempted)."""
+    """A thread's context switches so far (voluntary: it slept; involuntary: preempted)."""
     out = {}
     with open(f"/proc/{pid}/task/{tid}/status") as f:
         for line in f:
@@ -87,7 +88,10 @@ def main():
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--warmup-timeout", type=float, default=300.0)
     ap.add_argument("--http-timeout", type=float, default=120.0)
-    ap.add_argument("--perf", action="store_true", help="perf record -g the engine thread over the window")
+    ap.add_argument("--thread", default="lw-engine",
+                    help="the thread measured (and profiled with --perf): lw-engine, or lw-poller for the "
+                         "collectors, link tracking and rendering")
+    ap.add_argument("--perf", action="store_true", help="perf record -g the measured thread over the window")
     ap.add_argument("--call-graph", default="fp",
                     help="perf's --call-graph: fp (cheap; libc has no frame pointers) or dwarf (who calls malloc)")
     ap.add_argument("--heaptrack", action="store_true", help="run linkwatchd under heaptrack")
@@ -132,7 +136,7 @@ def main():
             time.sleep(0.5)
         first_sweep = time.monotonic() - t0
         rss_after_sweep = rss_mb(pid)
-        tid = engine_tid(pid)
+        tid = thread_tid(pid, args.thread)
 
         def scrape():
             status, body, _ = measure.http_get("127.0.0.1", lw_port, "/metrics", args.http_timeout)
@@ -163,11 +167,11 @@ def main():
         engine_cpu, proc_cpu = e1 - e0, p1 - p0
         print(f"devices {n}, interval {args.interval}, max_in_flight {args.concurrency}; first sweep {first_sweep:.1f} s")
         print(f"window {span:.1f} s: {polls:.0f} polls, {varbinds:.0f} varbinds")
-        print(f"engine thread: {engine_cpu:.2f} CPU-s ({100 * engine_cpu / span:.0f}% of a core), "
-              f"{1e6 * engine_cpu / varbinds:.2f} us per varbind, {varbinds / engine_cpu:,.0f} varbinds per engine CPU-s")
+        print(f"{args.thread} thread: {engine_cpu:.2f} CPU-s ({100 * engine_cpu / span:.0f}% of a core), "
+              f"{1e6 * engine_cpu / varbinds:.2f} us per varbind, {varbinds / engine_cpu:,.0f} varbinds per thread CPU-s")
         print(f"whole process: {proc_cpu:.2f} CPU-s, {varbinds / proc_cpu:,.0f} varbinds per CPU-s")
         vol, invol = w1[0] - w0[0], w1[1] - w0[1]
-        print(f"engine thread context switches: {vol / span:,.0f}/s voluntary (it slept), {invol / span:,.0f}/s "
+        print(f"{args.thread} thread context switches: {vol / span:,.0f}/s voluntary (it slept), {invol / span:,.0f}/s "
               f"involuntary; {1000 * vol / max(varbinds, 1):.1f} sleeps per 1,000 varbinds")
         print(f"RSS after the first sweep {rss_after_sweep:.1f} MB ({1024 * rss_after_sweep / n:.1f} KB per target), "
               f"at the end {rss_end:.1f} MB")

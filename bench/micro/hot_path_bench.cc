@@ -3,10 +3,12 @@
 // asserted, and nothing runs it in CI; run `<build>/bench/micro/hot_path_bench`.
 //
 // - PollToText: one answered poll of a device with N interfaces (system + if_mib, as the
-//   bench polls), varbinds in, the target's rendered text out: record_outcome,
+//   bench polls), varbinds in, the target's compact rendered form out: record_outcome,
 //   target_families (collectors, link tracker, linkwatch_* families) and render_families,
-//   which is what the poller thread does per poll. Reports varbinds per second.
-// - Exposition / ExpositionGzip: a /metrics body for T such targets, plain and gzip.
+//   which is what the poller thread does per poll. Reports varbinds per second, the text a
+//   scrape will write per poll and the bytes the snapshot keeps for it.
+// - Exposition / ExpositionGzip: a /metrics body for T such targets, plain and gzip: the text
+//   is written here, from the compact form.
 
 #include <benchmark/benchmark.h>
 
@@ -106,19 +108,28 @@ void PollToText(benchmark::State& state) {
   t.plan = f.plan;
   t.def = &f.config->targets.at(0);
   uint64_t n = 0;
-  size_t varbinds = 0, bytes = 0;
+  size_t varbinds = 0, bytes = 0, kept = 0;
+  Rendered last;  // the daemon hands each poll the target's previous result
   for (auto _ : state) {
     state.PauseTiming();
     auto job = answers(f.plan, ifs, ++n);  // the engine's part, not measured
     state.ResumeTiming();
     poll::record_outcome(t, *job);
-    auto rendered = http::render_families(poll::target_families(t, *job), f.config->global.metric_names);
+    auto rendered = http::render_families(poll::target_families(t, *job), f.config->global.metric_names, &last);
     benchmark::DoNotOptimize(rendered);
     varbinds += t.varbinds;
-    for (const auto& r : rendered) bytes += r.body.size();
+    bytes += rendered.bytes;
+    // What a poll adds to what the target's previous poll keeps: its values, and its shape
+    // only when that changed.
+    kept += rendered.values.size() * sizeof(double);
+    if (rendered.shape != last.shape)
+      kept += rendered.shape->labels.size() + rendered.shape->sets.size() * 4 + rendered.shape->series_sets.size() * 4 +
+              rendered.shape->families.size() * sizeof(Rendered::Family);
+    last = std::move(rendered);
   }
   state.counters["varbinds/s"] = benchmark::Counter(static_cast<double>(varbinds), benchmark::Counter::kIsRate);
   state.counters["text_bytes/poll"] = static_cast<double>(bytes) / static_cast<double>(n);
+  state.counters["kept_bytes/poll"] = static_cast<double>(kept) / static_cast<double>(n);
 }
 BENCHMARK(PollToText)->Arg(2)->Arg(10)->Arg(25);
 

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 #include <mutex>
 #include <sstream>
@@ -53,26 +55,47 @@ std::string prometheus_name(const std::string& name) {
 }
 
 // The "# HELP"/"# TYPE" lines of a family, as prometheus-cpp's TextSerializer writes them
-// (so the text stays what it always was), made once per distinct name, help and type.
-std::shared_ptr<const std::string> header_for(const std::string& name, const std::string& help,
-                                              prometheus::MetricType type) {
+// (so the text stays what it always was).
+std::string header_text(const std::string& name, const std::string& help, prometheus::MetricType type) {
+  prometheus::MetricFamily mf;
+  mf.name = name;
+  mf.help = help;
+  mf.type = type;
+  std::ostringstream os;
+  prometheus::TextSerializer().Serialize(os, {mf});
+  return std::move(os).str();
+}
+
+// The head of a family with this (source name, help, kind) under this naming: interned once
+// per process, never freed (the set is bounded by the config's modules and linkwatchd's own
+// families). A thread-local cache in front keeps the lock off the per-poll path.
+const FamilyHead* intern_head(const collect::Family& f, bool prom) {
+  thread_local std::string key;
+  thread_local std::unordered_map<std::string, const FamilyHead*> mine;
+  key.clear();
+  key.append(f.name).append(1, '\0').append(f.help).append(1, '\0');
+  key += static_cast<char>('0' + static_cast<int>(f.kind));
+  key += prom ? 'p' : 'm';
+  if (auto it = mine.find(key); it != mine.end()) return it->second;
+
+  std::string name = prom ? prometheus_name(f.name) : f.name;
+  if (prom && f.kind == collect::Kind::Counter &&
+      (name.size() < 6 || name.compare(name.size() - 6, 6, "_total") != 0))
+    name += "_total";
   static std::mutex mu;
-  static std::unordered_map<std::string, std::shared_ptr<const std::string>> known;
-  std::string key;
-  key.reserve(name.size() + help.size() + 3);
-  key.append(name).append(1, '\0').append(help).append(1, '\0').append(1, static_cast<char>(type));
+  static std::unordered_map<std::string, std::unique_ptr<const FamilyHead>> heads;  // by name, help, type
+  static std::unordered_map<std::string, uint32_t> name_ids;
+  const auto type = type_of(f.kind);
+  std::string global_key = name;
+  global_key.append(1, '\0').append(f.help).append(1, '\0').append(1, static_cast<char>(type));
   std::lock_guard lock(mu);
-  auto& slot = known[key];
+  auto& slot = heads[global_key];
   if (!slot) {
-    prometheus::MetricFamily mf;
-    mf.name = name;
-    mf.help = help;
-    mf.type = type;
-    std::ostringstream os;
-    prometheus::TextSerializer().Serialize(os, {mf});
-    slot = std::make_shared<const std::string>(std::move(os).str());
+    const auto id = name_ids.emplace(name, static_cast<uint32_t>(name_ids.size())).first->second;
+    slot = std::make_unique<const FamilyHead>(FamilyHead{name, header_text(name, f.help, type), id});
   }
-  return slot;
+  mine.emplace(key, slot.get());
+  return slot.get();
 }
 
 }  // namespace
@@ -90,35 +113,137 @@ void append_label_value(std::string& out, std::string_view v) {
   out.append(v, from, v.size() - from);
 }
 
-void append_value(std::string& out, double value) {
-  char buf[40];
+size_t format_value(double value, char* buf) {
   if (std::isnan(value)) {
-    out += "Nan";
-    return;
+    std::memcpy(buf, "Nan", 3);
+    return 3;
   }
   if (std::isinf(value)) {
-    out += value < 0 ? "-Inf" : "+Inf";
-    return;
+    std::memcpy(buf, value < 0 ? "-Inf" : "+Inf", 4);
+    return 4;
   }
   // Counters and most gauges are whole numbers: integer formatting is both faster and, below
   // 1e15, the same digits as "%.16g" (which is what the serializer's stream writes).
-  if (value == std::trunc(value) && std::fabs(value) < 1e15 && !(value == 0 && std::signbit(value))) {
-    const auto r = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(value));
-    out.append(buf, r.ptr);
-    return;
-  }
-  const auto r = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::general,
-                               std::numeric_limits<double>::max_digits10 - 1);
-  out.append(buf, r.ptr);
+  if (value == std::trunc(value) && std::fabs(value) < 1e15 && !(value == 0 && std::signbit(value)))
+    return static_cast<size_t>(std::to_chars(buf, buf + kValueChars, static_cast<long long>(value)).ptr - buf);
+  return static_cast<size_t>(std::to_chars(buf, buf + kValueChars, value, std::chars_format::general,
+                                           std::numeric_limits<double>::max_digits10 - 1)
+                                 .ptr -
+                             buf);
+}
+
+void append_value(std::string& out, double value) {
+  char buf[kValueChars];
+  out.append(buf, format_value(value, buf));
 }
 
 namespace {
 
 using Pairs = std::vector<std::pair<std::string, std::string>>;
 
-Rendered render_impl(const collect::Families& families, config::Global::MetricNames names, const Pairs& external) {
+// The distinct label sets of one render, each kept once in `text`: open addressing over set
+// numbers, compared through `sets` (offsets into the text), so growing the text never
+// invalidates the table.
+class LabelSets {
+ public:
+  void clear() {
+    std::fill(slots_.begin(), slots_.end(), 0);
+    used_ = 0;
+  }
+  // The label set text[sets.back(), end) is new: keep it (a new entry in sets) and return its
+  // number; or it is already there: drop the copy at the end and return the first one's.
+  uint32_t keep_or_find(std::string& text, std::vector<uint32_t>& sets) {
+    const size_t start = sets.back();
+    const std::string_view candidate(text.data() + start, text.size() - start);
+    if ((used_ + 1) * 2 > slots_.size()) grow(text, sets);
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = std::hash<std::string_view>{}(candidate) & mask;; i = (i + 1) & mask) {
+      const uint32_t slot = slots_[i];
+      if (slot == 0) {
+        const auto n = static_cast<uint32_t>(sets.size() - 1);
+        slots_[i] = n + 1;
+        ++used_;
+        sets.push_back(static_cast<uint32_t>(text.size()));
+        return n;
+      }
+      if (view(text, sets, slot - 1) == candidate) {
+        text.resize(start);
+        return slot - 1;
+      }
+    }
+  }
+
+ private:
+  static std::string_view view(const std::string& text, const std::vector<uint32_t>& sets, uint32_t n) {
+    return {text.data() + sets[n], sets[n + 1] - sets[n]};
+  }
+  void grow(const std::string& text, const std::vector<uint32_t>& sets) {
+    std::vector<uint32_t> old(std::max<size_t>(64, slots_.size() * 2), 0);
+    old.swap(slots_);
+    const size_t mask = slots_.size() - 1;
+    for (const uint32_t slot : old) {
+      if (slot == 0) continue;
+      size_t i = std::hash<std::string_view>{}(view(text, sets, slot - 1)) & mask;
+      while (slots_[i] != 0) i = (i + 1) & mask;
+      slots_[i] = slot;
+    }
+  }
+  std::vector<uint32_t> slots_;  // set number + 1; 0 empty
+  size_t used_ = 0;
+};
+
+// Moves what every label set of the shape begins with, up to a comma, into shape.prefix: the
+// target and static labels that start each of a device's sets are then kept once, not once
+// per set. Writing prefix, comma, part gives back each set byte for byte, whatever the comma
+// was inside (it may be in a quoted value: it is put back all the same).
+void take_common_prefix(Rendered::Shape& shape) {
+  shape.prefix.clear();
+  const size_t n = shape.sets.size() - 1;
+  if (n < 2) return;
+  auto set = [&](size_t i) {
+    return std::string_view(shape.labels).substr(shape.sets[i], shape.sets[i + 1] - shape.sets[i]);
+  };
+  const std::string_view first = set(0);
+  size_t p = first.size();
+  for (size_t i = 1; i < n && p > 0; ++i) {
+    const std::string_view other = set(i);
+    const size_t limit = std::min(p, other.size());
+    size_t k = 0;
+    while (k < limit && first[k] == other[k]) ++k;
+    p = k;
+  }
+  // Back off to a position where every set ends or has a comma; only commas of the first set
+  // are candidates, so this checks a few positions, each over every set once.
+  auto fits = [&](size_t q) {
+    for (size_t i = 0; i < n; ++i) {
+      const std::string_view s = set(i);
+      if (s.size() != q && s[q] != ',') return false;
+    }
+    return true;
+  };
+  while (p > 0 && !fits(p)) {
+    const size_t comma = first.substr(0, p).rfind(',');
+    p = comma == std::string_view::npos ? 0 : comma;
+  }
+  if (p == 0) return;
+  thread_local std::string rest;
+  rest.clear();
+  shape.prefix.assign(first.substr(0, p));
+  uint32_t from = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const std::string_view s = set(i);
+    rest.append(s.substr(s.size() == p ? p : p + 1));
+    shape.sets[i] = from;
+    from = static_cast<uint32_t>(rest.size());
+  }
+  shape.sets[n] = from;
+  shape.labels.swap(rest);
+}
+
+Rendered render_impl(const collect::Families& families, config::Global::MetricNames names, const Pairs& external,
+                     const Rendered* previous) {
   const bool prom = names == config::Global::MetricNames::Prometheus;
-  std::unordered_map<std::string, std::string> label_names;  // memo for snake_case
+  thread_local std::unordered_map<std::string, std::string> label_names;  // memo for snake_case
   auto label = [&](const std::string& n) -> const std::string& {
     if (!prom) return n;
     auto it = label_names.find(n);
@@ -127,30 +252,32 @@ Rendered render_impl(const collect::Families& families, config::Global::MetricNa
   };
 
   Rendered out;
-  out.reserve(families.size());
+  size_t nseries = 0;
+  for (const auto& f : families) nseries += f.series.size();
+  out.values.reserve(nseries);
+  // The shape is built in reused buffers and copied at its exact size only when it differs
+  // from the previous poll's.
+  thread_local Rendered::Shape shape;
+  thread_local LabelSets sets;
+  shape.families.clear();
+  shape.labels.clear();
+  shape.sets.assign(1, 0);
+  shape.series_sets.clear();
+  sets.clear();
+  std::string& text = shape.labels;
   for (const auto& f : families) {
     if (f.series.empty()) continue;
-    RenderedFamily r;
-    r.name = prom ? prometheus_name(f.name) : f.name;
-    if (prom && f.kind == collect::Kind::Counter &&
-        (r.name.size() < 6 || r.name.compare(r.name.size() - 6, 6, "_total") != 0))
-      r.name += "_total";
-    r.header = header_for(r.name, f.help, type_of(f.kind));
-    // One line per series: name{k="v",...} value. The same bytes TextSerializer writes.
-    // Written into a reused scratch buffer, then copied once at its exact size: the text is
-    // kept until the next poll, and a growing string's slack would be kept with it.
-    thread_local std::string scratch;
-    scratch.clear();
+    const FamilyHead* head = intern_head(f, prom);
+    shape.families.push_back({head, static_cast<uint32_t>(f.series.size())});
+    const size_t name_size = head->name.size();
     for (const auto& s : f.series) {
-      scratch += r.name;
-      char sep = '{';
+      const size_t start = text.size();
       auto put = [&](const std::string& k, std::string_view v) {
-        scratch += sep;
-        scratch += k;
-        scratch += "=\"";
-        append_label_value(scratch, v);
-        scratch += '"';
-        sep = ',';
+        if (text.size() != start) text += ',';
+        text += k;
+        text += "=\"";
+        append_label_value(text, v);
+        text += '"';
       };
       for (const auto& [k, v] : s.labels) put(label(k), v);
       for (const auto& ext : external) {  // not a structured binding: clang 14 cannot capture one
@@ -158,61 +285,126 @@ Rendered render_impl(const collect::Families& families, config::Global::MetricNa
             std::any_of(s.labels.begin(), s.labels.end(), [&](const auto& l) { return label(l.first) == ext.first; });
         if (!has) put(ext.first, ext.second);
       }
-      if (sep == ',') scratch += '}';
-      scratch += ' ';
-      append_value(scratch, s.value);
-      scratch += '\n';
+      const size_t size = text.size() - start;
+      shape.series_sets.push_back(sets.keep_or_find(text, shape.sets));
+      char value[kValueChars];
+      // name{labels} value\n, or name value\n: the same bytes TextSerializer writes.
+      out.bytes += name_size + (size == 0 ? 0 : size + 2) + 1 + format_value(s.value, value) + 1;
+      out.values.push_back(s.value);
     }
-    r.body.assign(scratch);
-    r.series = f.series.size();
-    out.push_back(std::move(r));
   }
+  take_common_prefix(shape);
+  if (previous && previous->shape && *previous->shape == shape) out.shape = previous->shape;
+  else out.shape = std::make_shared<const Rendered::Shape>(shape);  // copies at exact sizes
   return out;
+}
+
+// Appends the sample lines of one family (its series from `first`) to `out`, flushing to
+// `sink` whenever it passes `chunk`.
+void write_family(const Rendered& r, const Rendered::Family& f, uint32_t first, std::string& out, size_t chunk,
+                  const std::function<void(std::string_view)>& sink) {
+  const std::string& name = f.head->name;
+  const Rendered::Shape& shape = *r.shape;
+  for (uint32_t i = first; i < first + f.count; ++i) {
+    const uint32_t set = shape.series_sets[i];
+    const uint32_t from = shape.sets[set], to = shape.sets[set + 1];
+    out += name;
+    if (!shape.prefix.empty()) {
+      out += '{';
+      out += shape.prefix;
+      if (to != from) {
+        out += ',';
+        out.append(shape.labels, from, to - from);
+      }
+      out += '}';
+    } else if (to != from) {
+      out += '{';
+      out.append(shape.labels, from, to - from);
+      out += '}';
+    }
+    out += ' ';
+    append_value(out, r.values[i]);
+    out += '\n';
+    if (out.size() >= chunk) {
+      sink(out);
+      out.clear();
+    }
+  }
 }
 
 }  // namespace
 
-Rendered render_families(const collect::Families& families, config::Global::MetricNames names) {
-  return render_impl(families, names, {});
+Rendered render_families(const collect::Families& families, config::Global::MetricNames names,
+                         const Rendered* previous) {
+  return render_impl(families, names, {}, previous);
 }
 
-Rendered render_families(const collect::Families& families, const config::Global& global) {
-  return render_impl(families, global.metric_names, global.external_labels);
+Rendered render_families(const collect::Families& families, const config::Global& global, const Rendered* previous) {
+  return render_impl(families, global.metric_names, global.external_labels, previous);
+}
+
+std::string render_text(const Rendered& r) {
+  std::string out;
+  if (!r.shape) return out;
+  const auto keep = [&out](std::string_view s) { out.append(s); };
+  uint32_t first = 0;
+  for (const auto& f : r.shape->families) {
+    out += f.head->header;
+    write_family(r, f, first, out, SIZE_MAX, keep);
+    first += f.count;
+  }
+  return out;
 }
 
 Exposition::Exposition(const Snapshot& snap) {
-  std::unordered_map<std::string_view, size_t> index;
-  auto add = [&](const RenderedFamily& f) {
-    auto [it, fresh] = index.emplace(f.name, groups_.size());
-    if (fresh) {
-      groups_.emplace_back();
-      bytes_ += f.header->size();
-    }
-    groups_[it->second].push_back(&f);
-    bytes_ += f.body.size();
-  };
-  for (const auto& f : snap.global) add(f);
+  blocks_.reserve(snap.targets.size() + 1);
+  if (snap.global.shape) blocks_.push_back(&snap.global);
   for (const auto& target : snap.targets)
-    for (const auto& f : *target) add(f);
+    if (target && target->shape) blocks_.push_back(target.get());
+  // Group every block's families by name, groups in first-seen order, blocks in order within
+  // a group: a counting sort over name ids, so a scrape of 100,000 targets costs two passes
+  // and 12 bytes per family, not a map of strings.
+  std::vector<int32_t> group_of;
+  std::vector<uint32_t> counts;
+  for (const auto* b : blocks_) {
+    bytes_ += b->bytes;
+    for (const auto& f : b->shape->families) {
+      const uint32_t id = f.head->name_id;
+      if (id >= group_of.size()) group_of.resize(id + 1, -1);
+      if (group_of[id] < 0) {
+        group_of[id] = static_cast<int32_t>(heads_.size());
+        heads_.push_back(f.head);
+        counts.push_back(0);
+        bytes_ += f.head->header.size();
+      }
+      ++counts[static_cast<size_t>(group_of[id])];
+    }
+  }
+  starts_.assign(heads_.size() + 1, 0);
+  for (size_t g = 0; g < heads_.size(); ++g) starts_[g + 1] = starts_[g] + counts[g];
+  parts_.resize(starts_.back());
+  std::vector<uint32_t> next(starts_.begin(), starts_.end() - 1);
+  for (uint32_t b = 0; b < blocks_.size(); ++b) {
+    const auto& fams = blocks_[b]->shape->families;
+    uint32_t first = 0;
+    for (uint32_t i = 0; i < fams.size(); ++i) {
+      parts_[next[static_cast<size_t>(group_of[fams[i].head->name_id])]++] = {b, i, first};
+      first += fams[i].count;
+    }
+  }
 }
 
 void Exposition::write(const std::function<void(std::string_view)>& sink) const {
-  // Small bodies are gathered into one buffer, so the sink sees pieces of tens of kilobytes,
-  // not one call per family of each target.
+  // Lines are written into one buffer handed to the sink in pieces of about 64 KB.
   constexpr size_t kChunk = 64 * 1024;
   std::string buf;
-  buf.reserve(kChunk);
-  auto put = [&](std::string_view s) {
-    if (buf.size() + s.size() > kChunk && !buf.empty()) {
-      sink(buf);
-      buf.clear();
+  buf.reserve(kChunk + 4096);
+  for (size_t g = 0; g < heads_.size(); ++g) {
+    buf += heads_[g]->header;
+    for (uint32_t p = starts_[g]; p < starts_[g + 1]; ++p) {
+      const Rendered& r = *blocks_[parts_[p].block];
+      write_family(r, r.shape->families[parts_[p].family], parts_[p].first, buf, kChunk, sink);
     }
-    if (s.size() >= kChunk) sink(s);
-    else buf.append(s);
-  };
-  for (const auto& fams : groups_) {
-    put(*fams.front()->header);
-    for (const auto* f : fams) put(f->body);
   }
   if (!buf.empty()) sink(buf);
 }

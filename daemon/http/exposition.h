@@ -1,19 +1,22 @@
 #pragma once
 // Exposition: samples to the Prometheus text format.
 //
-// Rendering happens on the poller side: render_families() turns one target's families into
-// text once per poll (renaming them Prometheus-style when the config says
-// `metric_names: prometheus`), writing each line straight into the target's buffer: no
-// streams and no prometheus-cpp objects per sample, numbers by std::to_chars. The bytes are
-// exactly those prometheus-cpp's TextSerializer writes, which stays the reference: it still
-// writes the HELP/TYPE lines (once per distinct family), and exposition_test compares the two
-// on random input. A scrape then only groups the rendered blocks of all targets by family
-// name (the text format wants one group per name, one HELP/TYPE each) and hands them out in
-// order: serving a snapshot costs a copy of the bytes, not a conversion of samples.
+// render_families() runs on the poller once per poll: it turns one target's families into the
+// compact form a snapshot keeps (daemon/snapshot.h `Rendered`: each distinct label set's text
+// once, escaped, and per series only a reference to it and the value, all but the values
+// shared with the target's previous poll when unchanged), renaming them
+// Prometheus-style when the config says `metric_names: prometheus`. No streams and no
+// prometheus-cpp objects per sample. The text itself is made at scrape time by Exposition:
+// it groups the blocks of all targets by family name (the text format wants one group per
+// name, one HELP/TYPE each) and writes the lines, numbers by std::to_chars, into pieces of
+// about 64 KB. The bytes are exactly those prometheus-cpp's TextSerializer writes, which stays
+// the reference: it still writes the HELP/TYPE lines (once per distinct family), and
+// exposition_test and text_writer_test compare the two on random input.
 //
-// Thread safety: pure functions (the header cache is locked); render() and Exposition may
-// run on several HTTP threads at once.
+// Thread safety: pure functions (the interned family heads are locked, with a thread-local
+// cache); render() and Exposition may run on several HTTP threads at once.
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -25,10 +28,17 @@
 
 namespace lw::http {
 
-Rendered render_families(const collect::Families& families, config::Global::MetricNames names);
+// `previous`, the same target's last result, lends its shape when this poll's is equal (the
+// usual case: a device's names rarely change), so consecutive polls share it.
+Rendered render_families(const collect::Families& families, config::Global::MetricNames names,
+                         const Rendered* previous = nullptr);
 // The same, with the config's naming and its external_labels added to every series that
 // does not have that label already (the series' own value wins, as in Prometheus).
-Rendered render_families(const collect::Families& families, const config::Global& global);
+Rendered render_families(const collect::Families& families, const config::Global& global,
+                         const Rendered* previous = nullptr);
+
+// One block as text, each family with its HELP/TYPE lines (tests and tools).
+std::string render_text(const Rendered& r);
 
 // The whole /metrics body for a snapshot.
 std::string render(const Snapshot& snap);
@@ -44,7 +54,15 @@ class Exposition {
   void write(const std::function<void(std::string_view)>& sink) const;
 
  private:
-  std::vector<std::vector<const RenderedFamily*>> groups_;  // by name, first-seen order
+  struct Part {
+    uint32_t block;   // index into blocks_
+    uint32_t family;  // index into that block's families
+    uint32_t first;   // that family's first series
+  };
+  std::vector<const Rendered*> blocks_;   // the snapshot's global block, then its targets'
+  std::vector<const FamilyHead*> heads_;  // per group (one per name, first-seen order)
+  std::vector<uint32_t> starts_;          // group g's parts are parts_[starts_[g], starts_[g + 1])
+  std::vector<Part> parts_;
   size_t bytes_ = 0;
 };
 
@@ -52,6 +70,9 @@ class Exposition {
 // with \\, " and newline escaped; a sample value ("Nan", "+Inf", "-Inf", else "%.16g").
 void append_label_value(std::string& out, std::string_view value);
 void append_value(std::string& out, double value);
+// The same value into buf (at least kValueChars long); returns its length.
+inline constexpr size_t kValueChars = 40;
+size_t format_value(double value, char* buf);
 
 // "ifHCInOctets" -> "if_hc_in_octets"; "ifIndex" -> "if_index"; already snake: unchanged.
 std::string snake_case(const std::string& name);

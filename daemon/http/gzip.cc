@@ -117,6 +117,14 @@ void GzipWriter::write(std::string_view text) {
   pump(state_->z, text, Z_NO_FLUSH, state_->out, state_->error);
 }
 
+size_t GzipWriter::pending() const { return state_->out.size(); }
+
+std::string GzipWriter::take() {
+  std::string out;
+  out.swap(state_->out);
+  return out;
+}
+
 Result<std::string> GzipWriter::finish() {
   if (state_->error.empty() && state_->open) pump(state_->z, {}, Z_FINISH, state_->out, state_->error);
   if (!state_->error.empty()) return Error{"gzip", state_->error};

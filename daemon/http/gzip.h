@@ -3,8 +3,8 @@
 //
 // The province's exposition is tens of megabytes of highly repetitive text; Prometheus sends
 // `Accept-Encoding: gzip` on every scrape. GzipWriter compresses the body piece by piece as
-// the exposition hands it over, so a gzip scrape never holds the plain text whole, only the
-// compressed output (several times smaller). Level 1: most of the gain at a fraction of the
+// the exposition hands it over, so a gzip scrape never holds the plain text whole, and with
+// take() not the compressed output either. Level 1: most of the gain at a fraction of the
 // CPU of zlib's default (measured in bench/RESULTS.md).
 //
 // Thread safety: accepts_gzip() is pure; a GzipWriter belongs to one thread.
@@ -29,7 +29,12 @@ class GzipWriter {
 
   // Compress more input. An error stops the writer; it is reported by finish().
   void write(std::string_view text);
-  // The whole gzip member (header, deflate data, CRC-32 and size trailer).
+  // The compressed bytes made so far and not yet taken: a caller streaming the member hands
+  // them on and keeps nothing.
+  size_t pending() const;
+  std::string take();
+  // The rest of the gzip member (all of it when nothing was taken): header, deflate data,
+  // CRC-32 and size trailer.
   Result<std::string> finish();
 
  private:

@@ -62,6 +62,29 @@ TEST(Gzip, InflatesToTheSameExposition) {
   EXPECT_EQ(test::gunzip(*zipped), plain) << "one whole gzip member, inflating to the plain text";
 }
 
+// The server streams the member: what take() hands out, then finish()'s rest, is one member.
+TEST(Gzip, TakenPiecesAndTheRestAreOneMember) {
+  std::mt19937_64 rng(3);
+  std::string plain;
+  for (int i = 0; i < 200000; ++i) plain += "ifHCInOctets{target=\"bts-" + std::to_string(rng() % 5000) + "\"} 1\n";
+  GzipWriter gz;
+  std::string zipped;
+  size_t taken = 0;
+  for (size_t at = 0; at < plain.size(); at += 4096) {
+    gz.write(std::string_view(plain).substr(at, 4096));
+    if (gz.pending() >= 16384) {
+      zipped += gz.take();
+      ++taken;
+      ASSERT_EQ(gz.pending(), 0u) << "take() hands out all that was pending";
+    }
+  }
+  auto rest = gz.finish();
+  ASSERT_TRUE(rest.ok());
+  zipped += *rest;
+  EXPECT_GT(taken, 2u) << "the fixture must be taken in several pieces";
+  EXPECT_EQ(test::gunzip(zipped), plain);
+}
+
 TEST(Gzip, EmptyInputIsAValidMember) {
   GzipWriter gz;
   auto zipped = gz.finish();

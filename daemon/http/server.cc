@@ -64,29 +64,46 @@ int reply(mg_connection* conn, int code, const char* type, const std::string& bo
 
 constexpr const char* kMetricsType = "text/plain; version=0.0.4; charset=utf-8";
 
-// /metrics streams the snapshot's pieces (exposition.h): plain, straight to the socket; with
-// gzip accepted, through the compressor, then sent whole (Content-Length up front, so a
-// scrape keeps only the compressed bytes). Either way the snapshot is held, not copied.
+// /metrics streams the snapshot's pieces (exposition.h): plain, straight to the socket, with
+// Content-Length; with gzip accepted, through the compressor, each ~64 KB of compressed bytes
+// sent as it is made, the body ending where the connection closes (the gzip trailer tells a
+// client the member is whole). Either way a scrape holds the snapshot and a few buffers, not
+// the text nor the compressed body: at 100,000 devices those are 1.4 GB and 86 MB.
 int metrics(mg_connection* conn) {
   if (method(conn) != "GET" && method(conn) != "HEAD") return reply(conn, 405, "text/plain", "GET only\n");
   const auto snap = self(conn).box().latest();
   const Exposition body(*snap);
   const char* accept = mg_get_header(conn, "Accept-Encoding");
+  const bool head = method(conn) == "HEAD";
   if (accept && accepts_gzip(accept)) {
+    mg_printf(conn,
+              "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Encoding: gzip\r\nVary: Accept-Encoding\r\n"
+              "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+              kMetricsType);
+    if (head) return 200;
     GzipWriter gz;
-    body.write([&gz](std::string_view piece) { gz.write(piece); });
-    auto zipped = gz.finish();
-    if (!zipped) {
-      spdlog::error("/metrics: {}", zipped.error().to_string());
-      return reply(conn, 500, "text/plain", "compression failed\n");
+    bool ok = true;  // a client gone away: stop writing
+    auto send = [conn, &ok](const std::string& bytes) {
+      if (ok && !bytes.empty()) ok = mg_write(conn, bytes.data(), bytes.size()) > 0;
+    };
+    body.write([&](std::string_view piece) {
+      if (!ok) return;
+      gz.write(piece);
+      if (gz.pending() >= 64 * 1024) send(gz.take());
+    });
+    auto rest = gz.finish();
+    if (!rest) {  // the status is sent: all that is left is to cut the body short
+      spdlog::error("/metrics: {}", rest.error().to_string());
+      return 500;
     }
-    return reply(conn, 200, kMetricsType, *zipped, "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n");
+    send(*rest);
+    return 200;
   }
   mg_printf(conn,
             "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %zu\r\nCache-Control: no-store\r\n"
             "X-Content-Type-Options: nosniff\r\nVary: Accept-Encoding\r\nConnection: close\r\n\r\n",
             kMetricsType, body.size());
-  if (method(conn) != "HEAD") {
+  if (!head) {
     bool ok = true;  // a client gone away: stop writing
     body.write([conn, &ok](std::string_view piece) {
       if (ok) ok = mg_write(conn, piece.data(), piece.size()) > 0;

@@ -167,9 +167,8 @@ void PollerCore::finish(std::shared_ptr<PollJob> job) {
   auto families = target_families(t, *job);
   t.site.observe(families, job->started_unix);  // the console reads the diagnostic ones too
   if (!config_->global.diagnostic_series) drop_diagnostic_series(families);
-  t.rendered = std::make_shared<const Rendered>(http::render_families(families, config_->global));
-  t.rendered_series = 0;
-  for (const auto& f : *t.rendered) t.rendered_series += f.series;
+  t.rendered = std::make_shared<const Rendered>(http::render_families(families, config_->global, t.rendered.get()));
+  t.rendered_series = t.rendered->series();
   t.status_stale = true;
   dirty_ = true;
 }
@@ -265,7 +264,7 @@ std::string PollerCore::root_names(const TargetRt& t) const { return joined_root
 
 void PollerCore::render_topology(TargetRt& t) {
   t.topology = std::make_shared<const Rendered>(
-      http::render_families(topology_families(t, poll::root_names(targets_, t)), config_->global));
+      http::render_families(topology_families(t, poll::root_names(targets_, t)), config_->global, t.topology.get()));
 }
 
 void PollerCore::maybe_publish(Clock::time_point now, bool force) {

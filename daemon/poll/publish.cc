@@ -121,7 +121,7 @@ std::shared_ptr<Snapshot> assemble_snapshot(std::vector<TargetRt>& targets, cons
     snap->status.push_back(t.status);
     if (!t.polled || !exported(*t.def)) continue;  // a shadowed target: its owner exports it
     if (t.topology) {
-      for (const auto& f : *t.topology) series += f.series;
+      series += t.topology->series();
       snap->targets.push_back(t.topology);
     }
     if (t.rendered) {
