@@ -155,11 +155,11 @@ class Writer {
     return pick({0, 1, 2, 126, 127, 128, 129});
   }
   int64_t random_int() {
-    return static_cast<int64_t>(pick({0, 1, 127, 128, 255, 256, 0x7FFFFFFF, 0x80000000ull, 0xFFFFFFFFull,
-                                      0x100000000ull, 0x7FFFFFFFFFFFFFFFull, 0xFFFFFFFFFFFFFFFFull,
-                                      0xFFFFFFFF80000000ull, 0xFFFFFFFF7FFFFFFFull, 0x8000000000000000ull,
-                                      0xFFFFFF0000000000ull})) +
-           (chance(30) ? static_cast<int64_t>(rng_() % 1000) - 500 : 0);
+    uint64_t v = pick({0, 1, 127, 128, 255, 256, 0x7FFFFFFF, 0x80000000ull, 0xFFFFFFFFull, 0x100000000ull,
+                       0x7FFFFFFFFFFFFFFFull, 0xFFFFFFFFFFFFFFFFull, 0xFFFFFFFF80000000ull, 0xFFFFFFFF7FFFFFFFull,
+                       0x8000000000000000ull, 0xFFFFFF0000000000ull});
+    if (chance(30)) v += rng_() % 1000 - 500;  // unsigned: wraps, as intended
+    return static_cast<int64_t>(v);
   }
   uint64_t random_unsigned() {
     return pick({0, 1, 255, 0x7FFFFFFF, 0x80000000ull, 0xFFFFFFFFull, 0x100000000ull, 0x123456789ull,
