@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Profiles one thread of linkwatchd (the SNMP engine, lw-engine, unless --thread says
+"""Profiles one thread of linkwatchd (the SNMP engine, lw-engine, unless --thread names
 another: lw-poller) polling N simulated devices.
 
 Starts linkwatch-sim --scale N and linkwatchd on the bench's config (bench/measure.py's
@@ -7,7 +7,7 @@ lw_config: system + if_mib, v2c, GETBULK 25), waits until every target has been 
 then over --window seconds measures:
   - CPU of the thread and of the whole process, the thread's context switches (how often it
     sleeps), and the varbinds polled (from
-    linkwatch_polls_total x linkwatch_poll_varbinds): engine CPU-microseconds per varbind
+    linkwatch_polls_total x linkwatch_poll_varbinds): CPU-microseconds per varbind
     and varbinds per CPU-second of the thread;
   - RSS (VmRSS) after the first sweep, per target;
   - with --perf: `perf record -g` on that thread only, and the top symbols (self and

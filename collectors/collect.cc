@@ -1,8 +1,9 @@
 #include "collectors/collect.h"
 
 #include <algorithm>
-#include <unordered_map>
+#include <ranges>
 #include <span>
+#include <unordered_map>
 
 #include "collectors/convert.h"
 #include "collectors/index.h"
@@ -21,9 +22,15 @@ class OidIndex {
     sorted_.reserve(n);
     for (const auto* part : parts)
       for (const snmp::VarBind& vb : *part) sorted_.push_back(&vb);
-    std::stable_sort(sorted_.begin(), sorted_.end(), [](const auto* a, const auto* b) {
-      return a->oid < b->oid;
-    });
+    // Walks come back in OID order, and a module's walks are usually in order one after the
+    // other: strictly increasing OIDs are already sorted and free of duplicates, which one
+    // comparison per varbind tells; only otherwise are they sorted and made unique.
+    const auto by_oid = [](const auto* a, const auto* b) { return a->oid < b->oid; };
+    if (std::adjacent_find(sorted_.begin(), sorted_.end(), [](const auto* a, const auto* b) {
+          return !(a->oid < b->oid);
+        }) == sorted_.end())
+      return;
+    std::stable_sort(sorted_.begin(), sorted_.end(), by_oid);
     sorted_.erase(std::unique(sorted_.begin(), sorted_.end(),
                               [](const auto* a, const auto* b) { return a->oid == b->oid; }),
                   sorted_.end());
@@ -69,16 +76,20 @@ bool has_value(const snmp::Value& v) { return !v.is_exception() && v.type != snm
 
 // Turns one value into a series with `labels` (already holding target, index and lookup
 // labels). nullopt if the value cannot be read as the metric's type.
-std::optional<Series> make_series(const config::Metric& m, const snmp::Value& v, Labels labels) {
+std::optional<Series> make_series(const config::Metric& m, const snmp::Value& v, const Labels& labels) {
   if (!has_value(v)) return std::nullopt;
   if (is_label_type(m.type)) {
-    add_label(labels, m.name, to_label(v, m.type));
-    return Series{std::move(labels), 1.0};
+    Series s;
+    s.labels.reserve(labels.size() + 1);
+    s.labels.assign(labels.begin(), labels.end());
+    add_label(s.labels, m.name, to_label(v, m.type));
+    s.value = 1.0;
+    return s;
   }
   auto n = to_number(v, m.scale);
   if (!n) return std::nullopt;
   if (m.type == config::MetricType::Counter && *n < 0) return std::nullopt;  // not a counter
-  return Series{std::move(labels), *n};
+  return Series{labels, *n};
 }
 
 // A value the agent did send, of a type the metric cannot read as a number.
@@ -93,36 +104,63 @@ std::string help_for(const config::Metric& m) {
 
 // The lookup's label for one row: the lookup column at the sub-ids of the lookup's index
 // labels, in the lookup's order. nullopt when an index label is unknown or the column has
-// no value there.
-// Lookup labels already made in this collect() call, by the lookup column's OID at the row:
-// a module's table metrics share their lookups (if_mib: ~25 columns, each labelled with
-// ifName, ifAlias and ifDescr), so each text is found and checked once per row, not once per
-// column.
-struct OidHash {
-  size_t operator()(const snmp::Oid& oid) const noexcept {
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (const uint32_t id : oid) h = (h ^ id) * 0x100000001b3ull;
-    return static_cast<size_t>(h);
-  }
-};
-using LookupMemo = std::unordered_map<snmp::Oid, std::optional<std::string>, OidHash>;
-
+// no value there. `oid` is scratch space, reused so that a lookup allocates nothing. Called
+// once per row and lookup (RowLabels below shares the result between columns).
 std::optional<std::string> lookup_value(const config::Lookup& lookup,
                                         const std::vector<DecodedIndex>& row,
-                                        const OidIndex& walked, LookupMemo& memo) {
-  snmp::Oid oid = lookup.oid;
+                                        const OidIndex& walked, snmp::Oid& oid) {
+  oid.assign(lookup.oid.begin(), lookup.oid.end());
   for (const std::string& label : lookup.indexes) {
     auto it = std::find_if(row.begin(), row.end(),
                            [&](const DecodedIndex& d) { return d.label == label; });
     if (it == row.end()) return std::nullopt;
     oid.insert(oid.end(), it->sub_ids.begin(), it->sub_ids.end());
   }
-  if (const auto it = memo.find(oid); it != memo.end()) return it->second;
   const snmp::Value* v = walked.find(oid);
-  std::optional<std::string> label;
-  if (v && has_value(*v)) label = to_label(*v, config::MetricType::String);
-  memo.emplace(std::move(oid), label);
-  return label;
+  if (!v || !has_value(*v)) return std::nullopt;
+  return to_label(*v, config::MetricType::String);
+}
+
+// The labels of a table row (target, index and lookup labels, as collect_table adds them), made
+// once per row and shared by every column decoded the same way: if_mib's ~25 columns have the
+// same index and the same three lookups, so a row's suffix is decoded and its lookups joined
+// once, not once per column. nullopt: the suffix does not decode.
+struct SuffixHash {
+  using is_transparent = void;
+  size_t operator()(std::span<const uint32_t> ids) const noexcept {
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (const uint32_t id : ids) h = (h ^ id) * 0x100000001b3ull;
+    return static_cast<size_t>(h);
+  }
+};
+struct SuffixEq {
+  using is_transparent = void;
+  bool operator()(std::span<const uint32_t> a, std::span<const uint32_t> b) const noexcept {
+    return std::ranges::equal(a, b);
+  }
+};
+struct RowLabels {
+  const config::Metric* shape;  // the first metric decoded this way
+  std::unordered_map<snmp::Oid, std::optional<Labels>, SuffixHash, SuffixEq> rows;
+};
+
+bool same_rows(const config::Metric& a, const config::Metric& b) {
+  const auto same_index = [](const config::Index& x, const config::Index& y) {
+    return x.label == y.label && x.type == y.type && x.fixed_size == y.fixed_size;
+  };
+  const auto same_lookup = [](const config::Lookup& x, const config::Lookup& y) {
+    return x.indexes == y.indexes && x.label == y.label && x.oid == y.oid;
+  };
+  return std::ranges::equal(a.indexes, b.indexes, same_index) && std::ranges::equal(a.lookups, b.lookups, same_lookup);
+}
+
+// The cache for rows decoded as `m` decodes them; `caches` is reserved for every metric of
+// the module, so the reference stays valid.
+RowLabels& rows_for(const config::Metric& m, std::vector<RowLabels>& caches) {
+  for (RowLabels& c : caches)
+    if (same_rows(*c.shape, m)) return c;
+  caches.push_back({&m, {}});
+  return caches.back();
 }
 
 void collect_scalar(const config::Metric& m, const OidIndex& scalars, const OidIndex& walked,
@@ -141,23 +179,35 @@ void collect_scalar(const config::Metric& m, const OidIndex& scalars, const OidI
 }
 
 void collect_table(const config::Metric& m, const OidIndex& walked, const CollectOptions& options,
-                   LookupMemo& memo, Family& family, CollectOutput& out) {
-  for (const snmp::VarBind* vb : walked.subtree(m.oid)) {
+                   snmp::Oid& scratch, RowLabels& rows, Family& family, CollectOutput& out) {
+  const auto column = walked.subtree(m.oid);
+  family.series.reserve(column.size());
+  for (const snmp::VarBind* vb : column) {
     const std::span<const uint32_t> suffix(vb->oid.begin() + static_cast<std::ptrdiff_t>(m.oid.size()),
                                            vb->oid.end());
-    auto row = decode_index(m.indexes, suffix);
-    if (suffix.empty() || !row) {
+    if (suffix.empty()) {
       ++out.skipped;
       continue;
     }
-    Labels labels = options.target_labels;
-    labels.reserve(labels.size() + row->size() + m.lookups.size() + 1);
-    for (DecodedIndex& d : *row) add_label(labels, d.label, d.value);
-    for (const config::Lookup& lookup : m.lookups) {
-      if (auto value = lookup_value(lookup, *row, walked, memo))
-        add_label(labels, lookup.label, std::move(*value));
+    auto it = rows.rows.find(suffix);
+    if (it == rows.rows.end()) {
+      std::optional<Labels> labels;
+      if (auto row = decode_index(m.indexes, suffix)) {
+        labels = options.target_labels;
+        labels->reserve(labels->size() + row->size() + m.lookups.size());
+        for (DecodedIndex& d : *row) add_label(*labels, d.label, d.value);
+        for (const config::Lookup& lookup : m.lookups) {
+          if (auto value = lookup_value(lookup, *row, walked, scratch))
+            add_label(*labels, lookup.label, std::move(*value));
+        }
+      }
+      it = rows.rows.emplace(snmp::Oid(suffix.begin(), suffix.end()), std::move(labels)).first;
     }
-    if (auto s = make_series(m, vb->value, std::move(labels))) {
+    if (!it->second) {
+      ++out.skipped;
+      continue;
+    }
+    if (auto s = make_series(m, vb->value, *it->second)) {
       family.series.push_back(std::move(*s));
     } else {
       ++out.skipped;
@@ -177,18 +227,21 @@ CollectOutput collect(const config::Module& module, const ModuleView& input, con
   CollectOutput out;
   const OidIndex scalars(input.scalars);
   const OidIndex walked(input.walked);
-  LookupMemo memo;
+  snmp::Oid scratch;
+  std::vector<RowLabels> row_caches;
+  row_caches.reserve(module.metrics.size());
   for (const config::Metric& m : module.metrics) {
     Family family;
-    family.name = m.name;
-    family.help = help_for(m);
-    family.kind = m.type == config::MetricType::Counter ? Kind::Counter : Kind::Gauge;
     if (m.indexes.empty()) {
       collect_scalar(m, scalars, walked, options, family, out);
     } else {
-      collect_table(m, walked, options, memo, family, out);
+      collect_table(m, walked, options, scratch, rows_for(m, row_caches), family, out);
     }
-    if (!family.series.empty()) out.families.push_back(std::move(family));
+    if (family.series.empty()) continue;
+    family.name = m.name;
+    family.help = help_for(m);
+    family.kind = m.type == config::MetricType::Counter ? Kind::Counter : Kind::Gauge;
+    out.families.push_back(std::move(family));
   }
   return out;
 }

@@ -95,8 +95,19 @@ std::optional<std::string> ip_text(std::string_view b) {
 // typed in a legacy code page keeps its ASCII and gets U+FFFD for the bytes that are not
 // UTF-8; binary data (control characters, or mostly non-UTF-8 bytes with little ASCII)
 // becomes 0x-prefixed hex, as snmp_exporter shows it.
+// Printable ASCII (tabs and line ends allowed): valid UTF-8 that looks like text, told in one
+// pass. Most device strings (ifName, ifDescr, sysName) are this.
+bool plain_ascii_text(std::string_view s) {
+  for (const char c : s) {
+    const auto b = static_cast<uint8_t>(c);
+    if ((b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b >= 0x7F) return false;
+  }
+  return true;
+}
+
 std::string octets_as_text(std::string_view raw) {
   const std::string_view s = trim_trailing_nuls(raw);
+  if (plain_ascii_text(s)) return std::string(s);
   if (is_valid_utf8(s)) {
     if (looks_like_text(s)) return std::string(s);
     return hex_upper(raw);

@@ -104,7 +104,13 @@ struct Rendered {
     std::string prefix;
     std::string labels;               // every distinct set's own part, one after another
     std::vector<uint32_t> sets;       // set i's part is labels[sets[i], sets[i + 1])
-    std::vector<uint32_t> series_sets;  // per series, its set
+    // Per series, its set: two bytes each while a block has at most 65,536 sets (every
+    // device), four beyond (only one of the two is filled).
+    std::vector<uint16_t> series_sets;
+    std::vector<uint32_t> series_sets_wide;
+    uint32_t set_of(size_t series) const {
+      return series_sets_wide.empty() ? series_sets[series] : series_sets_wide[series];
+    }
     bool operator==(const Shape&) const = default;
   };
   std::shared_ptr<const Shape> shape;

@@ -7,6 +7,9 @@
 //   target_families (collectors, link tracker, linkwatch_* families) and render_families,
 //   which is what the poller thread does per poll. Reports varbinds per second, the text a
 //   scrape will write per poll and the bytes the snapshot keeps for it.
+// - PollToFamilies: the same poll up to the render (record_outcome, target_families,
+//   SiteTracker::observe, drop_diagnostic_series, as PollerCore::finish runs them): the
+//   collectors' and link tracking's share of the poller thread, measured alone.
 // - Exposition / ExpositionGzip: a /metrics body for T such targets, plain and gzip: the text
 //   is written here, from the compact form.
 
@@ -25,6 +28,7 @@
 #include "daemon/http/exposition.h"
 #include "daemon/http/gzip.h"
 #include "daemon/poll/job.h"
+#include "daemon/poll/diagnostic_series.h"
 #include "daemon/poll/plan.h"
 #include "daemon/poll/run_poll.h"
 #include "daemon/poll/target_families.h"
@@ -123,7 +127,7 @@ void PollToText(benchmark::State& state) {
     // only when that changed.
     kept += rendered.values.size() * sizeof(double);
     if (rendered.shape != last.shape)
-      kept += rendered.shape->labels.size() + rendered.shape->sets.size() * 4 + rendered.shape->series_sets.size() * 4 +
+      kept += rendered.shape->labels.size() + rendered.shape->sets.size() * 4 + rendered.shape->series_sets.size() * 2 + rendered.shape->series_sets_wide.size() * 4 +
               rendered.shape->families.size() * sizeof(Rendered::Family);
     last = std::move(rendered);
   }
@@ -132,6 +136,31 @@ void PollToText(benchmark::State& state) {
   state.counters["kept_bytes/poll"] = static_cast<double>(kept) / static_cast<double>(n);
 }
 BENCHMARK(PollToText)->Arg(2)->Arg(10)->Arg(25);
+
+void PollToFamilies(benchmark::State& state) {
+  Fixture f;
+  const auto ifs = static_cast<uint32_t>(state.range(0));
+  poll::TargetRt t;
+  t.plan = f.plan;
+  t.def = &f.config->targets.at(0);
+  uint64_t n = 0;
+  size_t varbinds = 0, series = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto job = answers(f.plan, ifs, ++n);  // the engine's part, not measured
+    state.ResumeTiming();
+    poll::record_outcome(t, *job);
+    auto families = poll::target_families(t, *job);
+    t.site.observe(families, job->started_unix);
+    if (!f.config->global.diagnostic_series) poll::drop_diagnostic_series(families);
+    benchmark::DoNotOptimize(families);
+    varbinds += t.varbinds;
+    for (const auto& fam : families) series += fam.series.size();
+  }  // the families and the job are freed inside the timing, as on the poller thread
+  state.counters["varbinds/s"] = benchmark::Counter(static_cast<double>(varbinds), benchmark::Counter::kIsRate);
+  state.counters["series/poll"] = static_cast<double>(series) / static_cast<double>(n);
+}
+BENCHMARK(PollToFamilies)->Arg(2)->Arg(10)->Arg(25);
 
 std::shared_ptr<Snapshot> snapshot(int targets) {
   Fixture f;

@@ -54,15 +54,10 @@ class Exposition {
   void write(const std::function<void(std::string_view)>& sink) const;
 
  private:
-  struct Part {
-    uint32_t block;   // index into blocks_
-    uint32_t family;  // index into that block's families
-    uint32_t first;   // that family's first series
-  };
   std::vector<const Rendered*> blocks_;   // the snapshot's global block, then its targets'
   std::vector<const FamilyHead*> heads_;  // per group (one per name, first-seen order)
-  std::vector<uint32_t> starts_;          // group g's parts are parts_[starts_[g], starts_[g + 1])
-  std::vector<Part> parts_;
+  std::vector<int32_t> group_of_;         // by name id: its group, -1 for names not here
+  std::vector<bool> in_order_;            // per block: its families come in group order
   size_t bytes_ = 0;
 };
 

@@ -44,6 +44,46 @@ TEST(Exposition, SameNamedFamiliesOfAllTargetsBecomeOneGroup) {
   EXPECT_NE(text.find("ifAlias=\"Kỳ Sơn \\\"WAN\\\"\\n\""), std::string::npos) << text;
 }
 
+// A target whose families come in another order than the groups (another module order, a
+// family twice) still has each series in its group, in target order, every line once.
+TEST(Exposition, FamiliesOutOfGroupOrderLandInTheirGroups) {
+  auto fam = [](const char* name, const char* target, double v) {
+    return collect::Family{name, "h", collect::Kind::Gauge, {{{{"target", target}}, v}}};
+  };
+  Snapshot s;
+  s.targets.push_back(std::make_shared<const Rendered>(
+      render_families({fam("x", "a", 1), fam("y", "a", 2)}, config::Global::MetricNames::Mib)));
+  s.targets.push_back(std::make_shared<const Rendered>(render_families(
+      {fam("y", "b", 3), fam("z", "b", 4), fam("x", "b", 5), fam("y", "b2", 6)}, config::Global::MetricNames::Mib)));
+  s.targets.push_back(std::make_shared<const Rendered>(
+      render_families({fam("x", "c", 7), fam("y", "c", 8)}, config::Global::MetricNames::Mib)));
+  const std::string text = render(s);
+  EXPECT_EQ(text,
+            "# HELP x h\n# TYPE x gauge\nx{target=\"a\"} 1\nx{target=\"b\"} 5\nx{target=\"c\"} 7\n"
+            "# HELP y h\n# TYPE y gauge\ny{target=\"a\"} 2\ny{target=\"b\"} 3\ny{target=\"b2\"} 6\ny{target=\"c\"} 8\n"
+            "# HELP z h\n# TYPE z gauge\nz{target=\"b\"} 4\n");
+  EXPECT_EQ(Exposition(s).size(), text.size());
+}
+
+// A block keeps which label set each series has in two bytes while it has at most 65,536
+// sets; a device with more (a hostile one, or a very large switch) gets four, same text.
+TEST(Exposition, MoreThan65536LabelSetsInOneBlock) {
+  for (const int n : {65536, 65537, 70000}) {
+    collect::Family f{"m", "h", collect::Kind::Gauge, {}};
+    std::string want = "# HELP m h\n# TYPE m gauge\n";
+    for (int i = 0; i < n; ++i) {
+      f.series.push_back({{{"i", std::to_string(i)}}, static_cast<double>(i)});
+      want += "m{i=\"" + std::to_string(i) + "\"} " + std::to_string(i) + "\n";
+    }
+    f.series.push_back({{{"i", "0"}}, -1});  // a set seen before: the first one's number
+    want += "m{i=\"0\"} -1\n";
+    Snapshot s;
+    s.targets.push_back(std::make_shared<const Rendered>(render_families({f}, config::Global::MetricNames::Mib)));
+    EXPECT_EQ(s.targets[0]->shape->series_sets_wide.empty(), n <= 65536) << n;
+    ASSERT_EQ(render(s), want) << n;
+  }
+}
+
 TEST(Exposition, PrometheusNamingRenamesMetricsAndLabels) {
   const std::string text = render(*two_targets(config::Global::MetricNames::Prometheus));
   EXPECT_NE(text.find("if_hc_in_octets_total{target=\"a\",if_index=\"1\""), std::string::npos) << text;

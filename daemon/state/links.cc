@@ -1,8 +1,11 @@
 #include "daemon/state/links.h"
 
+#include <algorithm>
 #include <array>
+#include <string_view>
 
 #include "collectors/convert.h"
+#include "daemon/state/shared_regex.h"
 
 namespace lw::state {
 namespace {
@@ -18,8 +21,12 @@ enum IfXCol : uint32_t { kIfName = 1, kIfHCInOctets = 6, kIfHCOutOctets = 10, kI
 constexpr int64_t kSoftwareLoopback = 24;
 constexpr double kTwo32 = 4294967296.0;
 
+// One interface's columns in this poll, by column number (the last varbind read wins). The
+// columns read here are below 23 (ifEntry) and 20 (ifXEntry); others only make the row exist.
 struct Row {
-  std::map<uint32_t, const snmp::Value*> if_cols, ifx_cols;
+  uint32_t if_index = 0;
+  std::array<const snmp::Value*, 23> if_cols{};
+  std::array<const snmp::Value*, 20> ifx_cols{};
 };
 
 template <size_t N>
@@ -31,11 +38,15 @@ bool under(const snmp::Oid& oid, const std::array<uint32_t, N>& entry) {
   return true;
 }
 
+const snmp::Value* column(const Row& r, bool x, uint32_t col) {
+  if (x) return col < r.ifx_cols.size() ? r.ifx_cols[col] : nullptr;
+  return col < r.if_cols.size() ? r.if_cols[col] : nullptr;
+}
+
 std::optional<uint64_t> number(const Row& r, bool x, uint32_t col) {
-  const auto& cols = x ? r.ifx_cols : r.if_cols;
-  const auto it = cols.find(col);
-  if (it == cols.end()) return std::nullopt;
-  const snmp::Value& v = *it->second;
+  const snmp::Value* found = column(r, x, col);
+  if (!found) return std::nullopt;
+  const snmp::Value& v = *found;
   switch (v.type) {
     case snmp::Type::Integer: return v.integer < 0 ? std::nullopt : std::optional<uint64_t>(static_cast<uint64_t>(v.integer));
     case snmp::Type::Counter32:
@@ -49,10 +60,27 @@ std::optional<uint64_t> number(const Row& r, bool x, uint32_t col) {
 // An interface's name, alias or description as label text: device data, so it gets the same
 // cleaning as every other device string (valid UTF-8 kept, stray bytes U+FFFD, binary as hex).
 std::string text(const Row& r, bool x, uint32_t col) {
-  const auto& cols = x ? r.ifx_cols : r.if_cols;
-  const auto it = cols.find(col);
-  if (it == cols.end() || it->second->type != snmp::Type::OctetString) return {};
-  return collect::to_label(*it->second, config::MetricType::String);
+  const snmp::Value* v = column(r, x, col);
+  if (!v || v->type != snmp::Type::OctetString) return {};
+  return collect::to_label(*v, config::MetricType::String);
+}
+
+// The row of `if_index` in `rows` (kept in ifIndex order), made if new. A walk reads column
+// by column, each in ifIndex order, so a new row is nearly always the last.
+Row& row_of(std::vector<Row>& rows, uint32_t if_index) {
+  if (!rows.empty() && rows.back().if_index == if_index) return rows.back();
+  auto it = std::lower_bound(rows.begin(), rows.end(), if_index,
+                             [](const Row& r, uint32_t i) { return r.if_index < i; });
+  if (it == rows.end() || it->if_index != if_index) {
+    it = rows.insert(it, Row{});
+    it->if_index = if_index;
+  }
+  return *it;
+}
+
+void set(Row& row, bool x, uint32_t col, const snmp::Value* v) {
+  if (x && col < row.ifx_cols.size()) row.ifx_cols[col] = v;
+  if (!x && col < row.if_cols.size()) row.if_cols[col] = v;
 }
 
 // Adds to `total` what a device counter moved by since `last`. `bits` is 32 or 64. After a
@@ -83,20 +111,20 @@ collect::Family& family(collect::Families& out, const char* name, const char* he
 
 bool LinkTracker::matches(const config::LinkRule& rule, uint32_t if_index, const std::string& name,
                           const std::string& alias, const std::string& descr) {
-  std::string subject;
+  std::string index_text;
+  std::string_view subject;
   switch (rule.field) {
     case config::LinkRule::Field::IfName: subject = name; break;
     case config::LinkRule::Field::IfAlias: subject = alias; break;
     case config::LinkRule::Field::IfDescr: subject = descr; break;
-    case config::LinkRule::Field::IfIndex: subject = std::to_string(if_index); break;
+    case config::LinkRule::Field::IfIndex: subject = index_text = std::to_string(if_index); break;
   }
   const std::string& p = rule.pattern;
   if (p.size() >= 2 && p.front() == '/' && p.back() == '/') {
     auto it = regex_cache_.find(p);
     if (it == regex_cache_.end()) {
       // The loader rejects patterns that do not compile; a null entry is only a guard.
-      auto re = Regex::compile(std::string_view(p).substr(1, p.size() - 2));
-      it = regex_cache_.emplace(p, re ? std::make_shared<const Regex>(std::move(*re)) : nullptr).first;
+      it = regex_cache_.emplace(p, shared_regex(std::string_view(p).substr(1, p.size() - 2))).first;
     }
     return it->second && it->second->full_match(subject);
   }
@@ -127,30 +155,37 @@ collect::Families LinkTracker::update(const LinkObservation& obs,
     last_poll_unix_ = obs.now_unix;
   }
 
-  std::map<uint32_t, Row> rows;
+  std::vector<Row> rows;
   for (const snmp::VarBinds* part : obs.rows) {
     for (const auto& vb : *part) {
-      if (under(vb.oid, kIfEntry)) rows[vb.oid[10]].if_cols[vb.oid[9]] = &vb.value;
-      else if (under(vb.oid, kIfXEntry)) rows[vb.oid[11]].ifx_cols[vb.oid[10]] = &vb.value;
+      if (under(vb.oid, kIfEntry)) set(row_of(rows, vb.oid[10]), false, vb.oid[9], &vb.value);
+      else if (under(vb.oid, kIfXEntry)) set(row_of(rows, vb.oid[11]), true, vb.oid[10], &vb.value);
     }
   }
 
   collect::Families out;
   if (rows.empty()) return out;
-  for (auto& [if_index, row] : rows) {
-    const std::string name = text(row, true, kIfName);
-    const std::string alias = text(row, true, kIfAlias);
-    const std::string descr = text(row, false, kIfDescr);
+  // ifDescr is only matched against, never a label: cleaned only when a rule looks at it.
+  const bool rules_read_descr = std::any_of(rules.begin(), rules.end(), [](const config::LinkRule& r) {
+    return r.field == config::LinkRule::Field::IfDescr;
+  });
+  for (const Row& row : rows) {
+    const uint32_t if_index = row.if_index;
     const auto admin = number(row, false, kIfAdminStatus);
     const auto oper = number(row, false, kIfOperStatus);
+    if (rules.empty()) {
+      const auto type = number(row, false, kIfType);
+      if (admin.value_or(0) != 1 || type.value_or(0) == static_cast<uint64_t>(kSoftwareLoopback)) continue;
+    }
+    std::string name = text(row, true, kIfName);
+    std::string alias = text(row, true, kIfAlias);
+    const std::string descr = rules_read_descr ? text(row, false, kIfDescr) : std::string();
 
     std::string role;
     static const std::string kNone;
     const std::string* rule_peer = &kNone;
     const std::string* rule_peer_district = &kNone;
     if (rules.empty()) {
-      const auto type = number(row, false, kIfType);
-      if (admin.value_or(0) != 1 || type.value_or(0) == static_cast<uint64_t>(kSoftwareLoopback)) continue;
       role = "link";
     } else {
       for (const auto& rule : rules) {
@@ -202,17 +237,21 @@ collect::Families LinkTracker::update(const LinkObservation& obs,
     if (const auto e = number(row, false, kIfInErrors)) st.in_errors = *e;
     if (const auto e = number(row, false, kIfOutErrors)) st.out_errors = *e;
 
-    collect::Labels labels = target_labels;
+    collect::Labels labels;
+    labels.reserve(target_labels.size() + 6);
+    labels.assign(target_labels.begin(), target_labels.end());
     labels.emplace_back("ifIndex", std::to_string(if_index));
-    labels.emplace_back("ifName", name);
-    labels.emplace_back("ifAlias", alias);
-    labels.emplace_back("link_role", role);
+    labels.emplace_back("ifName", std::move(name));
+    labels.emplace_back("ifAlias", std::move(alias));
+    labels.emplace_back("link_role", std::move(role));
     if (!rule_peer->empty()) {
       labels.emplace_back("peer", *rule_peer);
       if (!rule_peer_district->empty()) labels.emplace_back("peer_district", *rule_peer_district);
     }
     auto with = [&](const char* k, const char* v) {
-      collect::Labels l = labels;
+      collect::Labels l;
+      l.reserve(labels.size() + 1);
+      l.assign(labels.begin(), labels.end());
       l.emplace_back(k, v);
       return l;
     };

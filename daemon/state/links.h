@@ -67,7 +67,8 @@ class LinkTracker {
   std::optional<uint32_t> last_uptime_;
   double last_poll_unix_ = 0;
   uint64_t discontinuities_ = 0;
-  // Compiled /regex/ patterns (RE2: linear time on device data); null if it did not compile.
+  // Compiled /regex/ patterns (RE2: linear time on device data), shared with every other
+  // tracker using the same pattern (shared_regex.h); null if it did not compile.
   std::map<std::string, std::shared_ptr<const Regex>> regex_cache_;
 };
 

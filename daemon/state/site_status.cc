@@ -3,11 +3,10 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <string_view>
 
 namespace lw::state {
 namespace {
-
-constexpr double kHour = 3600;
 
 const std::string* label(const collect::Labels& l, const char* key) {
   for (const auto& [k, v] : l)
@@ -31,69 +30,98 @@ std::optional<double> scalar(const collect::Families& fams, const char* name) {
   return std::nullopt;
 }
 
+// The link families SiteTracker reads, by name; told apart once per family, not per series.
+enum class LinkField { None, Oper, Admin, Speed, Flaps, LastChange, Octets };
+
+LinkField link_field(std::string_view family) {
+  if (!family.starts_with("linkwatch_link_")) return LinkField::None;
+  if (family == "linkwatch_link_oper_status") return LinkField::Oper;
+  if (family == "linkwatch_link_admin_status") return LinkField::Admin;
+  if (family == "linkwatch_link_speed_bytes_per_second") return LinkField::Speed;
+  if (family == "linkwatch_link_flaps_total") return LinkField::Flaps;
+  if (family == "linkwatch_link_last_change_timestamp_seconds") return LinkField::LastChange;
+  if (family == "linkwatch_link_octets_total") return LinkField::Octets;
+  return LinkField::None;
+}
+
+// One link as this poll's families show it, with its octet totals (-1: not read).
+struct SeenLink {
+  LinkStatus status;
+  double in_total = -1, out_total = -1;
+  bool octets = false;
+};
+
 }  // namespace
 
 void SiteTracker::observe(const collect::Families& families, double now_unix) {
-  std::map<uint32_t, LinkStatus> links;
-  std::map<uint32_t, std::pair<double, double>> octets;  // in, out totals
-  auto link = [&](const collect::Series& s) -> LinkStatus& {
+  // By ifIndex, in order: a few links per target, so a sorted vector, not a tree per poll.
+  std::vector<SeenLink> links;
+  auto at = [&links](uint32_t i) {
+    return std::lower_bound(links.begin(), links.end(), i,
+                            [](const SeenLink& l, uint32_t k) { return l.status.if_index < k; });
+  };
+  auto link = [&](const collect::Series& s) -> SeenLink& {
     const uint32_t i = if_index_of(s.labels);
-    auto [it, fresh] = links.try_emplace(i);
-    if (fresh) {
-      LinkStatus& l = it->second;
-      l.if_index = i;
-      if (const auto* v = label(s.labels, "ifName")) l.if_name = *v;
-      if (const auto* v = label(s.labels, "ifAlias")) l.if_alias = *v;
-      if (const auto* v = label(s.labels, "link_role")) l.role = *v;
-      if (const auto* v = label(s.labels, "peer")) l.peer = *v;
-    }
-    return it->second;
+    auto it = at(i);
+    if (it != links.end() && it->status.if_index == i) return *it;
+    it = links.insert(it, SeenLink{});
+    LinkStatus& l = it->status;
+    l.if_index = i;
+    if (const auto* v = label(s.labels, "ifName")) l.if_name = *v;
+    if (const auto* v = label(s.labels, "ifAlias")) l.if_alias = *v;
+    if (const auto* v = label(s.labels, "link_role")) l.role = *v;
+    if (const auto* v = label(s.labels, "peer")) l.peer = *v;
+    return *it;
   };
   for (const auto& f : families) {
-    if (f.name.rfind("linkwatch_link_", 0) != 0) continue;
+    const LinkField field = link_field(f.name);
+    if (field == LinkField::None) continue;
     for (const auto& s : f.series) {
-      if (f.name == "linkwatch_link_oper_status") link(s).oper_status = as_status(s.value);
-      else if (f.name == "linkwatch_link_admin_status") link(s).admin_status = as_status(s.value);
-      else if (f.name == "linkwatch_link_speed_bytes_per_second") link(s).speed_bytes_per_second = s.value;
-      else if (f.name == "linkwatch_link_flaps_total") link(s).flaps = as_count(s.value);
-      else if (f.name == "linkwatch_link_last_change_timestamp_seconds") link(s).last_change_unix = s.value;
-      else if (f.name == "linkwatch_link_octets_total") {
-        link(s);
-        const std::string* dir = label(s.labels, "direction");
-        auto& o = octets.try_emplace(if_index_of(s.labels), -1.0, -1.0).first->second;
-        if (dir && *dir == "in") o.first = s.value;
-        if (dir && *dir == "out") o.second = s.value;
+      switch (field) {
+        case LinkField::Oper: link(s).status.oper_status = as_status(s.value); break;
+        case LinkField::Admin: link(s).status.admin_status = as_status(s.value); break;
+        case LinkField::Speed: link(s).status.speed_bytes_per_second = s.value; break;
+        case LinkField::Flaps: link(s).status.flaps = as_count(s.value); break;
+        case LinkField::LastChange: link(s).status.last_change_unix = s.value; break;
+        case LinkField::Octets: {
+          SeenLink& l = link(s);
+          l.octets = true;
+          const std::string* dir = label(s.labels, "direction");
+          if (dir && *dir == "in") l.in_total = s.value;
+          if (dir && *dir == "out") l.out_total = s.value;
+          break;
+        }
+        case LinkField::None: break;
       }
     }
   }
   if (!links.empty()) {
-    std::map<uint32_t, History> kept;
+    // Links gone from this poll lose their history; the others keep theirs, updated in place.
+    std::erase_if(history_, [&](const auto& kv) {
+      const auto it = at(kv.first);
+      return it == links.end() || it->status.if_index != kv.first;
+    });
     links_.clear();
-    for (auto& [i, l] : links) {
-      History h = history_.count(i) ? history_[i] : History{};
-      const auto o = octets.find(i);
+    links_.reserve(links.size());
+    for (SeenLink& seen : links) {
+      LinkStatus& l = seen.status;
+      History& h = history_[l.if_index];
       const double dt = now_unix - h.last_unix;
-      if (o != octets.end()) {
+      if (seen.octets) {
         // Totals never go backwards (links.h extends them across wraps and reboots).
-        if (h.last_unix > 0 && dt > 0 && h.in_total >= 0 && o->second.first >= h.in_total)
-          l.in_bytes_per_second = (o->second.first - h.in_total) / dt;
-        if (h.last_unix > 0 && dt > 0 && h.out_total >= 0 && o->second.second >= h.out_total)
-          l.out_bytes_per_second = (o->second.second - h.out_total) / dt;
-        h.in_total = o->second.first;
-        h.out_total = o->second.second;
+        if (h.last_unix > 0 && dt > 0 && h.in_total >= 0 && seen.in_total >= h.in_total)
+          l.in_bytes_per_second = (seen.in_total - h.in_total) / dt;
+        if (h.last_unix > 0 && dt > 0 && h.out_total >= 0 && seen.out_total >= h.out_total)
+          l.out_bytes_per_second = (seen.out_total - h.out_total) / dt;
+        h.in_total = seen.in_total;
+        h.out_total = seen.out_total;
       }
       if (l.speed_bytes_per_second > 0 && (l.in_bytes_per_second >= 0 || l.out_bytes_per_second >= 0))
         l.utilisation = std::max(l.in_bytes_per_second, l.out_bytes_per_second) / l.speed_bytes_per_second;
       h.last_unix = now_unix;
-      h.flaps.emplace_back(now_unix, l.flaps);
-      // Keep one sample at or before an hour ago: the count then is the baseline.
-      while (h.flaps.size() >= 2 && h.flaps[1].first <= now_unix - kHour) h.flaps.pop_front();
-      const uint64_t base = h.flaps.front().second;
-      l.flaps_last_hour = l.flaps >= base ? l.flaps - base : l.flaps;
-      kept.emplace(i, std::move(h));
+      l.flaps_last_hour = h.flaps.add(now_unix, l.flaps);
       links_.push_back(std::move(l));
     }
-    history_ = std::move(kept);
   }
 
   const auto source = scalar(families, "upsOutputSource");  // 3 normal, 5 battery

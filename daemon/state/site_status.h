@@ -11,7 +11,6 @@
 //
 // Thread safety: none; one tracker per target, used by the poller thread only.
 
-#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -21,6 +20,7 @@
 #include "collectors/sample.h"
 #include "config/config.h"
 #include "daemon/snapshot.h"
+#include "daemon/state/flap_window.h"
 
 namespace lw::state {
 
@@ -37,7 +37,7 @@ class SiteTracker {
   struct History {
     double last_unix = 0;
     double in_total = -1, out_total = -1;
-    std::deque<std::pair<double, uint64_t>> flaps;  // (time, flaps total), the last hour and one before
+    FlapWindow flaps;  // the flap totals of the last hour, for flaps_last_hour
   };
   std::map<uint32_t, History> history_;
   std::vector<LinkStatus> links_;
