@@ -5,7 +5,8 @@ another: lw-poller) polling N simulated devices.
 Starts linkwatch-sim --scale N and linkwatchd on the bench's config (bench/measure.py's
 lw_config: system + if_mib, v2c, GETBULK 25), waits until every target has been polled,
 then over --window seconds measures:
-  - CPU of the thread and of the whole process, and the varbinds polled (from
+  - CPU of the thread and of the whole process, the thread's context switches (how often it
+    sleeps), and the varbinds polled (from
     linkwatch_polls_total x linkwatch_poll_varbinds): CPU-microseconds per varbind
     and varbinds per CPU-second of the thread;
   - RSS (VmRSS) after the first sweep, per target;
@@ -54,6 +55,17 @@ def find_linkwatchd(root):
         todo += [int(c) for c in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True,
                                                 text=True).stdout.split()]
     raise RuntimeError("linkwatchd not found below heaptrack")
+
+
+def switches(pid, tid):
+    """A thread's context switches so far (voluntary: it slept; involuntary: preempted)."""
+    out = {}
+    with open(f"/proc/{pid}/task/{tid}/status") as f:
+        for line in f:
+            key, _, value = line.partition(":")
+            if key in ("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches"):
+                out[key] = int(value)
+    return out.get("voluntary_ctxt_switches", 0), out.get("nonvoluntary_ctxt_switches", 0)
 
 
 def rss_mb(pid):
@@ -134,6 +146,7 @@ def main():
 
         a = scrape()
         e0, p0, t_a = measure.cpu_seconds(f"{pid}/task/{tid}"), measure.cpu_seconds(pid), time.monotonic()
+        w0 = switches(pid, tid)
         perf = None
         if args.perf:
             perf = subprocess.Popen(["perf", "record", "--call-graph", args.call_graph, "-t", str(tid), "-o", os.path.join(work, "perf.data"),
@@ -143,6 +156,7 @@ def main():
         else:
             time.sleep(args.window)
         e1, p1, t_b = measure.cpu_seconds(f"{pid}/task/{tid}"), measure.cpu_seconds(pid), time.monotonic()
+        w1 = switches(pid, tid)
         b = scrape()
         rss_end = rss_mb(pid)
         polls = sum(b["polls"].get(t, 0) - v for t, v in a["polls"].items())
@@ -156,6 +170,9 @@ def main():
         print(f"{args.thread} thread: {engine_cpu:.2f} CPU-s ({100 * engine_cpu / span:.0f}% of a core), "
               f"{1e6 * engine_cpu / varbinds:.2f} us per varbind, {varbinds / engine_cpu:,.0f} varbinds per thread CPU-s")
         print(f"whole process: {proc_cpu:.2f} CPU-s, {varbinds / proc_cpu:,.0f} varbinds per CPU-s")
+        vol, invol = w1[0] - w0[0], w1[1] - w0[1]
+        print(f"{args.thread} thread context switches: {vol / span:,.0f}/s voluntary (it slept), {invol / span:,.0f}/s "
+              f"involuntary; {1000 * vol / max(varbinds, 1):.1f} sleeps per 1,000 varbinds")
         print(f"RSS after the first sweep {rss_after_sweep:.1f} MB ({1024 * rss_after_sweep / n:.1f} KB per target), "
               f"at the end {rss_end:.1f} MB")
         print(f"load average {measure.load_average()}")

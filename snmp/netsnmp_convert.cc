@@ -182,6 +182,46 @@ Result<VarBinds> to_varbinds(const snmp_pdu& pdu) {
   return out;
 }
 
+bool parse_community_message(unsigned char* data, size_t size, CommunityMessage& out) {
+  // Only v1/v2c messages are parsed: a v3 message answers nothing the shared transport sent,
+  // and is not worth running USM over. (snmp_parse reads the version the same way.)
+  long version = -1;
+  {
+    size_t length = size;
+    u_char type = 0;
+    u_char* p = asn_parse_sequence(data, &length, &type, ASN_SEQUENCE | ASN_CONSTRUCTOR, "message");
+    if (p) p = asn_parse_int(p, &length, &type, &version, sizeof version);
+    if (!p || type != ASN_INTEGER) version = -1;
+  }
+  if (version != SNMP_VERSION_1 && version != SNMP_VERSION_2c) return false;
+  static netsnmp_session parse_session = [] {
+    netsnmp_session s;
+    snmp_sess_init(&s);  // version "default": snmp_parse reads it from the message
+    return s;
+  }();
+  netsnmp_pdu* pdu = snmp_pdu_create(0);
+  if (!pdu) return false;
+  struct Free {
+    netsnmp_pdu* p;
+    ~Free() { snmp_free_pdu(p); }
+  } owned{pdu};
+  if (snmp_parse(nullptr, &parse_session, pdu, data, size) != 0) return false;
+  out.version = pdu->version;
+  out.community.assign(reinterpret_cast<const char*>(pdu->community), pdu->community ? pdu->community_len : 0);
+  out.command = pdu->command;
+  out.response = (pdu->flags & UCD_MSG_FLAG_RESPONSE_PDU) != 0;
+  out.reqid = pdu->reqid;
+  out.errstat = pdu->errstat;
+  out.errindex = pdu->errindex;
+  out.report = 0;
+  out.varbinds.reset();
+  if (pdu->command == SNMP_MSG_REPORT)
+    out.report = snmpv3_get_report_type(pdu);
+  else
+    out.varbinds = to_varbinds(*pdu);
+  return true;
+}
+
 namespace {
 
 struct ProtoOid {

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "common/result.h"
+#include "snmp/ber_response.h"
 #include "snmp/engine.h"
 #include "snmp/types.h"
 #include "snmp/usm_users.h"
@@ -31,6 +32,12 @@ Result<Value> to_value(const variable_list& var);
 
 // Every varbind of a PDU, in order.
 Result<VarBinds> to_varbinds(const snmp_pdu& pdu);
+
+// A datagram parsed by Net-SNMP (snmp_parse) as a v1/v2c message, into what the shared
+// transport matches and answers with: the REPORT type of a Report, to_varbinds() of any other
+// PDU. False if it is not a v1/v2c message or Net-SNMP cannot parse it. `data` may be written.
+// decode_fast_response() (snmp/ber_response.h) gives the same for the messages it recognises.
+bool parse_community_message(unsigned char* data, size_t size, CommunityMessage& out);
 
 // Opens a single session for `peer` (SNMP_FLAGS_DONT_PROBE: v3 engine-ID discovery is done
 // by the engine asynchronously). Returns the opaque session pointer (snmp_sess_open's).

@@ -144,9 +144,7 @@ struct SharedTransport::Buffers {
         hdrs(static_cast<size_t>(batch)),
         send_iov(static_cast<size_t>(batch)),
         send_hdrs(static_cast<size_t>(batch)),
-        send_ids(static_cast<size_t>(batch)) {
-    snmp_sess_init(&parse_session);  // version "default": snmp_parse reads it from the message
-  }
+        send_ids(static_cast<size_t>(batch)) {}
   std::unique_ptr<unsigned char[]> data;  // batch × kDatagramMax; only the bytes written are touched
   std::vector<iovec> iov;
   std::vector<sockaddr_storage> names;
@@ -154,7 +152,6 @@ struct SharedTransport::Buffers {
   std::vector<iovec> send_iov;
   std::vector<mmsghdr> send_hdrs;
   std::vector<std::pair<int32_t, uint64_t>> send_ids;  // request-id, generation of each send_hdrs
-  netsnmp_session parse_session{};
 };
 
 SharedTransport::SharedTransport(Options options) : options_(options) {
@@ -385,42 +382,31 @@ void SharedTransport::unmatched_from(const Endpoint& from) {
 
 void SharedTransport::receive(const Endpoint& from, unsigned char* data, size_t size, bool truncated) {
   ++stats_.datagrams_received;
-  // Only v1/v2c messages are parsed: a v3 message here answers nothing we sent, and is not
-  // worth running USM over. (snmp_parse reads the version the same way.)
-  long version = -1;
+  // A GetResponse is decoded straight into VarBinds when the fast decoder recognises it
+  // (snmp/ber_response.h: the same result, without a Net-SNMP PDU); anything else, and
+  // anything odd, goes through Net-SNMP's snmp_parse, v1/v2c messages only.
+  CommunityMessage m;
+  bool decoded = false;
   if (!truncated) {
-    size_t length = size;
-    u_char type = 0;
-    u_char* p = asn_parse_sequence(data, &length, &type, ASN_SEQUENCE | ASN_CONSTRUCTOR, "message");
-    if (p) p = asn_parse_int(p, &length, &type, &version, sizeof version);
-    if (!p || type != ASN_INTEGER) version = -1;
+    if (decode_fast_response(data, size, m)) {
+      decoded = true;
+      ++stats_.fast_decoded;
+    } else {
+      decoded = parse_community_message(data, size, m);
+    }
   }
-  if (version != SNMP_VERSION_1 && version != SNMP_VERSION_2c) {
-    ++stats_.undecodable;
-    unmatched_from(from);
-    return;
-  }
-  netsnmp_pdu* pdu = snmp_pdu_create(0);
-  if (!pdu) return;
-  struct Free {
-    netsnmp_pdu* p;
-    ~Free() { snmp_free_pdu(p); }
-  } owned{pdu};
-  if (snmp_parse(nullptr, &buffers_->parse_session, pdu, data, size) != 0) {
+  if (!decoded) {
     ++stats_.undecodable;
     unmatched_from(from);
     return;
   }
   // An answer to a request on the wire, from where it went, in its version and community.
-  auto it = (pdu->flags & UCD_MSG_FLAG_RESPONSE_PDU) && pdu->reqid > 0 && pdu->reqid <= 0x7fffffffL
-                ? pending_.find(static_cast<int32_t>(pdu->reqid))
-                : pending_.end();
+  auto it = m.response && m.reqid > 0 && m.reqid <= 0x7fffffffL ? pending_.find(static_cast<int32_t>(m.reqid))
+                                                                 : pending_.end();
   bool match = it != pending_.end() && it->second.to == from;
   if (match) {
     const Credentials& c = *it->second.credentials;
-    match = pdu->version == (is_v1(c) ? SNMP_VERSION_1 : SNMP_VERSION_2c) &&
-            pdu->community_len == c.community.size() &&
-            (c.community.empty() || std::memcmp(pdu->community, c.community.data(), c.community.size()) == 0);
+    match = m.version == (is_v1(c) ? SNMP_VERSION_1 : SNMP_VERSION_2c) && m.community == c.community;
   }
   if (!match) {
     ++stats_.unmatched;
@@ -431,13 +417,11 @@ void SharedTransport::receive(const Endpoint& from, unsigned char* data, size_t 
   Reply r;  // as ReplyCollector records a Net-SNMP callback
   r.token = it->second.token;
   r.op = NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE;
-  r.command = pdu->command;
-  r.errstat = pdu->errstat;
-  r.errindex = pdu->errindex;
-  if (pdu->command == SNMP_MSG_REPORT)
-    r.report = snmpv3_get_report_type(pdu);
-  else
-    r.varbinds = to_varbinds(*pdu);
+  r.command = m.command;
+  r.errstat = m.errstat;
+  r.errindex = m.errindex;
+  r.report = m.report;
+  r.varbinds = std::move(m.varbinds);
   replies_.push_back(std::move(r));
   finish(it);
 }

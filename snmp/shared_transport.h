@@ -5,8 +5,9 @@
 // Requests are PDUs the engine made; the transport gives each a request-id of its own, encodes
 // it once with Net-SNMP (snmp_build), keeps the bytes (~100) for resends and queues them;
 // flush() hands the queue to the kernel with sendmmsg(). read() takes datagrams with recvmmsg()
-// into buffers it owns (no allocation per datagram) and parses each with Net-SNMP (snmp_parse,
-// v1/v2c only: anything else is not even parsed). A datagram answers a request only if its
+// into buffers it owns (no allocation per datagram) and decodes each: a GetResponse straight
+// into VarBinds (snmp/ber_response.h), anything it does not recognise with Net-SNMP
+// (snmp_parse, v1/v2c only: anything else is not even parsed). A datagram answers a request only if its
 // request-id is one on the wire AND it comes from the address and port that request went to
 // AND it carries the request's version and community AND it is a Response (or Report) PDU.
 // Everything else is dropped and counted (Stats), never trusted: device data is hostile.
@@ -92,6 +93,7 @@ class SharedTransport {
     uint64_t send_errors = 0;     // the kernel refused a datagram (the request failed)
     uint64_t datagrams_received = 0;
     uint64_t answers = 0;         // datagrams that answered a request on the wire
+    uint64_t fast_decoded = 0;    // datagrams read by the fast decoder (snmp/ber_response.h)
     uint64_t undecodable = 0;     // not a v1/v2c message Net-SNMP could parse, or truncated
     uint64_t unmatched = 0;       // parsed, but no request on the wire is answered by it
                                   // (unknown or late request-id, wrong source, version or

@@ -236,6 +236,45 @@ TEST(EndpointTest, ParsesLiteralsOnly) {
   }
 }
 
+// A plain Response takes the fast decoder (snmp/ber_response.h); one with an Opaque value is
+// Net-SNMP's; both are answers, decoded alike.
+TEST_F(SharedTransportTest, ResponsesTakeTheFastDecoderOthersNetSnmp) {
+  Agent agent;
+  ASSERT_TRUE(agent.ok());
+  const std::string name = "Huyện Kỳ Sơn";
+  for (int opaque = 0; opaque < 2; ++opaque) {
+    ASSERT_TRUE(send(10 + opaque, agent.endpoint(), get_pdu(kSysDescr)));
+    auto got = agent.receive();
+    ASSERT_TRUE(got);
+    std::string answer;
+    {
+      std::lock_guard g(netsnmp_lock());
+      PduPtr req = parse(*got);
+      ASSERT_TRUE(req);
+      PduPtr pdu(snmp_pdu_create(SNMP_MSG_RESPONSE));
+      pdu->reqid = req->reqid;
+      std::vector<oid> arcs(kSysDescr.begin(), kSysDescr.end());
+      snmp_pdu_add_variable(pdu.get(), arcs.data(), arcs.size(), opaque ? ASN_OPAQUE : ASN_OCTET_STR, name.data(),
+                            name.size());
+      answer = encode(pdu.get(), SNMP_VERSION_2c, "public");
+    }
+    agent.reply(answer);
+    auto r = replies(1);
+    ASSERT_EQ(r.size(), 1u) << opaque;
+    EXPECT_EQ(r[0].token, static_cast<uint64_t>(10 + opaque));
+    EXPECT_EQ(r[0].op, NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE);
+    EXPECT_EQ(r[0].command, SNMP_MSG_RESPONSE);
+    ASSERT_TRUE(r[0].varbinds && r[0].varbinds->ok());
+    ASSERT_EQ(r[0].varbinds->value().size(), 1u);
+    EXPECT_EQ(r[0].varbinds->value()[0].oid, kSysDescr);
+    EXPECT_EQ(r[0].varbinds->value()[0].value.bytes, name);
+    EXPECT_EQ(r[0].varbinds->value()[0].value.type, opaque ? Type::Opaque : Type::OctetString);
+    std::lock_guard g(netsnmp_lock());
+    EXPECT_EQ(transport_->stats().answers, static_cast<uint64_t>(opaque + 1));
+    EXPECT_EQ(transport_->stats().fast_decoded, 1u) << opaque;  // the first only
+  }
+}
+
 TEST_F(SharedTransportTest, AnswerIsMatchedAndDecoded) {
   Agent agent;
   ASSERT_TRUE(agent.ok());

@@ -30,6 +30,9 @@ bool WalkCursor::feed_impl(Response& response) {
                                       to_string(last_)});
     return false;
   }
+  // Room for the whole response at once (growing geometrically, not to the exact size).
+  if (rows_.capacity() - rows_.size() < response.size())
+    rows_.reserve(std::max(rows_.size() + response.size(), 2 * rows_.capacity()));
   for (auto& vb : response) {
     if (vb.value.is_exception()) {  // endOfMibView, or noSuch* from a confused v1 proxy
       done_ = true;
