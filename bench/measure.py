@@ -254,6 +254,29 @@ def target_addresses(config_text):
     return re.findall(r"^\s+address: (\S+)", config_text, re.M)
 
 
+def measure_idle(args, kids, work):
+    """linkwatchd's RSS with the bench's global block and one target nobody answers: what the
+    process costs before any target (libraries, threads, buffers). RSS per target is also
+    given above this, so that sizes can be compared."""
+    lw_port = free_port()
+    cfg = os.path.join(work, "linkwatchd-idle.yml")
+    with open(cfg, "w") as f:
+        f.write(lw_config("global:\n  interval: 1s\n", args.interval, args.timeout, args.concurrency,
+                          f"127.0.0.1:{lw_port}") +
+                f"include:\n  - \"{os.path.join(os.path.abspath(args.repo), 'config', 'modules')}/\"\n"
+                "auths:\n  province_v2: {version: 2c, community: public}\n"
+                "targets:\n  - {name: idle, address: \"127.0.0.1:9\", auth: province_v2, modules: [system, if_mib]}\n")
+    os.chmod(cfg, 0o600)
+    lw = kids.start("linkwatchd", [args.linkwatchd, "--config", cfg], os.path.join(work, "linkwatchd-idle.log"))
+    try:
+        wait_http("127.0.0.1", lw_port, "/-/healthy", time.monotonic() + 30, lw, "linkwatchd")
+        http_get("127.0.0.1", lw_port, "/metrics", args.http_timeout)
+        time.sleep(3)
+        return current_rss_mb(lw.pid)
+    finally:
+        kids.stop(lw)
+
+
 def measure_linkwatchd(args, kids, work, n, sim, sim_port, template):
     lw_port = free_port()
     cfg = os.path.join(work, f"linkwatchd-{n}.yml")
@@ -470,8 +493,8 @@ def steady_table(steady, args):
            "boundaries. *polls* are counted between the snapshots the two boundary scrapes served, "
            "*poll window s* apart (an interval plus a scrape's duration), and *polls per interval* "
            "scales them to one interval; *missed*: targets with no completed poll in that window.\n",
-           "| N | interval | wall s | CPU s | cores | polls | poll window s | polls per interval | missed | skipped | RSS MB | peak RSS MB | RSS per target KB | simulator CPU s |",
-           "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+           "| N | interval | wall s | CPU s | cores | polls | poll window s | polls per interval | missed | skipped | RSS MB | peak RSS MB | RSS per target KB | above idle, KB | simulator CPU s |",
+           "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for n, st in steady.items():
         if st is None:
             continue
@@ -480,6 +503,7 @@ def steady_table(steady, args):
                        f"{fmt(r['cores'], 3)} | {fmt(float(r['polls']))} | {fmt(r['polls_window_s'], 1)} | "
                        f"{fmt(r['polls_per_interval'], 0)} | {r['missed']} | {fmt(r['skipped'], 0)} | "
                        f"{fmt(r['rss_mb'], 0)} | {fmt(r['hwm_mb'], 0)} | {fmt(r['rss_mb'] * 1024 / n, 1)} | "
+                       f"{fmt((r['rss_mb'] - args.idle_rss_mb) * 1024 / n, 1)} | "
                        f"{fmt(r['sim_cpu_s'], 1)} |")
     return "\n".join(out) + "\n"
 
@@ -683,6 +707,8 @@ def table(results, args):
              ratio(float(lw["scrape_bytes"]), float(lw["scrape_gz_bytes"])) + " smaller than plain"),
             ("RSS per target, KB (linkwatchd: peak after serving /metrics)", fmt(lw["rss_mb"] * 1024 / n, 1),
              fmt(ex["rss_mb"] * 1024 / n, 1), ""),
+            ("RSS per target above an idle linkwatchd, KB (peak after serving /metrics)",
+             fmt((lw["rss_mb"] - args.idle_rss_mb) * 1024 / n, 1), "", ""),
             ("targets up / failed scrapes", f"{lw['up']} of {n} up", f"{ex['failed']} failed of {n}", ""),
             ("simulator CPU s per 1,000 device polls", fmt(lw["sim_cpu_per_1000"], 3),
              fmt(ex["sim_cpu_per_1000"], 3), ""),
@@ -775,6 +801,7 @@ numbers are taken and how to read them: `bench/README.md`.
 - Command: `{args.command}`
 - Machine: {machine()}; load average (1, 5, 15 min) at the start {args.load_start}, at the end {load_average()}
 - linkwatchd: {version([args.linkwatchd, '--version'])} (git {args.git_rev}); snmp_exporter: {version([args.exporter, '--version'])}
+- linkwatchd idle (the same global block, one target that never answers): RSS {fmt(getattr(args, 'idle_rss_mb', float('nan')), 1)} MB
 - Settings: linkwatchd interval {args.interval}, timeout {args.timeout}, retries 1, max_repetitions 25,
   max_in_flight {args.concurrency}; snmp_exporter {args.concurrency} concurrent /snmp scrapes, timeout
   {args.timeout}, retries 1, max_repetitions 25; both SNMP v2c, modules system + if_mib
@@ -882,6 +909,11 @@ def main():
     kids = Children(args.pidfile)
     results, errors, loadgen, steady = {}, [], None, {}
     try:
+        try:
+            args.idle_rss_mb = measure_idle(args, kids, args.work)
+        except (RuntimeError, OSError, subprocess.SubprocessError) as e:
+            args.idle_rss_mb = float("nan")
+            errors.append(f"idle linkwatchd: {e}")
         for n in args.sizes:
             print(f"== N={n}: simulator", flush=True)
             lw = ex = None
