@@ -24,6 +24,7 @@
 #include <gtest/gtest.h>
 
 #include "snmp/netsnmp_convert.h"
+#include "snmp/netsnmp_encode_for_tests.h"
 #include "snmp/netsnmp_library.h"
 
 namespace lw::snmp::detail {
@@ -280,27 +281,7 @@ std::string netsnmp_response(std::mt19937& rng, long version, const std::string&
       default: snmp_pdu_add_variable(pdu, name.data(), name.size(), ASN_COUNTER, &u, sizeof u); break;
     }
   }
-  netsnmp_session s;
-  snmp_sess_init(&s);
-  s.version = version;
-  std::string c = comm;
-  s.community = reinterpret_cast<u_char*>(c.data());
-  s.community_len = c.size();
-  pdu->version = version;
-  if (!comm.empty()) {  // snmp_build copies the session's community only into requests
-    pdu->community = static_cast<u_char*>(malloc(comm.size()));
-    std::memcpy(pdu->community, comm.data(), comm.size());
-    pdu->community_len = comm.size();
-  }
-  size_t size = 256, offset = 0;
-  auto* buf = static_cast<u_char*>(malloc(size));
-  const int rc = snmp_build(&buf, &size, &offset, &s, pdu);
-  std::string out;
-  if (rc == 0) {
-    const bool forward = (pdu->flags & UCD_MSG_FLAG_FORWARD_ENCODE) != 0;
-    out.assign(reinterpret_cast<const char*>(forward ? buf : buf + size - offset), forward ? size : offset);
-  }
-  free(buf);
+  std::string out = test_support::encode_message(pdu, version, comm);
   snmp_free_pdu(pdu);
   return out;
 }

@@ -27,6 +27,7 @@
 #include <gtest/gtest.h>
 
 #include "snmp/netsnmp_convert.h"
+#include "snmp/netsnmp_encode_for_tests.h"
 #include "snmp/netsnmp_library.h"
 #include "snmp/socket_stats.h"
 
@@ -48,30 +49,9 @@ struct PduFree {
 };
 using PduPtr = std::unique_ptr<netsnmp_pdu, PduFree>;
 
-// A message encoded by Net-SNMP (reverse encoding into a malloc'd buffer, as the library does).
+// A message encoded by Net-SNMP, as an agent would send it.
 std::string encode(netsnmp_pdu* pdu, long version, const std::string& comm) {
-  netsnmp_session s;
-  snmp_sess_init(&s);
-  s.version = version;
-  std::string c = comm;
-  s.community = reinterpret_cast<u_char*>(c.data());
-  s.community_len = c.size();
-  pdu->version = version;
-  if (pdu->command == SNMP_MSG_RESPONSE && !comm.empty()) {  // snmp_build copies the session's only into requests
-    pdu->community = static_cast<u_char*>(malloc(comm.size()));
-    std::memcpy(pdu->community, comm.data(), comm.size());
-    pdu->community_len = comm.size();
-  }
-  size_t size = 256, offset = 0;
-  auto* buf = static_cast<u_char*>(malloc(size));
-  const int rc = snmp_build(&buf, &size, &offset, &s, pdu);
-  std::string out;
-  if (rc == 0) {
-    const bool forward = (pdu->flags & UCD_MSG_FLAG_FORWARD_ENCODE) != 0;
-    out.assign(reinterpret_cast<const char*>(forward ? buf : buf + size - offset), forward ? size : offset);
-  }
-  free(buf);
-  return out;
+  return test_support::encode_message(pdu, version, comm);
 }
 
 netsnmp_pdu* get_pdu(const Oid& o) {
