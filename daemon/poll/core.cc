@@ -33,6 +33,7 @@ void PollerCore::apply(std::shared_ptr<const config::Config> config) {
   targets_.clear();
   by_name_.clear();
   targets_.reserve(config->targets.size());
+  std::vector<size_t> fresh;  // indices of the targets that are new or changed
 
   for (const auto& def : config->targets) {
     auto plan = make_plan(config, def);
@@ -47,8 +48,7 @@ void PollerCore::apply(std::shared_ptr<const config::Config> config) {
       }
       TargetRt t;
       t.plan = std::move(plan);
-      // The first poll comes soon (within 10 s); later ones go to the target's phase.
-      t.due = first_due(now, def.name, std::chrono::duration_cast<Clock::duration>(config->interval_for(def)));
+      fresh.push_back(targets_.size());  // its first poll is set below, once their number is known
       targets_.push_back(std::move(t));
     }
     TargetRt& t = targets_.back();
@@ -57,6 +57,13 @@ void PollerCore::apply(std::shared_ptr<const config::Config> config) {
     by_name_[def.name] = targets_.size() - 1;
   }
   for (const auto& [name, t] : old) engine_.forget(name);  // removed targets
+  // New targets are polled soon, spread over a window that grows with their number; later
+  // polls go to each target's phase.
+  for (const size_t i : fresh) {
+    TargetRt& t = targets_[i];
+    const auto interval = std::chrono::duration_cast<Clock::duration>(config->interval_for(*t.def));
+    t.due = first_due(now, t.def->name, first_window(interval, fresh.size()));
+  }
 
   polled_ = 0;
   for (auto& t : targets_) {

@@ -9,8 +9,13 @@ PhaseClock::duration phase_of(std::string_view name, PhaseClock::duration interv
   return PhaseClock::duration(static_cast<PhaseClock::rep>(fnv1a(name) % static_cast<uint64_t>(interval.count())));
 }
 
-PhaseClock::time_point first_due(PhaseClock::time_point now, std::string_view name, PhaseClock::duration interval) {
-  const auto window = std::min<PhaseClock::duration>(interval, std::chrono::seconds(10));
+PhaseClock::duration first_window(PhaseClock::duration interval, size_t new_targets) {
+  const auto needed = std::chrono::duration_cast<PhaseClock::duration>(
+      std::chrono::duration<double>(static_cast<double>(new_targets) / kFirstPollsPerSecond));
+  return std::min<PhaseClock::duration>(interval, std::max<PhaseClock::duration>(std::chrono::seconds(10), needed));
+}
+
+PhaseClock::time_point first_due(PhaseClock::time_point now, std::string_view name, PhaseClock::duration window) {
   return now + phase_of(name, window);
 }
 

@@ -44,7 +44,7 @@ TEST(Phase, TheSecondPollLandsOnTheSlotAndKeepsIt) {
   const PhaseClock::time_point start(1'000'000s);
   int late_second_sixths[6] = {};
   for (const auto& n : names(600)) {
-    const auto first = first_due(start, n, 60s);
+    const auto first = first_due(start, n, first_window(60s, 600));
     ASSERT_GE(first, start);
     ASSERT_LT(first, start + 10s) << "a new target is polled soon";
     // The second poll goes to the slot nearest one interval later: between 30 and 90 s.
@@ -62,6 +62,32 @@ TEST(Phase, TheSecondPollLandsOnTheSlotAndKeepsIt) {
     EXPECT_GT(after_trap, second + 17s);
   }
   for (int b = 0; b < 6; ++b) EXPECT_GT(late_second_sixths[b], 60) << "second polls spread too, sixth " << b;
+}
+
+TEST(Phase, ManyNewTargetsAreSpreadOverALongerFirstWindow) {
+  EXPECT_EQ(first_window(60s, 1), 10s);
+  EXPECT_EQ(first_window(60s, 20'000), 10s);
+  EXPECT_EQ(first_window(60s, 30'000), 15s) << "kFirstPollsPerSecond first polls a second";
+  EXPECT_EQ(first_window(60s, 100'000), 50s);
+  EXPECT_EQ(first_window(60s, 1'000'000), 60s) << "never beyond one interval";
+  EXPECT_EQ(first_window(1s, 3'000), 1s) << "a short interval bounds the window";
+  EXPECT_EQ(first_window(0s, 10), 0s);
+
+  // 100,000 new targets at 60 s: the first polls fill the 50 s window evenly, about 2,000 a
+  // second, not 10,000 a second in its first 10 s.
+  const PhaseClock::time_point start(1'000'000s);
+  const auto window = first_window(60s, 100'000);
+  int tenths[10] = {};
+  for (const auto& n : names(100'000)) {
+    const auto first = first_due(start, n, window);
+    ASSERT_GE(first, start);
+    ASSERT_LT(first, start + 50s);
+    tenths[std::chrono::duration_cast<std::chrono::seconds>(first - start).count() / 5]++;
+  }
+  for (int b = 0; b < 10; ++b) {
+    EXPECT_GT(tenths[b], 9'000) << "5 s slice " << b;
+    EXPECT_LT(tenths[b], 11'000) << "5 s slice " << b;
+  }
 }
 
 TEST(Phase, NeverAtOrBeforeNow) {
