@@ -8,17 +8,16 @@
 // Thread safety: plain values; immutable once inside a snapshot.
 
 #include <string>
-#include <utility>
 #include <vector>
 
-namespace lw::collect {
+#include "collectors/labels.h"
 
-using Labels = std::vector<std::pair<std::string, std::string>>;
+namespace lw::collect {
 
 enum class Kind : unsigned char { Gauge, Counter, Untyped };
 
 struct Series {
-  Labels labels;  // target and static labels first, then index and lookup labels
+  Labels labels;  // target and static labels first, then index and lookup labels (shared by a row)
   double value = 0;
 };
 

@@ -220,6 +220,37 @@ class LabelSets {
   size_t used_ = 0;
 };
 
+// The label set already made for a series' labels, by their identity (collect::Labels: the
+// series of one table row share one): a row's labels are escaped, written and looked up once
+// per poll, not once per column. Open addressing over the pointers, cleared per render.
+class SetsByIdentity {
+ public:
+  void reset(size_t series) {
+    size_t n = 16;
+    while (n < series * 2) n *= 2;
+    slots_.assign(n, {nullptr, 0});
+  }
+  // The set of `id`, or nullptr; `remember` then records it.
+  const uint32_t* find(const void* id) const {
+    for (size_t i = start(id);; i = (i + 1) & (slots_.size() - 1)) {
+      if (slots_[i].first == id) return &slots_[i].second;
+      if (slots_[i].first == nullptr) return nullptr;
+    }
+  }
+  void remember(const void* id, uint32_t set) {
+    size_t i = start(id);
+    while (slots_[i].first != nullptr) i = (i + 1) & (slots_.size() - 1);
+    slots_[i] = {id, set};
+  }
+
+ private:
+  size_t start(const void* id) const {
+    return static_cast<size_t>((reinterpret_cast<uintptr_t>(id) >> 4) * 0x9E3779B97F4A7C15ull >> 20) &
+           (slots_.size() - 1);
+  }
+  std::vector<std::pair<const void*, uint32_t>> slots_;
+};
+
 // Moves what every label set of the shape begins with, up to a comma, into shape.prefix: the
 // target and static labels that start each of a device's sets are then kept once, not once
 // per set. Writing prefix, comma, part gives back each set byte for byte, whatever the comma
@@ -295,6 +326,8 @@ Rendered render_impl(const collect::Families& families, config::Global::MetricNa
   thread_local std::vector<uint32_t> series_sets;
   series_sets.clear();
   sets.clear();
+  thread_local SetsByIdentity by_identity;
+  by_identity.reset(nseries);  // at most one identity per series, so the table never fills
   std::string& text = shape.labels;
   for (const auto& f : families) {
     if (f.series.empty()) continue;
@@ -302,6 +335,16 @@ Rendered render_impl(const collect::Families& families, config::Global::MetricNa
     shape.families.push_back({head, static_cast<uint32_t>(f.series.size())});
     const size_t name_size = head->name.size();
     for (const auto& s : f.series) {
+      char value[kValueChars];
+      const size_t value_size = format_value(s.value, value);
+      out.values.push_back(s.value);
+      const void* id = s.labels.identity();
+      if (const uint32_t* set = id ? by_identity.find(id) : nullptr) {
+        const size_t size = shape.sets[*set + 1] - shape.sets[*set];
+        series_sets.push_back(*set);
+        out.bytes += name_size + (size == 0 ? 0 : size + 2) + 1 + value_size + 1;
+        continue;
+      }
       const size_t start = text.size();
       auto put = [&](const std::string& k, std::string_view v) {
         if (text.size() != start) text += ',';
@@ -317,11 +360,11 @@ Rendered render_impl(const collect::Families& families, config::Global::MetricNa
         if (!has) put(ext.first, ext.second);
       }
       const size_t size = text.size() - start;
-      series_sets.push_back(sets.keep_or_find(text, shape.sets));
-      char value[kValueChars];
+      const uint32_t set = sets.keep_or_find(text, shape.sets);
+      series_sets.push_back(set);
+      if (id) by_identity.remember(id, set);
       // name{labels} value\n, or name value\n: the same bytes TextSerializer writes.
-      out.bytes += name_size + (size == 0 ? 0 : size + 2) + 1 + format_value(s.value, value) + 1;
-      out.values.push_back(s.value);
+      out.bytes += name_size + (size == 0 ? 0 : size + 2) + 1 + value_size + 1;
     }
   }
   if (shape.sets.size() - 1 <= 65536) shape.series_sets.assign(series_sets.begin(), series_sets.end());

@@ -112,7 +112,7 @@ TEST(StatusPage, ShowsStatesAndEscapesHtml) {
   // on the page today; if it ever is, it must arrive escaped too.
   auto snap = std::make_shared<Snapshot>();
   collect::Families fams = one_target("<script>alert('name')</script>");
-  fams[0].series[0].labels[2].second = "</td><script>alert(\"ifAlias\")</script> & Kỳ Sơn";
+  fams[0].series[0].labels.at_mutable(2).second = "</td><script>alert(\"ifAlias\")</script> & Kỳ Sơn";
   snap->targets.push_back(std::make_shared<const Rendered>(render_families(fams, config::Global::MetricNames::Mib)));
   snap->status.push_back(std::make_shared<const TargetStatus>(TargetStatus{
       "<script>alert('name')</script>", "127.0.0.1\" onmouseover=\"alert(1)", "down",

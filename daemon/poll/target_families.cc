@@ -151,7 +151,7 @@ collect::Family site_info_family(const std::vector<TargetRt>& targets, std::stri
       collect::Labels l = t.plan->labels;
       auto set = [&l](const char* k, std::string v) {
         auto it = std::find_if(l.begin(), l.end(), [&](const auto& kv) { return kv.first == k; });
-        if (it != l.end()) it->second = std::move(v);
+        if (it != l.end()) l.at_mutable(static_cast<size_t>(it - l.begin())).second = std::move(v);
         else l.emplace_back(k, std::move(v));
       };
       set("district", s->district);
