@@ -130,5 +130,45 @@ TEST(TextWriter, SharedFirstLabelsComeBackExactly) {
   }
 }
 
+// The series of a table row share one collect::Labels (one per row, copied into every
+// column's family), and the render writes a shared set once. Copies changed after sharing
+// (a value label added, a value replaced) are their own sets: every family must still come
+// back byte for byte, in order.
+TEST(TextWriter, SeriesSharingTheirLabelsComeBackExactly) {
+  std::mt19937_64 rng(12);
+  for (int round = 0; round < 100; ++round) {
+    std::vector<collect::Labels> rows;
+    const size_t nrows = 1 + rng() % 6;
+    for (size_t r = 0; r < nrows; ++r)
+      rows.push_back({{"target", "Quế Phong"}, {"ifIndex", std::to_string(r + 1)}, {"ifAlias", r % 2 ? "BH-\\x" : "a\"b"}});
+    collect::Families fams;
+    std::string want;
+    const size_t nfams = 1 + rng() % 5;
+    for (size_t c = 0; c < nfams; ++c) {
+      collect::Family f{"col" + std::to_string(c), "h", c % 2 ? collect::Kind::Counter : collect::Kind::Gauge, {}};
+      for (size_t r = 0; r < nrows; ++r) {
+        collect::Labels l = rows[r];  // shares the row's vector
+        switch (rng() % 4) {
+          case 0: l.emplace_back("ifDescr", "x" + std::to_string(c)); break;     // now its own
+          case 1: l.at_mutable(1).second = "9" + std::to_string(r); break;  // now its own
+          default: break;
+        }
+        f.series.push_back({std::move(l), static_cast<double>(rng() % 1000)});
+      }
+      want += reference(f);
+      fams.push_back(std::move(f));
+    }
+    for (size_t r = 0; r < nrows; ++r) ASSERT_EQ(rows[r][1].second, std::to_string(r + 1)) << "a copy changed the row";
+    const Rendered got = render_families(fams, config::Global::MetricNames::Mib);
+    ASSERT_EQ(render_text(got), want) << "round " << round;
+    // Content-Length counts the sample lines, shared sets included: every line but # HELP/# TYPE.
+    uint64_t sample_bytes = 0;
+    std::istringstream lines(want);
+    for (std::string line; std::getline(lines, line);)
+      if (line.rfind('#', 0) != 0) sample_bytes += line.size() + 1;
+    ASSERT_EQ(got.bytes, sample_bytes) << "round " << round;
+  }
+}
+
 }  // namespace
 }  // namespace lw::http
