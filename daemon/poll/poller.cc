@@ -8,6 +8,14 @@
 
 namespace lw::poll {
 
+namespace {
+// The shortest turn of the poller thread's loop when only finished polls and due launches
+// wait: at 3,000 polls a second the thread otherwise woke for nearly every one (2,600 sleeps a
+// second, 15 % of its CPU in futex calls and context switches). A poll's result or launch
+// coming 2 ms later changes nothing a scrape or an alert can see.
+constexpr auto kMinTurn = std::chrono::milliseconds(2);
+}  // namespace
+
 // What other threads hand the poller thread.
 struct Poller::Inbox {
   mutable std::mutex mu;
@@ -94,11 +102,15 @@ void Poller::note_reload(bool ok, double unix_time) {
 }
 
 void Poller::finished(std::shared_ptr<PollJob> job) {
+  bool first;
   {
     std::lock_guard lock(inbox_->mu);
+    first = inbox_->finished.empty();
     inbox_->finished.push_back(std::move(job));
   }
-  inbox_->cv.notify_all();
+  // The poller takes the whole batch when it wakes: one wake for the first of a batch is
+  // enough (a wake is a futex call here and a context switch there).
+  if (first) inbox_->cv.notify_all();
 }
 
 bool Poller::ready() const { return inbox_->ready.load(); }
@@ -109,6 +121,7 @@ std::chrono::steady_clock::time_point Poller::heartbeat() const {
 
 void Poller::run() {
   auto wake = Clock::now();
+  auto turn_floor = wake;  // no turn for finished polls or due launches before this
   bool configured = false;
   while (true) {
     std::shared_ptr<const config::Config> config;
@@ -120,10 +133,14 @@ void Poller::run() {
     std::vector<std::pair<bool, double>> reloads;
     {
       std::unique_lock lock(inbox_->mu);
-      inbox_->cv.wait_until(lock, wake, [&] {
-        return inbox_->stop || inbox_->config || !inbox_->finished.empty() || !inbox_->poll_now.empty() ||
-               !inbox_->traps.empty() || !inbox_->reloads.empty();
-      });
+      const auto urgent = [&] {
+        return inbox_->stop || inbox_->config || !inbox_->poll_now.empty() || !inbox_->traps.empty() ||
+               !inbox_->reloads.empty();
+      };
+      // Finished polls and launches wait for the turn's floor (kMinTurn after the last turn),
+      // so that a busy poller takes them in batches; what a person or a trap asked for does not.
+      inbox_->cv.wait_until(lock, turn_floor, urgent);
+      inbox_->cv.wait_until(lock, wake, [&] { return urgent() || !inbox_->finished.empty(); });
       if (inbox_->stop) return;
       config = std::move(inbox_->config);
       inbox_->config.reset();
@@ -135,6 +152,7 @@ void Poller::run() {
       reloads.swap(inbox_->reloads);
     }
     const auto now = Clock::now();
+    turn_floor = now + kMinTurn;
     inbox_->heartbeat = now.time_since_epoch().count();
     for (const auto& [ok, when] : reloads) core_->note_reload(ok, when);
     if (config) {
