@@ -29,6 +29,7 @@ struct Poller::Inbox {
   std::vector<std::string> traps_rejected;  // reasons
   uint64_t traps_unmatched = 0;
   std::vector<std::pair<bool, double>> reloads;
+  bool in_floor = false;  // the poller waits out its turn's floor: finished polls need not wake it
   std::atomic<bool> ready{false};
   std::atomic<Clock::rep> heartbeat{0};
 };
@@ -102,15 +103,16 @@ void Poller::note_reload(bool ok, double unix_time) {
 }
 
 void Poller::finished(std::shared_ptr<PollJob> job) {
-  bool first;
+  bool wake;
   {
     std::lock_guard lock(inbox_->mu);
-    first = inbox_->finished.empty();
+    wake = inbox_->finished.empty() && !inbox_->in_floor;
     inbox_->finished.push_back(std::move(job));
   }
   // The poller takes the whole batch when it wakes: one wake for the first of a batch is
-  // enough (a wake is a futex call here and a context switch there).
-  if (first) inbox_->cv.notify_all();
+  // enough (a wake is a futex call here and a context switch there), and none while it waits
+  // out its turn's floor, after which it looks anyway.
+  if (wake) inbox_->cv.notify_all();
 }
 
 bool Poller::ready() const { return inbox_->ready.load(); }
@@ -139,7 +141,9 @@ void Poller::run() {
       };
       // Finished polls and launches wait for the turn's floor (kMinTurn after the last turn),
       // so that a busy poller takes them in batches; what a person or a trap asked for does not.
+      inbox_->in_floor = true;
       inbox_->cv.wait_until(lock, turn_floor, urgent);
+      inbox_->in_floor = false;
       inbox_->cv.wait_until(lock, wake, [&] { return urgent() || !inbox_->finished.empty(); });
       if (inbox_->stop) return;
       config = std::move(inbox_->config);
