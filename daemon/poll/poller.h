@@ -5,9 +5,11 @@
 // One thread (started by start(), joined by stop()) owns every target's schedule and state.
 // Polls are spread over the interval by a hash of the target name, never overlap for one
 // target, and are bounded on the wire by the engine's max-in-flight. Engine callbacks only
-// hand finished polls back to this thread. After each batch of finished polls the thread
-// re-evaluates reachability over the whole parent tree (so a district cut is judged at
-// once, not poll by poll) and publishes a new Snapshot into the SnapshotBox.
+// hand finished polls back to this thread, which takes them (and launches due polls) in turns
+// at least 2 ms apart; a stop, a reload, a trap or a poll-now wakes it at once. After each
+// batch of finished polls the thread re-evaluates reachability over the whole parent tree
+// (so a district cut is judged at once, not poll by poll) and publishes a new Snapshot into
+// the SnapshotBox.
 //
 // A new config (apply) replaces the old one whole: targets whose fingerprint is unchanged
 // keep their schedule and state, new ones start polling, removed ones stop and their series
