@@ -25,9 +25,9 @@ class OidIndex {
     // Walks come back in OID order, and a module's walks are usually in order one after the
     // other: strictly increasing OIDs are already sorted and free of duplicates, which one
     // comparison per varbind tells; only otherwise are they sorted and made unique.
-    const auto by_oid = [](const auto* a, const auto* b) { return a->oid < b->oid; };
+    const auto by_oid = [](const auto* a, const auto* b) { return snmp::oid_less(a->oid, b->oid); };
     if (std::adjacent_find(sorted_.begin(), sorted_.end(), [](const auto* a, const auto* b) {
-          return !(a->oid < b->oid);
+          return !snmp::oid_less(a->oid, b->oid);
         }) == sorted_.end())
       return;
     std::stable_sort(sorted_.begin(), sorted_.end(), by_oid);
@@ -53,7 +53,7 @@ class OidIndex {
  private:
   std::vector<const snmp::VarBind*>::const_iterator lower_bound(const snmp::Oid& oid) const {
     return std::lower_bound(sorted_.begin(), sorted_.end(), oid,
-                            [](const auto* vb, const snmp::Oid& o) { return vb->oid < o; });
+                            [](const auto* vb, const snmp::Oid& o) { return snmp::oid_less(vb->oid, o); });
   }
 
   std::vector<const snmp::VarBind*> sorted_;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 namespace lw::snmp {
 namespace {
 
@@ -36,6 +38,26 @@ TEST(InSubtree, PrefixSemantics) {
   EXPECT_FALSE(in_subtree(root, Oid{1, 3, 6, 1, 2, 1, 2, 3, 1}));  // sibling
   EXPECT_FALSE(in_subtree(root, Oid{1, 3, 6, 1, 2, 1, 2, 20}));    // not a text prefix match
   EXPECT_TRUE(in_subtree(Oid{}, Oid{1, 3}));                       // the empty root holds all
+}
+
+TEST(OidLess, OrdersLikeTheVectorsOwnComparison) {
+  // Short OIDs over a small alphabet, so that prefixes, equal ones and ties at every depth
+  // are common; the extremes of a sub-id included.
+  std::mt19937 rng(11);
+  auto random_oid = [&] {
+    static constexpr uint32_t kIds[] = {0, 1, 2, 3, 4294967295u};
+    Oid o(rng() % 6);
+    for (auto& id : o) id = kIds[rng() % 5];
+    return o;
+  };
+  for (int i = 0; i < 20000; ++i) {
+    const Oid a = random_oid(), b = random_oid();
+    EXPECT_EQ(oid_less(a, b), a < b) << to_string(a) << " vs " << to_string(b);
+  }
+  EXPECT_FALSE(oid_less({}, {}));
+  EXPECT_TRUE(oid_less({}, {0}));
+  EXPECT_TRUE(oid_less({1, 3, 6}, {1, 3, 6, 0}));
+  EXPECT_FALSE(oid_less({1, 3, 7}, {1, 3, 6, 9}));
 }
 
 TEST(Value, ExceptionsAndEquality) {

@@ -33,31 +33,41 @@ bool WalkCursor::feed_impl(Response& response) {
   // Room for the whole response at once (growing geometrically, not to the exact size).
   if (rows_.capacity() - rows_.size() < response.size())
     rows_.reserve(std::max(rows_.size() + response.size(), 2 * rows_.capacity()));
+  // Each OID is checked against the row before it, in place; last_ is copied once, at the end.
+  const Oid* prev = &last_;
+  const auto settle = [&] {
+    if (prev != &last_) last_ = *prev;
+  };
   for (auto& vb : response) {
     if (vb.value.is_exception()) {  // endOfMibView, or noSuch* from a confused v1 proxy
       done_ = true;
+      settle();
       return true;
     }
     if (!in_subtree(root_, vb.oid)) {  // the first varbind past the subtree ends the walk
       done_ = true;
+      settle();
       return true;
     }
-    if (vb.oid <= last_) {  // lexicographic: a looping or broken agent
+    if (!oid_less(*prev, vb.oid)) {  // lexicographic: a looping or broken agent
+      settle();
       fail(Error{kReasonOidNotIncreasing, "walk " + to_string(root_) + ": agent returned " +
                                               to_string(vb.oid) + " after " + to_string(last_)});
       return false;
     }
     if (rows_.size() >= static_cast<size_t>(max_rows_)) {
+      settle();
       fail(Error{kReasonRowCap, "walk " + to_string(root_) + ": stopped at " +
                                     std::to_string(max_rows_) + " rows, next " + to_string(vb.oid)});
       return false;
     }
-    last_ = vb.oid;
     if constexpr (std::is_const_v<Response>)
       rows_.push_back(vb);
     else
       rows_.push_back(std::move(vb));
+    prev = &rows_.back().oid;  // the reserve above: no reallocation within this response
   }
+  settle();
   return true;
 }
 

@@ -160,6 +160,17 @@ size_t format_value(double value, char* buf) {
                              buf);
 }
 
+size_t value_size(double value) {
+  if (value == std::trunc(value) && std::fabs(value) < 1e15 && !(value == 0 && std::signbit(value))) {
+    auto n = static_cast<long long>(value);
+    size_t size = n < 0 ? 2 : 1;  // the sign, and the last digit
+    for (n = n < 0 ? -n : n; n >= 10; n /= 10) ++size;
+    return size;
+  }
+  char buf[kValueChars];
+  return format_value(value, buf);
+}
+
 void append_value(std::string& out, double value) {
   char buf[kValueChars];
   out.append(buf, format_value(value, buf));
@@ -335,14 +346,13 @@ Rendered render_impl(const collect::Families& families, config::Global::MetricNa
     shape.families.push_back({head, static_cast<uint32_t>(f.series.size())});
     const size_t name_size = head->name.size();
     for (const auto& s : f.series) {
-      char value[kValueChars];
-      const size_t value_size = format_value(s.value, value);
+      const size_t value_chars = value_size(s.value);
       out.values.push_back(s.value);
       const void* id = s.labels.identity();
       if (const uint32_t* set = id ? by_identity.find(id) : nullptr) {
         const size_t size = shape.sets[*set + 1] - shape.sets[*set];
         series_sets.push_back(*set);
-        out.bytes += name_size + (size == 0 ? 0 : size + 2) + 1 + value_size + 1;
+        out.bytes += name_size + (size == 0 ? 0 : size + 2) + 1 + value_chars + 1;
         continue;
       }
       const size_t start = text.size();
@@ -364,7 +374,7 @@ Rendered render_impl(const collect::Families& families, config::Global::MetricNa
       series_sets.push_back(set);
       if (id) by_identity.remember(id, set);
       // name{labels} value\n, or name value\n: the same bytes TextSerializer writes.
-      out.bytes += name_size + (size == 0 ? 0 : size + 2) + 1 + value_size + 1;
+      out.bytes += name_size + (size == 0 ? 0 : size + 2) + 1 + value_chars + 1;
     }
   }
   if (shape.sets.size() - 1 <= 65536) shape.series_sets.assign(series_sets.begin(), series_sets.end());

@@ -68,6 +68,9 @@ void append_value(std::string& out, double value);
 // The same value into buf (at least kValueChars long); returns its length.
 inline constexpr size_t kValueChars = 40;
 size_t format_value(double value, char* buf);
+// format_value's length without writing the digits (whole numbers are counted; the render
+// sums every sample's length for Content-Length at each poll).
+size_t value_size(double value);
 
 // "ifHCInOctets" -> "if_hc_in_octets"; "ifIndex" -> "if_index"; already snake: unchanged.
 std::string snake_case(const std::string& name);

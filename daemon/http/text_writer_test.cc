@@ -8,6 +8,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <prometheus/metric_family.h>
 #include <prometheus/text_serializer.h>
@@ -51,6 +52,25 @@ TEST(TextWriter, AwkwardValuesAreWrittenLikeTheSerializer) {
   collect::Family f{"v", "values", collect::Kind::Gauge, {}};
   for (const double v : values) f.series.push_back({{{"target", "a"}}, v});
   EXPECT_EQ(ours(f), reference(f));
+}
+
+// The render counts each sample's length for Content-Length without writing it.
+TEST(TextWriter, ValueSizeIsTheLengthFormatValueWrites) {
+  std::vector<double> values = {0.0, -0.0, 9, 10, -9, -10, 99, 100, 999999999999999.0, -999999999999999.0, 1e15,
+                                -1e15, 0.5, -0.5, 1e-300, 4294967295.0, std::numeric_limits<double>::max(),
+                                std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
+                                std::numeric_limits<double>::quiet_NaN()};
+  for (double p = 1; p < 1e16; p *= 10) {
+    values.insert(values.end(), {p - 1, p, p + 1, -p + 1, -p, -p - 1});
+  }
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> wide(-1e17, 1e17);
+  for (int i = 0; i < 2000; ++i) {
+    const double v = wide(rng);
+    values.insert(values.end(), {v, std::trunc(v), std::trunc(v / 1e6)});
+  }
+  char buf[kValueChars];
+  for (const double v : values) EXPECT_EQ(value_size(v), format_value(v, buf)) << v;
 }
 
 TEST(TextWriter, LabelsAreEscapedLikeTheSerializer) {

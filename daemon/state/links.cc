@@ -100,12 +100,8 @@ void advance(uint64_t& total, std::optional<uint64_t>& last, uint64_t raw, int b
   last = raw;
 }
 
-collect::Family& family(collect::Families& out, const char* name, const char* help, collect::Kind kind) {
-  for (auto& f : out)
-    if (f.name == name) return f;
-  out.push_back({name, help, kind, {}});
-  return out.back();
-}
+// The families update() makes, in the order a link first adds them.
+enum class Slot : size_t { Up, Oper, Admin, Octets, Errors, Flaps, LastChange, Speed, Count };
 
 }  // namespace
 
@@ -165,6 +161,8 @@ collect::Families LinkTracker::update(const LinkObservation& obs,
 
   collect::Families out;
   if (rows.empty()) return out;
+  std::array<int, static_cast<size_t>(Slot::Count)> slots;
+  slots.fill(-1);
   // ifDescr is only matched against, never a label: cleaned only when a rule looks at it.
   const bool rules_read_descr = std::any_of(rules.begin(), rules.end(), [](const config::LinkRule& r) {
     return r.field == config::LinkRule::Field::IfDescr;
@@ -257,29 +255,43 @@ collect::Families LinkTracker::update(const LinkObservation& obs,
     };
 
     using collect::Kind;
+    // Each family is found by its slot, not by comparing names once per link and family.
+    auto fam = [&](Slot slot, const char* family_name, const char* help, Kind kind) -> collect::Family& {
+      int& i = slots[static_cast<size_t>(slot)];
+      if (i < 0) {
+        i = static_cast<int>(out.size());
+        out.push_back({family_name, help, kind, {}});
+      }
+      return out[static_cast<size_t>(i)];
+    };
     if (st.oper) {
-      family(out, "linkwatch_link_up", "1 if the link's ifOperStatus is up(1).", Kind::Gauge)
+      fam(Slot::Up, "linkwatch_link_up", "1 if the link's ifOperStatus is up(1).", Kind::Gauge)
           .series.push_back({labels, *st.oper == 1 ? 1.0 : 0.0});
-      family(out, "linkwatch_link_oper_status", "ifOperStatus of the link (1 up, 2 down, 7 lowerLayerDown).", Kind::Gauge)
+      fam(Slot::Oper, "linkwatch_link_oper_status", "ifOperStatus of the link (1 up, 2 down, 7 lowerLayerDown).",
+          Kind::Gauge)
           .series.push_back({labels, static_cast<double>(*st.oper)});
     }
     if (st.admin)
-      family(out, "linkwatch_link_admin_status", "ifAdminStatus of the link (1 up, 2 down).", Kind::Gauge)
+      fam(Slot::Admin, "linkwatch_link_admin_status", "ifAdminStatus of the link (1 up, 2 down).", Kind::Gauge)
           .series.push_back({labels, static_cast<double>(*st.admin)});
+    // The in and out label sets are made once, shared by the octets and the errors series.
+    const collect::Labels in_labels = with("direction", "in"), out_labels = with("direction", "out");
     if (st.raw_in || st.raw_out) {
-      auto& f = family(out, "linkwatch_link_octets_total",
-                       "Octets through the link, from ifHC*Octets or 32-bit counters extended across wraps.", Kind::Counter);
-      f.series.push_back({with("direction", "in"), static_cast<double>(st.total_in)});
-      f.series.push_back({with("direction", "out"), static_cast<double>(st.total_out)});
+      auto& f = fam(Slot::Octets, "linkwatch_link_octets_total",
+                    "Octets through the link, from ifHC*Octets or 32-bit counters extended across wraps.",
+                    Kind::Counter);
+      f.series.push_back({in_labels, static_cast<double>(st.total_in)});
+      f.series.push_back({out_labels, static_cast<double>(st.total_out)});
     }
-    auto& errs = family(out, "linkwatch_link_errors_total", "ifInErrors / ifOutErrors of the link.", Kind::Counter);
-    errs.series.push_back({with("direction", "in"), static_cast<double>(st.in_errors)});
-    errs.series.push_back({with("direction", "out"), static_cast<double>(st.out_errors)});
-    family(out, "linkwatch_link_flaps_total",
-           "Oper-status changes of the link, including ones between polls (ifLastChange moved).", Kind::Counter)
+    auto& errs = fam(Slot::Errors, "linkwatch_link_errors_total", "ifInErrors / ifOutErrors of the link.", Kind::Counter);
+    errs.series.push_back({in_labels, static_cast<double>(st.in_errors)});
+    errs.series.push_back({out_labels, static_cast<double>(st.out_errors)});
+    fam(Slot::Flaps, "linkwatch_link_flaps_total",
+        "Oper-status changes of the link, including ones between polls (ifLastChange moved).", Kind::Counter)
         .series.push_back({labels, static_cast<double>(st.flaps)});
     if (st.last_change_unix > 0)
-      family(out, "linkwatch_link_last_change_timestamp_seconds", "Unix time of the link's last oper-status change.", Kind::Gauge)
+      fam(Slot::LastChange, "linkwatch_link_last_change_timestamp_seconds",
+          "Unix time of the link's last oper-status change.", Kind::Gauge)
           .series.push_back({labels, st.last_change_unix});
     const auto high = number(row, true, kIfHighSpeed);
     const auto speed = number(row, false, kIfSpeed);
@@ -288,8 +300,8 @@ collect::Families LinkTracker::update(const LinkObservation& obs,
     if (high && *high > 0) bytes_per_second = static_cast<double>(*high) * 1e6 / 8;
     else if (speed) bytes_per_second = static_cast<double>(*speed) / 8;
     if (bytes_per_second > 0)
-      family(out, "linkwatch_link_speed_bytes_per_second", "Link speed from ifHighSpeed, or ifSpeed, in bytes per second.",
-             Kind::Gauge)
+      fam(Slot::Speed, "linkwatch_link_speed_bytes_per_second",
+          "Link speed from ifHighSpeed, or ifSpeed, in bytes per second.", Kind::Gauge)
           .series.push_back({labels, bytes_per_second});
   }
   return out;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
+#include <unordered_map>
 
 namespace lw::state {
 namespace {
@@ -23,11 +24,24 @@ uint32_t if_index_of(const collect::Labels& l) {
 int as_status(double v) { return v >= 0 && v <= 1000 ? static_cast<int>(v) : 0; }
 uint64_t as_count(double v) { return v >= 0 && v < 1.8e19 ? static_cast<uint64_t>(v) : 0; }
 
-// The first value of a scalar UPS-MIB object, under its MIB name.
-std::optional<double> scalar(const collect::Families& fams, const char* name) {
-  for (const auto& f : fams)
-    if (f.name == name && !f.series.empty()) return f.series.front().value;
-  return std::nullopt;
+// The UPS-MIB scalars read, each the first value under its MIB name; one pass over the
+// families, looking closer only at names that start with "ups".
+struct UpsScalars {
+  std::optional<double> source, on_battery_s, charge, minutes;
+};
+
+UpsScalars ups_scalars(const collect::Families& fams) {
+  UpsScalars u;
+  for (const auto& f : fams) {
+    if (f.series.empty() || !f.name.starts_with("ups")) continue;
+    std::optional<double>* slot = f.name == "upsOutputSource"                ? &u.source
+                                  : f.name == "upsSecondsOnBattery"          ? &u.on_battery_s
+                                  : f.name == "upsEstimatedChargeRemaining"  ? &u.charge
+                                  : f.name == "upsEstimatedMinutesRemaining" ? &u.minutes
+                                                                             : nullptr;
+    if (slot && !*slot) *slot = f.series.front().value;
+  }
+  return u;
 }
 
 // The link families SiteTracker reads, by name; told apart once per family, not per series.
@@ -60,8 +74,17 @@ void SiteTracker::observe(const collect::Families& families, double now_unix) {
     return std::lower_bound(links.begin(), links.end(), i,
                             [](const SeenLink& l, uint32_t k) { return l.status.if_index < k; });
   };
+  // The series of one link share their labels (links.h): its ifIndex is read once.
+  std::unordered_map<const void*, uint32_t> index_by_labels;
   auto link = [&](const collect::Series& s) -> SeenLink& {
-    const uint32_t i = if_index_of(s.labels);
+    uint32_t i;
+    const void* id = s.labels.identity();
+    if (auto known = index_by_labels.find(id); id && known != index_by_labels.end()) {
+      i = known->second;
+    } else {
+      i = if_index_of(s.labels);
+      if (id) index_by_labels.emplace(id, i);
+    }
     auto it = at(i);
     if (it != links.end() && it->status.if_index == i) return *it;
     it = links.insert(it, SeenLink{});
@@ -124,10 +147,7 @@ void SiteTracker::observe(const collect::Families& families, double now_unix) {
     }
   }
 
-  const auto source = scalar(families, "upsOutputSource");  // 3 normal, 5 battery
-  const auto on_battery_s = scalar(families, "upsSecondsOnBattery");
-  const auto charge = scalar(families, "upsEstimatedChargeRemaining");
-  const auto minutes = scalar(families, "upsEstimatedMinutesRemaining");
+  const auto [source, on_battery_s, charge, minutes] = ups_scalars(families);  // source: 3 normal, 5 battery
   if (source || on_battery_s || charge || minutes) {
     PowerStatus p;
     p.on_battery = (source && *source == 5) || (!source && on_battery_s && *on_battery_s > 0);
