@@ -77,16 +77,6 @@ double unix_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-std::string join(const std::set<std::string>& s, size_t limit = 15) {
-  std::string out;
-  size_t n = 0;
-  for (const auto& x : s) {
-    if (n++ == limit) return out + ", ...";
-    out += (out.empty() ? "" : ", ") + x;
-  }
-  return out;
-}
-
 long rss_kib(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   for (std::string line; std::getline(in, line);)
@@ -259,8 +249,9 @@ class ScaleOut : public ::testing::Test {
       if (!live_.count(t)) stray.insert(t);
     }
     if (missing.empty() && twice.empty() && stray.empty()) return "";
-    return std::to_string(missing.size()) + " missing (" + join(missing) + "); " + std::to_string(twice.size()) +
-           " twice (" + join(twice) + "); " + std::to_string(stray.size()) + " not live (" + join(stray) + ")";
+    return std::to_string(missing.size()) + " missing (" + join_names(missing, 15) + "); " +
+           std::to_string(twice.size()) + " twice (" + join_names(twice, 15) + "); " +
+           std::to_string(stray.size()) + " not live (" + join_names(stray, 15) + ")";
   }
 
   json vm_query(const std::string& promql) const {
