@@ -103,14 +103,20 @@ std::shared_ptr<poll::PollJob> answers(const std::shared_ptr<const poll::TargetP
 struct Fixture {
   std::shared_ptr<const config::Config> config = load();
   std::shared_ptr<const poll::TargetPlan> plan = poll::make_plan(config, config->targets.at(0));
+
+  // The target's runtime state, as the poller keeps it between polls.
+  poll::TargetRt target() const {
+    poll::TargetRt t;
+    t.plan = plan;
+    t.def = &config->targets.at(0);
+    return t;
+  }
 };
 
 void PollToText(benchmark::State& state) {
   Fixture f;
   const auto ifs = static_cast<uint32_t>(state.range(0));
-  poll::TargetRt t;
-  t.plan = f.plan;
-  t.def = &f.config->targets.at(0);
+  poll::TargetRt t = f.target();
   uint64_t n = 0;
   size_t varbinds = 0, bytes = 0, kept = 0;
   Rendered last;  // the daemon hands each poll the target's previous result
@@ -140,9 +146,7 @@ BENCHMARK(PollToText)->Arg(2)->Arg(10)->Arg(25);
 void PollToFamilies(benchmark::State& state) {
   Fixture f;
   const auto ifs = static_cast<uint32_t>(state.range(0));
-  poll::TargetRt t;
-  t.plan = f.plan;
-  t.def = &f.config->targets.at(0);
+  poll::TargetRt t = f.target();
   uint64_t n = 0;
   size_t varbinds = 0, series = 0;
   for (auto _ : state) {
@@ -166,9 +170,7 @@ std::shared_ptr<Snapshot> snapshot(int targets) {
   Fixture f;
   auto snap = std::make_shared<Snapshot>();
   for (int i = 0; i < targets; ++i) {
-    poll::TargetRt t;
-    t.plan = f.plan;
-    t.def = &f.config->targets.at(0);
+    poll::TargetRt t = f.target();
     auto job = answers(f.plan, i % 10 == 0 ? 10 : 2, 1);
     poll::record_outcome(t, *job);
     snap->targets.push_back(std::make_shared<const Rendered>(
