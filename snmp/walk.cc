@@ -1,6 +1,7 @@
 #include "snmp/walk.h"
 
 #include <algorithm>
+#include <optional>
 #include <type_traits>
 #include <utility>
 
@@ -35,31 +36,23 @@ bool WalkCursor::feed_impl(Response& response) {
     rows_.reserve(std::max(rows_.size() + response.size(), 2 * rows_.capacity()));
   // Each OID is checked against the row before it, in place; last_ is copied once, at the end.
   const Oid* prev = &last_;
-  const auto settle = [&] {
-    if (prev != &last_) last_ = *prev;
-  };
+  std::optional<Error> error;
   for (auto& vb : response) {
-    if (vb.value.is_exception()) {  // endOfMibView, or noSuch* from a confused v1 proxy
+    // endOfMibView, or noSuch* from a confused v1 proxy; or the first varbind past the
+    // subtree: the walk is over.
+    if (vb.value.is_exception() || !in_subtree(root_, vb.oid)) {
       done_ = true;
-      settle();
-      return true;
-    }
-    if (!in_subtree(root_, vb.oid)) {  // the first varbind past the subtree ends the walk
-      done_ = true;
-      settle();
-      return true;
+      break;
     }
     if (!oid_less(*prev, vb.oid)) {  // lexicographic: a looping or broken agent
-      settle();
-      fail(Error{kReasonOidNotIncreasing, "walk " + to_string(root_) + ": agent returned " +
-                                              to_string(vb.oid) + " after " + to_string(last_)});
-      return false;
+      error = Error{kReasonOidNotIncreasing, "walk " + to_string(root_) + ": agent returned " + to_string(vb.oid) +
+                                                 " after " + to_string(*prev)};
+      break;
     }
     if (rows_.size() >= static_cast<size_t>(max_rows_)) {
-      settle();
-      fail(Error{kReasonRowCap, "walk " + to_string(root_) + ": stopped at " +
-                                    std::to_string(max_rows_) + " rows, next " + to_string(vb.oid)});
-      return false;
+      error = Error{kReasonRowCap, "walk " + to_string(root_) + ": stopped at " + std::to_string(max_rows_) +
+                                       " rows, next " + to_string(vb.oid)};
+      break;
     }
     if constexpr (std::is_const_v<Response>)
       rows_.push_back(vb);
@@ -67,7 +60,11 @@ bool WalkCursor::feed_impl(Response& response) {
       rows_.push_back(std::move(vb));
     prev = &rows_.back().oid;  // the reserve above: no reallocation within this response
   }
-  settle();
+  if (prev != &last_) last_ = *prev;
+  if (error) {
+    fail(std::move(*error));
+    return false;
+  }
   return true;
 }
 

@@ -141,6 +141,14 @@ void append_label_value(std::string& out, std::string_view v) {
   out.append(v, from, v.size() - from);
 }
 
+// Counters and most gauges are whole numbers: integer formatting is both faster and, below
+// 1e15, the same digits as "%.16g" (which is what the serializer's stream writes).
+namespace {
+bool written_as_integer(double value) {
+  return value == std::trunc(value) && std::fabs(value) < 1e15 && !(value == 0 && std::signbit(value));
+}
+}  // namespace
+
 size_t format_value(double value, char* buf) {
   if (std::isnan(value)) {
     std::memcpy(buf, "Nan", 3);
@@ -150,9 +158,7 @@ size_t format_value(double value, char* buf) {
     std::memcpy(buf, value < 0 ? "-Inf" : "+Inf", 4);
     return 4;
   }
-  // Counters and most gauges are whole numbers: integer formatting is both faster and, below
-  // 1e15, the same digits as "%.16g" (which is what the serializer's stream writes).
-  if (value == std::trunc(value) && std::fabs(value) < 1e15 && !(value == 0 && std::signbit(value)))
+  if (written_as_integer(value))
     return static_cast<size_t>(std::to_chars(buf, buf + kValueChars, static_cast<long long>(value)).ptr - buf);
   return static_cast<size_t>(std::to_chars(buf, buf + kValueChars, value, std::chars_format::general,
                                            std::numeric_limits<double>::max_digits10 - 1)
@@ -161,7 +167,7 @@ size_t format_value(double value, char* buf) {
 }
 
 size_t value_size(double value) {
-  if (value == std::trunc(value) && std::fabs(value) < 1e15 && !(value == 0 && std::signbit(value))) {
+  if (written_as_integer(value)) {
     auto n = static_cast<long long>(value);
     size_t size = n < 0 ? 2 : 1;  // the sign, and the last digit
     for (n = n < 0 ? -n : n; n >= 10; n /= 10) ++size;
