@@ -14,9 +14,9 @@
 #include <string_view>
 #include <vector>
 
-namespace lw::snmp {
+#include "snmp/oid.h"
 
-using Oid = std::vector<uint32_t>;
+namespace lw::snmp {
 
 // "1.3.6.1.2.1.1.3.0" (a leading dot is accepted). nullopt if not a valid numeric OID:
 // empty, non-digits, a sub-identifier above 2^32-1, or fewer than two arcs.
@@ -25,17 +25,9 @@ std::string to_string(const Oid& oid);  // "1.3.6.1.2.1.1.3.0", no leading dot
 
 // True if `oid` lies strictly inside or equal to the subtree rooted at `root`.
 bool in_subtree(const Oid& root, const Oid& oid);
-// a < b in OID (lexicographic) order, as Oid's operator< says, in a plain loop: OIDs of one
-// table share their first ten or so sub-ids, and std::vector's three-way comparison cost
-// several per cent of the threads that sort and check them (walks, the collectors' index).
-inline bool oid_less(const Oid& a, const Oid& b) {
-  const size_t n = a.size() < b.size() ? a.size() : b.size();
-  const uint32_t* x = a.data();
-  const uint32_t* y = b.data();
-  size_t i = 0;
-  while (i < n && x[i] == y[i]) ++i;
-  return i < n ? x[i] < y[i] : a.size() < b.size();
-}
+// a < b in OID (lexicographic) order: Oid's own operator<, by name where a comparator is
+// passed around (walks, the collectors' index).
+inline bool oid_less(const Oid& a, const Oid& b) { return a < b; }
 
 enum class Type : uint8_t {
   Integer,
