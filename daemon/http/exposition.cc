@@ -316,21 +316,113 @@ void take_common_prefix(Rendered::Shape& shape) {
   shape.labels.swap(rest);
 }
 
+// How one render writes a series' label text: the config's naming (snake_case names, memoised
+// per thread) and the external labels a series does not carry itself.
+class LabelWriter {
+ public:
+  LabelWriter(bool prom, const Pairs& external) : prom_(prom), external_(external) {}
+
+  void write(std::string& text, const collect::Labels& labels) const {
+    const size_t start = text.size();
+    auto put = [&](const std::string& k, std::string_view v) {
+      if (text.size() != start) text += ',';
+      text += k;
+      text += "=\"";
+      append_label_value(text, v);
+      text += '"';
+    };
+    for (const auto& [k, v] : labels) put(name(k), v);
+    for (const auto& ext : external_) {  // not a structured binding: clang 14 cannot capture one
+      const bool has =
+          std::any_of(labels.begin(), labels.end(), [&](const auto& l) { return name(l.first) == ext.first; });
+      if (!has) put(ext.first, ext.second);
+    }
+  }
+
+ private:
+  const std::string& name(const std::string& n) const {
+    if (!prom_) return n;
+    thread_local std::unordered_map<std::string, std::string> names;  // memo for snake_case
+    auto it = names.find(n);
+    if (it == names.end()) it = names.emplace(n, snake_case(n)).first;
+    return it->second;
+  }
+  bool prom_;
+  const Pairs& external_;
+};
+
+// Set `set` of a shape, whole (prefix, comma, own part): its size, and whether it is `text`.
+size_t set_size(const Rendered::Shape& shape, uint32_t set) {
+  const size_t part = shape.sets[set + 1] - shape.sets[set];
+  if (shape.prefix.empty()) return part;
+  return part == 0 ? shape.prefix.size() : shape.prefix.size() + 1 + part;
+}
+bool set_is(const Rendered::Shape& shape, uint32_t set, std::string_view text) {
+  const std::string_view part(shape.labels.data() + shape.sets[set], shape.sets[set + 1] - shape.sets[set]);
+  if (shape.prefix.empty()) return text == part;
+  if (part.empty()) return text == shape.prefix;
+  return text.size() == shape.prefix.size() + 1 + part.size() && text.starts_with(shape.prefix) &&
+         text[shape.prefix.size()] == ',' && text.ends_with(part);
+}
+
+// The usual poll: the same families, series and label text as the previous one, only new
+// values. A shape is a function of the family heads and counts and of each series' label
+// text in order, so checking that text series by series against the previous shape (a row's
+// text once: its series share an identity) proves the shapes equal without building one, and
+// costs no hashing, no prefix search and no copy. False at the first difference; `out` then
+// holds a part of the values, and the caller builds the shape anew.
+bool render_as_before(const collect::Families& families, bool prom, const LabelWriter& writer,
+                      const Rendered& previous, SetsByIdentity& by_identity, Rendered& out) {
+  const Rendered::Shape& shape = *previous.shape;
+  thread_local std::string text;
+  size_t fi = 0;
+  uint32_t i = 0;  // series
+  for (const auto& f : families) {
+    if (f.series.empty()) continue;
+    const FamilyHead* head = intern_head(f, prom);
+    if (fi == shape.families.size() || shape.families[fi].head != head ||
+        shape.families[fi].count != f.series.size())
+      return false;
+    ++fi;
+    const size_t name_size = head->name.size();
+    for (const auto& s : f.series) {
+      const uint32_t set = shape.set_of(i++);
+      const void* id = s.labels.identity();
+      if (const uint32_t* known = id ? by_identity.find(id) : nullptr) {
+        if (*known != set) return false;
+      } else {
+        text.clear();
+        writer.write(text, s.labels);
+        if (!set_is(shape, set, text)) return false;
+        if (id) by_identity.remember(id, set);
+      }
+      const size_t size = set_size(shape, set);
+      out.values.push_back(s.value);
+      out.bytes += name_size + (size == 0 ? 0 : size + 2) + 1 + value_size(s.value) + 1;
+    }
+  }
+  if (fi != shape.families.size()) return false;
+  out.shape = previous.shape;
+  return true;
+}
+
 Rendered render_impl(const collect::Families& families, config::Global::MetricNames names, const Pairs& external,
                      const Rendered* previous) {
   const bool prom = names == config::Global::MetricNames::Prometheus;
-  thread_local std::unordered_map<std::string, std::string> label_names;  // memo for snake_case
-  auto label = [&](const std::string& n) -> const std::string& {
-    if (!prom) return n;
-    auto it = label_names.find(n);
-    if (it == label_names.end()) it = label_names.emplace(n, snake_case(n)).first;
-    return it->second;
-  };
+  const LabelWriter writer(prom, external);
 
   Rendered out;
   size_t nseries = 0;
   for (const auto& f : families) nseries += f.series.size();
   out.values.reserve(nseries);
+  thread_local SetsByIdentity by_identity;
+  by_identity.reset(nseries);  // at most one identity per series, so the table never fills
+  if (previous && previous->shape) {
+    if (render_as_before(families, prom, writer, *previous, by_identity, out)) return out;
+    out.values.clear();
+    out.bytes = 0;
+    by_identity.reset(nseries);
+  }
   // The shape is built in reused buffers and copied at its exact size only when it differs
   // from the previous poll's.
   thread_local Rendered::Shape shape;
@@ -343,8 +435,6 @@ Rendered render_impl(const collect::Families& families, config::Global::MetricNa
   thread_local std::vector<uint32_t> series_sets;
   series_sets.clear();
   sets.clear();
-  thread_local SetsByIdentity by_identity;
-  by_identity.reset(nseries);  // at most one identity per series, so the table never fills
   std::string& text = shape.labels;
   for (const auto& f : families) {
     if (f.series.empty()) continue;
@@ -362,19 +452,7 @@ Rendered render_impl(const collect::Families& families, config::Global::MetricNa
         continue;
       }
       const size_t start = text.size();
-      auto put = [&](const std::string& k, std::string_view v) {
-        if (text.size() != start) text += ',';
-        text += k;
-        text += "=\"";
-        append_label_value(text, v);
-        text += '"';
-      };
-      for (const auto& [k, v] : s.labels) put(label(k), v);
-      for (const auto& ext : external) {  // not a structured binding: clang 14 cannot capture one
-        const bool has =
-            std::any_of(s.labels.begin(), s.labels.end(), [&](const auto& l) { return label(l.first) == ext.first; });
-        if (!has) put(ext.first, ext.second);
-      }
+      writer.write(text, s.labels);
       const size_t size = text.size() - start;
       const uint32_t set = sets.keep_or_find(text, shape.sets);
       series_sets.push_back(set);

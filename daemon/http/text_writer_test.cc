@@ -190,5 +190,73 @@ TEST(TextWriter, SeriesSharingTheirLabelsComeBackExactly) {
   }
 }
 
+// Each poll is rendered against the target's previous one, whose shape it takes when nothing
+// but values changed (checked series by series, without building a shape). Whatever changed
+// (a value, a label, a row, a family, a name's naming, an external label), the result must be
+// exactly a fresh render's, and share the previous shape exactly when the shapes are equal.
+TEST(TextWriter, RenderingAgainstThePreviousPollIsAFreshRender) {
+  std::mt19937_64 rng(13);
+  const char* values[] = {"a", "a,b", "Kỳ Sơn", "x\"y", "1\n", ""};
+  auto families = [&](size_t nrows, size_t nfams, const char* target) {
+    std::vector<collect::Labels> rows;
+    for (size_t r = 0; r < nrows; ++r)
+      rows.push_back({{"target", target}, {"ifIndex", std::to_string(r + 1)}, {"ifAlias", values[r % std::size(values)]}});
+    collect::Families fams;
+    for (size_t c = 0; c < nfams; ++c) {
+      collect::Family f{"ifCol" + std::to_string(c), "h", c % 2 ? collect::Kind::Counter : collect::Kind::Gauge, {}};
+      for (size_t r = 0; r < nrows; ++r) f.series.push_back({rows[r], static_cast<double>(c * 100 + r)});
+      fams.push_back(std::move(f));
+    }
+    fams.push_back({"sysDescr", "d", collect::Kind::Gauge, {{{{"target", target}, {"sysDescr", "Kỳ Sơn, BTS"}}, 1.0}}});
+    fams.push_back({"up", "u", collect::Kind::Gauge, {{{}, 1.0}}});
+    return fams;
+  };
+  int shared = 0;
+  for (int round = 0; round < 400; ++round) {
+    const size_t nrows = 1 + rng() % 4, nfams = 1 + rng() % 4;
+    const char* target = rng() % 2 ? "bts-1" : "a,b";
+    config::Global global;
+    global.metric_names = rng() % 3 == 0 ? config::Global::MetricNames::Prometheus : config::Global::MetricNames::Mib;
+    if (rng() % 4 == 0) global.external_labels = {{"province", "Nghệ An"}};
+    const Rendered before = render_families(families(nrows, nfams, target), global);
+    collect::Families now = families(nrows, nfams, target);
+    const int change = static_cast<int>(rng() % 9);
+    switch (change) {
+      case 0: break;  // nothing
+      case 1: now[0].series[0].value += 1; break;  // a value only
+      case 2: {  // a row's label (its series share the row's labels)
+        collect::Labels l = now[0].series.back().labels;
+        l.at_mutable(2).second = "changed";
+        for (auto& f : now) {
+          if (f.series.size() == nrows) f.series.back().labels = l;
+        }
+        break;
+      }
+      case 3: now[0].series.pop_back(); break;  // a row gone from one column
+      case 4: now.erase(now.begin()); break;     // a family gone
+      case 5: now[0].help = "other"; break;      // another head
+      case 6: now.back().series[0].labels = {{"z", "1"}}; break;  // a set gains labels
+      case 7: global.external_labels = {{"province", "Thanh Hóa"}}; break;
+      default:  // the same text from labels that are no longer shared
+        for (auto& f : now) {
+          for (auto& s : f.series) s.labels = collect::Labels(s.labels.vector());
+        }
+        break;
+    }
+    const Rendered fresh = render_families(now, global);
+    const Rendered again = render_families(now, global, &before);
+    ASSERT_EQ(render_text(again), render_text(fresh)) << "round " << round << " change " << change;
+    ASSERT_EQ(again.bytes, fresh.bytes) << "round " << round << " change " << change;
+    ASSERT_EQ(again.values, fresh.values) << "round " << round << " change " << change;
+    const bool same = *before.shape == *fresh.shape;
+    ASSERT_EQ(again.shape == before.shape, same) << "round " << round << " change " << change;
+    shared += same ? 1 : 0;
+    if (change == 0 || change == 1 || change == 8) {
+      ASSERT_TRUE(same) << "round " << round;
+    }
+  }
+  EXPECT_GT(shared, 100);
+}
+
 }  // namespace
 }  // namespace lw::http
