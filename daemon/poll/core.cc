@@ -166,10 +166,16 @@ void PollerCore::launch(size_t i, Clock::time_point now) {
 }
 
 void PollerCore::finish(std::shared_ptr<PollJob> job) {
-  const auto it = by_name_.find(job->plan->name);
-  if (it == by_name_.end()) return;  // removed by a reload meanwhile
-  TargetRt& t = targets_[it->second];
-  if (t.plan != job->plan) return;   // changed by a reload meanwhile
+  // The target is where the poll was launched unless a reload has moved it since: a plan is
+  // one target's, so the same plan there is the same target (and no name is hashed per poll).
+  size_t index = job->target;
+  if (index >= targets_.size() || targets_[index].plan != job->plan) {
+    const auto it = by_name_.find(job->plan->name);
+    if (it == by_name_.end()) return;  // removed by a reload meanwhile
+    index = it->second;
+  }
+  TargetRt& t = targets_[index];
+  if (t.plan != job->plan) return;  // changed by a reload meanwhile
   record_outcome(t, *job);
   auto families = target_families(t, *job);
   t.site.observe(families, job->started_unix);  // the console reads the diagnostic ones too

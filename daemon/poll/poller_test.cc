@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "daemon/http/exposition.h"
+#include "daemon/poll/core.h"
 #include "snmp/fake_engine.h"
 
 namespace lw::poll {
@@ -322,6 +323,32 @@ TEST_F(PollerTest, EmptyTablesAndWrongTypesAreCounted) {
   EXPECT_EQ(state_of("gw"), "up");  // it answered: reachable, just not useful
   EXPECT_EQ(count("core", "ifx", "empty_table"), 0);
   EXPECT_EQ(count("core", "sys", "wrong_type"), 0);
+}
+
+// A poll comes back to the target it was launched for by its index in the target table, and
+// by name when a reload has moved the target since (here: a new target put before it).
+TEST(PollerCoreTest, APollInFlightWhenAReloadMovesItsTargetLandsOnIt) {
+  snmp::FakeEngine engine(true);  // answers wait for drain()
+  for (const auto* n : {"core", "wan", "gw"}) fill(engine.agent(n), std::string("if-") + n);
+  SnapshotBox box;
+  Clock::time_point now = Clock::now();
+  PollerCore core(engine, box, [&] { return now; });
+  std::vector<std::shared_ptr<PollJob>> answered;
+  core.on_finished = [&](std::shared_ptr<PollJob> job) { answered.push_back(std::move(job)); };
+  core.apply(make_config({{"core", ""}, {"wan", "core"}}));
+  now += 1h;
+  core.launch_due(now);
+  engine.drain();
+  ASSERT_EQ(answered.size(), 2u);
+  core.apply(make_config({{"gw", ""}, {"core", ""}, {"wan", "core"}}));
+  for (auto& job : answered) core.finish(job);
+  core.maybe_publish(now, true);
+  const std::string text = http::render(*box.latest());
+  for (const auto* target : {"core", "wan"})
+    EXPECT_NE(text.find("linkwatch_polls_total{target=\"" + std::string(target) + "\",district=\"Huyện Kỳ Sơn\"} 1\n"),
+              std::string::npos)
+        << target << "\n" << text;
+  EXPECT_EQ(text.find("linkwatch_polls_total{target=\"gw\""), std::string::npos) << "gw was not polled yet";
 }
 
 TEST(Exposition, PrometheusNamesAreSnakeCaseWithTotal) {
