@@ -81,6 +81,12 @@ struct FamilyHead {
   std::string name;
   std::string header;
   uint32_t name_id = 0;
+  // What it was first made from: a poll's family with these is sure to have this head, which
+  // the render checks against the previous poll's without interning again.
+  std::string source;  // the family's name before Prometheus-style naming
+  std::string help;
+  uint8_t kind = 0;    // collect::Kind
+  bool prom = false;   // Prometheus-style naming
 };
 
 // One target's families (or the daemon's), as the poller leaves them after a poll and a scrape

@@ -97,7 +97,8 @@ const FamilyHead* intern_head(const collect::Family& f, bool prom) {
   auto& slot = heads[global_key];
   if (!slot) {
     const auto id = name_ids.emplace(name, static_cast<uint32_t>(name_ids.size())).first->second;
-    slot = std::make_unique<const FamilyHead>(FamilyHead{name, header_text(name, f.help, type), id});
+    slot = std::make_unique<const FamilyHead>(
+        FamilyHead{name, header_text(name, f.help, type), id, f.name, f.help, static_cast<uint8_t>(f.kind), prom});
   }
   known.push_back({f.help, f.kind, prom, slot.get()});
   return slot.get();
@@ -379,10 +380,11 @@ bool render_as_before(const collect::Families& families, bool prom, const LabelW
   uint32_t i = 0;  // series
   for (const auto& f : families) {
     if (f.series.empty()) continue;
-    const FamilyHead* head = intern_head(f, prom);
-    if (fi == shape.families.size() || shape.families[fi].head != head ||
-        shape.families[fi].count != f.series.size())
-      return false;
+    if (fi == shape.families.size() || shape.families[fi].count != f.series.size()) return false;
+    const FamilyHead* head = shape.families[fi].head;
+    const bool made_from = head->prom == prom && head->kind == static_cast<uint8_t>(f.kind) &&
+                           head->source == f.name && head->help == f.help;
+    if (!made_from && intern_head(f, prom) != head) return false;
     ++fi;
     const size_t name_size = head->name.size();
     for (const auto& s : f.series) {

@@ -1,5 +1,8 @@
 #include "daemon/poll/plan.h"
 
+#include <set>
+#include <string_view>
+
 #include <algorithm>
 #include <sstream>
 
@@ -92,6 +95,10 @@ std::shared_ptr<const TargetPlan> make_plan(const std::shared_ptr<const config::
       else w->modules.push_back(mi);
     }
   }
+  std::set<std::string_view> names;
+  for (const config::Module* m : plan->modules)
+    for (const config::Metric& metric : m->metrics)
+      if (metric.name.starts_with("linkwatch_") || !names.insert(metric.name).second) plan->names_apart = false;
   plan->fingerprint = std::hash<std::string>{}(fingerprint(*cfg, target, plan->peer));
   return plan;
 }

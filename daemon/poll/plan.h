@@ -31,6 +31,9 @@ struct TargetPlan {
   std::vector<snmp::Oid> gets;                 // sysUpTime.0 first, then every module's scalars
   std::vector<WalkPlan> walks;
   std::vector<config::LinkRule> links;
+  // No two metrics of the modules share a name and none is named linkwatch_* (the prefix of
+  // every family linkwatch makes itself): a poll's families then need no merging by name.
+  bool names_apart = true;
   size_t fingerprint = 0;  // equal fingerprints: a reload keeps the target's state
   std::shared_ptr<const config::Config> config;  // keeps `modules` alive
 };

@@ -351,6 +351,44 @@ TEST(PollerCoreTest, APollInFlightWhenAReloadMovesItsTargetLandsOnIt) {
   EXPECT_EQ(text.find("linkwatch_polls_total{target=\"gw\""), std::string::npos) << "gw was not polled yet";
 }
 
+// Two modules that read the same object give one family with one series: merged by name.
+// Modules whose names are all apart (the usual config) skip that search, and a poll with
+// them still gives each family once.
+TEST(PollerCoreTest, ModulesReadingTheSameObjectGiveOneFamily) {
+  for (const bool shared : {false, true}) {
+    snmp::FakeEngine engine;
+    fill(engine.agent("core"), "if-core");
+    SnapshotBox box;
+    Clock::time_point now = Clock::now();
+    PollerCore core(engine, box, [&] { return now; });
+    core.on_finished = [&](std::shared_ptr<PollJob> job) { core.finish(std::move(job)); };
+    auto config = make_config({{"core", ""}});
+    if (shared) {
+      config::Module again = config->modules.at("sys");
+      again.name = "sys_again";
+      config->modules["sys_again"] = again;
+      config->targets[0].modules.push_back("sys_again");
+    }
+    core.apply(config);
+    EXPECT_EQ(make_plan(config, config->targets[0])->names_apart, !shared);
+    now += 1h;
+    core.launch_due(now);
+    core.maybe_publish(now, true);
+    const std::string text = http::render(*box.latest());
+    for (const auto* family : {"sysUpTime", "ifHCInOctets", "linkwatch_module_up", "linkwatch_polls_total"}) {
+      const std::string type = std::string("# TYPE ") + family + " ";
+      const auto first = text.find(type);
+      EXPECT_NE(first, std::string::npos) << family;
+      EXPECT_EQ(text.find(type, first + 1), std::string::npos) << family << " twice\n" << text;
+    }
+    const std::string up = "sysUpTime{target=\"core\",district=\"Huyện Kỳ Sơn\"} 1234.56\n";
+    ASSERT_NE(text.find(up), std::string::npos) << text;
+    EXPECT_EQ(text.find(up, text.find(up) + 1), std::string::npos) << "shared " << shared << "\n" << text;
+    EXPECT_NE(text.find("linkwatch_module_up{target=\"core\",district=\"Huyện Kỳ Sơn\",module=\"ifx\"} 1"),
+              std::string::npos);
+  }
+}
+
 TEST(Exposition, PrometheusNamesAreSnakeCaseWithTotal) {
   EXPECT_EQ(http::snake_case("ifHCInOctets"), "if_hc_in_octets");
   EXPECT_EQ(http::snake_case("ifIndex"), "if_index");

@@ -11,11 +11,12 @@
 namespace lw::poll {
 namespace {
 
-void add(collect::Families& out, std::string name, std::string help, collect::Kind kind,
+// Adds a series to the family of that name among out[from, end), or a family after them.
+void add(collect::Families& out, size_t from, std::string name, std::string help, collect::Kind kind,
          collect::Labels labels, double value) {
-  for (auto& f : out) {
-    if (f.name == name) {
-      f.series.push_back({std::move(labels), value});
+  for (size_t i = from; i < out.size(); ++i) {
+    if (out[i].name == name) {
+      out[i].series.push_back({std::move(labels), value});
       return;
     }
   }
@@ -29,8 +30,14 @@ collect::Labels with(const collect::Labels& base, const char* k, std::string v) 
 }
 
 // Two modules may read the same object: keep one family per name and one series per label
-// set, or Prometheus would reject the whole scrape for a duplicate sample.
-void merge_into(collect::Families& out, collect::Families&& more) {
+// set, or Prometheus would reject the whole scrape for a duplicate sample. `apart`: no name
+// of `more` can be in `out` (TargetPlan::names_apart), so they are appended as they are.
+void merge_into(collect::Families& out, collect::Families&& more, bool apart) {
+  if (apart) {
+    if (out.empty()) out = std::move(more);
+    else out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+    return;
+  }
   for (auto& f : more) {
     auto it = std::find_if(out.begin(), out.end(), [&](const collect::Family& g) { return g.name == f.name; });
     if (it == out.end()) {
@@ -52,6 +59,7 @@ collect::Families target_families(TargetRt& t, const PollJob& job) {
   const auto& labels = t.plan->labels;
   const bool answered = t.outcome == state::Node::Outcome::Answered;
   size_t varbinds = 0;
+  size_t from = 0;
 
   if (answered) {
     static const snmp::VarBinds kNone;
@@ -68,7 +76,7 @@ collect::Families target_families(TargetRt& t, const PollJob& job) {
       auto collected = collect::collect(*t.plan->modules[mi], input, {labels});
       // Counted once per poll, like a failed request: the agent typed a value wrongly.
       if (collected.wrong_type > 0) t.errors[{t.plan->modules[mi]->name, kReasonWrongType}]++;
-      merge_into(out, std::move(collected.families));
+      merge_into(out, std::move(collected.families), t.plan->names_apart);
     }
 
     state::LinkObservation obs;
@@ -76,35 +84,37 @@ collect::Families target_families(TargetRt& t, const PollJob& job) {
     if (!scalars.empty() && scalars[0].oid == kSysUpTime0 && scalars[0].value.type == snmp::Type::TimeTicks)
       obs.sys_uptime = static_cast<uint32_t>(scalars[0].value.unsigned_);
     for (const auto& w : job.walks) obs.rows.push_back(&w.varbinds);
-    merge_into(out, t.links.update(obs, t.plan->links, labels));
+    if (t.plan->names_apart) from = out.size();  // linkwatch's own families start here: add() looks no lower
+    merge_into(out, t.links.update(obs, t.plan->links, labels), t.plan->names_apart);
   }
   t.varbinds = varbinds;
 
-  add(out, "linkwatch_target_up", "1 if the target answered its last poll.", Kind::Gauge, labels, answered ? 1 : 0);
-  add(out, "linkwatch_target_up_reason", "Why the last poll failed, or ok; one series at 1.", Kind::Gauge,
+  add(out, from, "linkwatch_target_up", "1 if the target answered its last poll.", Kind::Gauge, labels,
+      answered ? 1 : 0);
+  add(out, from, "linkwatch_target_up_reason", "Why the last poll failed, or ok; one series at 1.", Kind::Gauge,
       with(labels, "reason", t.reason), 1);
   for (const auto& [module, up] : t.module_up)
-    add(out, "linkwatch_module_up", "1 if every request of the module succeeded in the last poll.", Kind::Gauge,
+    add(out, from, "linkwatch_module_up", "1 if every request of the module succeeded in the last poll.", Kind::Gauge,
         with(labels, "module", module), up ? 1 : 0);
-  add(out, "linkwatch_poll_duration_seconds", "Wall time of the last poll.", Kind::Gauge, labels, t.duration);
+  add(out, from, "linkwatch_poll_duration_seconds", "Wall time of the last poll.", Kind::Gauge, labels, t.duration);
   if (t.last_success > 0)
-    add(out, "linkwatch_poll_last_success_timestamp_seconds", "Unix time of the last poll that got answers.",
+    add(out, from, "linkwatch_poll_last_success_timestamp_seconds", "Unix time of the last poll that got answers.",
         Kind::Gauge, labels, t.last_success);
   for (const auto& [key, n] : t.errors) {
     collect::Labels l = labels;
     l.emplace_back("module", key.first);
     l.emplace_back("reason", key.second);
-    add(out, "linkwatch_poll_errors_total", "Failed requests, by module and reason.", Kind::Counter, std::move(l),
+    add(out, from, "linkwatch_poll_errors_total", "Failed requests, by module and reason.", Kind::Counter, std::move(l),
         static_cast<double>(n));
   }
-  add(out, "linkwatch_polls_total", "Polls completed.", Kind::Counter, labels, static_cast<double>(t.polls));
-  add(out, "linkwatch_poll_varbinds", "Varbinds read in the last poll.", Kind::Gauge, labels,
+  add(out, from, "linkwatch_polls_total", "Polls completed.", Kind::Counter, labels, static_cast<double>(t.polls));
+  add(out, from, "linkwatch_poll_varbinds", "Varbinds read in the last poll.", Kind::Gauge, labels,
       static_cast<double>(varbinds));
-  add(out, "linkwatch_counter_discontinuities_total",
+  add(out, from, "linkwatch_counter_discontinuities_total",
       "Times sysUpTime went backwards (a reboot): counters reset rather than wrapped.", Kind::Counter, labels,
       static_cast<double>(t.links.discontinuities()));
   for (const auto& [kind, n] : t.traps)
-    add(out, "linkwatch_traps_total", "Notifications received from the target, by kind.", Kind::Counter,
+    add(out, from, "linkwatch_traps_total", "Notifications received from the target, by kind.", Kind::Counter,
         with(labels, "trap", kind), static_cast<double>(n));
   return out;
 }
