@@ -34,13 +34,6 @@ std::string to_string(const Oid& oid) {
   return out;
 }
 
-bool in_subtree(const Oid& root, const Oid& oid) {
-  if (oid.size() < root.size()) return false;
-  for (size_t i = 0; i < root.size(); ++i)
-    if (oid[i] != root[i]) return false;
-  return true;
-}
-
 std::string_view to_string(Type t) {
   switch (t) {
     case Type::Integer: return "INTEGER";

@@ -23,8 +23,16 @@ namespace lw::snmp {
 std::optional<Oid> parse_oid(std::string_view text);
 std::string to_string(const Oid& oid);  // "1.3.6.1.2.1.1.3.0", no leading dot
 
-// True if `oid` lies strictly inside or equal to the subtree rooted at `root`.
-bool in_subtree(const Oid& root, const Oid& oid);
+// True if `oid` lies strictly inside or equal to the subtree rooted at `root`. Inline: the
+// walks and the collectors ask it once per varbind.
+inline bool in_subtree(const Oid& root, const Oid& oid) {
+  if (oid.size() < root.size()) return false;
+  const uint32_t* r = root.data();
+  const uint32_t* o = oid.data();
+  for (size_t i = 0, n = root.size(); i < n; ++i)
+    if (r[i] != o[i]) return false;
+  return true;
+}
 // a < b in OID (lexicographic) order: Oid's own operator<, by name where a comparator is
 // passed around (walks, the collectors' index).
 inline bool oid_less(const Oid& a, const Oid& b) { return a < b; }

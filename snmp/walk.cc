@@ -31,13 +31,14 @@ bool WalkCursor::feed_impl(Response& response) {
                                       to_string(last_)});
     return false;
   }
-  // Room for the whole response at once (growing geometrically, not to the exact size).
-  if (rows_.capacity() - rows_.size() < response.size())
-    rows_.reserve(std::max(rows_.size() + response.size(), 2 * rows_.capacity()));
-  // Each OID is checked against the row before it, in place; last_ is copied once, at the end.
+  // The accepted varbinds are a prefix of the response: each OID is checked against the one
+  // before it in place, then the prefix is taken in one go (the first answer of a walk, most
+  // walks' only one, becomes rows() itself).
   const Oid* prev = &last_;
   std::optional<Error> error;
-  for (auto& vb : response) {
+  size_t k = 0;
+  for (; k < response.size(); ++k) {
+    const VarBind& vb = response[k];
     // endOfMibView, or noSuch* from a confused v1 proxy; or the first varbind past the
     // subtree: the walk is over.
     if (vb.value.is_exception() || !in_subtree(root_, vb.oid)) {
@@ -49,18 +50,23 @@ bool WalkCursor::feed_impl(Response& response) {
                                                  " after " + to_string(*prev)};
       break;
     }
-    if (rows_.size() >= static_cast<size_t>(max_rows_)) {
+    if (rows_.size() + k >= static_cast<size_t>(max_rows_)) {
       error = Error{kReasonRowCap, "walk " + to_string(root_) + ": stopped at " + std::to_string(max_rows_) +
                                        " rows, next " + to_string(vb.oid)};
       break;
     }
-    if constexpr (std::is_const_v<Response>)
-      rows_.push_back(vb);
-    else
-      rows_.push_back(std::move(vb));
-    prev = &rows_.back().oid;  // the reserve above: no reallocation within this response
+    prev = &vb.oid;
   }
-  if (prev != &last_) last_ = *prev;
+  if (k > 0) last_ = *prev;
+  const auto first = response.begin(), accepted = response.begin() + static_cast<std::ptrdiff_t>(k);
+  if constexpr (std::is_const_v<Response>) {
+    rows_.insert(rows_.end(), first, accepted);
+  } else if (rows_.empty()) {
+    rows_ = std::move(response);
+    rows_.erase(rows_.begin() + static_cast<std::ptrdiff_t>(k), rows_.end());
+  } else {
+    rows_.insert(rows_.end(), std::make_move_iterator(first), std::make_move_iterator(accepted));
+  }
   if (error) {
     fail(std::move(*error));
     return false;

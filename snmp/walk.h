@@ -31,8 +31,8 @@ class WalkCursor {
   // Feed the varbinds of one response. Returns false (and sets error()) if the walk ended
   // with an error; true otherwise (check done()).
   bool feed(const VarBinds& response);
-  // The same, moving the accepted varbinds into rows() instead of copying them (the engine's
-  // path: one allocation per OID fewer).
+  // The same, taking the accepted varbinds instead of copying them (the engine's path): the
+  // response's own vector becomes rows() while that is empty.
   bool feed(VarBinds&& response);
 
   // The agent answered tooBig: halve the repetitions and try again. Fails the walk with
