@@ -4,7 +4,8 @@
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
-#include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace lw::state {
 namespace {
@@ -74,16 +75,30 @@ void SiteTracker::observe(const collect::Families& families, double now_unix) {
     return std::lower_bound(links.begin(), links.end(), i,
                             [](const SeenLink& l, uint32_t k) { return l.status.if_index < k; });
   };
-  // The series of one link share their labels (links.h): its ifIndex is read once.
-  std::unordered_map<const void*, uint32_t> index_by_labels;
+  // The series of one link share their labels (links.h): its ifIndex is read once. A link has
+  // three label sets (its own, and the in and out directions), and every family lists them in
+  // the same order: a list searched from just after the last one found, not a map per poll.
+  std::vector<std::pair<const void*, uint32_t>> index_by_labels;
+  size_t next = 0;
+  auto known_index = [&](const void* id) -> const uint32_t* {
+    const size_t n = index_by_labels.size();
+    for (size_t k = 0; k < n; ++k) {
+      const size_t at_k = (next + k) % n;
+      if (index_by_labels[at_k].first == id) {
+        next = at_k + 1;
+        return &index_by_labels[at_k].second;
+      }
+    }
+    return nullptr;
+  };
   auto link = [&](const collect::Series& s) -> SeenLink& {
     uint32_t i;
     const void* id = s.labels.identity();
-    if (auto known = index_by_labels.find(id); id && known != index_by_labels.end()) {
-      i = known->second;
+    if (const uint32_t* known = id ? known_index(id) : nullptr) {
+      i = *known;
     } else {
       i = if_index_of(s.labels);
-      if (id) index_by_labels.emplace(id, i);
+      if (id) index_by_labels.emplace_back(id, i);
     }
     auto it = at(i);
     if (it != links.end() && it->status.if_index == i) return *it;
