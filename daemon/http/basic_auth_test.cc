@@ -1,23 +1,15 @@
 #include "daemon/http/basic_auth.h"
 
-#include <crypt.h>
-
 #include <gtest/gtest.h>
+
+#include "daemon/http/test_bcrypt.h"
 
 namespace lw::http {
 namespace {
 
-// A bcrypt hash at the lowest cost, made by libxcrypt.
-std::string bcrypt(const std::string& password) {
-  char salt[CRYPT_GENSALT_OUTPUT_SIZE];
-  EXPECT_NE(crypt_gensalt_rn("$2b$", 4, nullptr, 0, salt, sizeof salt), nullptr);
-  crypt_data data{};
-  return crypt_rn(password.c_str(), salt, &data, sizeof data);
-}
-
 TEST(BasicAuth, ChecksBcryptHashesFromTheHeader) {
-  const std::map<std::string, std::string> users = {{"prometheus", bcrypt("s3cret:with:colons")},
-                                                    {"ops", bcrypt("Kỳ Sơn")}};
+  const std::map<std::string, std::string> users = {{"prometheus", test_bcrypt("s3cret:with:colons")},
+                                                    {"ops", test_bcrypt("Kỳ Sơn")}};
   // base64("prometheus:s3cret:with:colons"), base64("ops:Kỳ Sơn")
   EXPECT_EQ(check_basic_auth("Basic cHJvbWV0aGV1czpzM2NyZXQ6d2l0aDpjb2xvbnM=", users), AuthVerdict::Ok);
   EXPECT_EQ(check_basic_auth("basic   b3BzOkvhu7MgU8ahbg==", users), AuthVerdict::Ok);
@@ -33,15 +25,15 @@ TEST(BasicAuth, ChecksBcryptHashesFromTheHeader) {
 
 TEST(BasicAuth, RememberedCredentialsFollowTheUsersHash) {
   const std::string header = "Basic dTpvbGQ=";  // u:old
-  EXPECT_EQ(check_basic_auth(header.c_str(), {{"u", bcrypt("old")}}), AuthVerdict::Ok);
-  EXPECT_EQ(check_basic_auth(header.c_str(), {{"u", bcrypt("old")}}), AuthVerdict::Ok);  // a new salt
+  EXPECT_EQ(check_basic_auth(header.c_str(), {{"u", test_bcrypt("old")}}), AuthVerdict::Ok);
+  EXPECT_EQ(check_basic_auth(header.c_str(), {{"u", test_bcrypt("old")}}), AuthVerdict::Ok);  // a new salt
   // The password changed (a reload): the old one must fail although it passed a moment ago.
-  EXPECT_EQ(check_basic_auth(header.c_str(), {{"u", bcrypt("new")}}), AuthVerdict::Wrong);
-  EXPECT_EQ(check_basic_auth(header.c_str(), {{"v", bcrypt("old")}}), AuthVerdict::Wrong);  // user removed
+  EXPECT_EQ(check_basic_auth(header.c_str(), {{"u", test_bcrypt("new")}}), AuthVerdict::Wrong);
+  EXPECT_EQ(check_basic_auth(header.c_str(), {{"v", test_bcrypt("old")}}), AuthVerdict::Wrong);  // user removed
 }
 
 TEST(BasicAuth, CryptMatchesUsesTheWholeHash) {
-  const std::string h = bcrypt("pw");
+  const std::string h = test_bcrypt("pw");
   EXPECT_TRUE(crypt_matches("pw", h));
   EXPECT_FALSE(crypt_matches("pW", h));
   EXPECT_FALSE(crypt_matches(std::string_view("pw\0x", 4), h));

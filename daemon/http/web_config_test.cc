@@ -1,6 +1,5 @@
 #include "daemon/http/web_config.h"
 
-#include <crypt.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,16 +9,10 @@
 
 #include <gtest/gtest.h>
 
+#include "daemon/http/test_bcrypt.h"
 
 namespace lw::http {
 namespace {
-
-std::string bcrypt(const std::string& password) {
-  char salt[CRYPT_GENSALT_OUTPUT_SIZE];
-  EXPECT_NE(crypt_gensalt_rn("$2b$", 4, nullptr, 0, salt, sizeof salt), nullptr);
-  crypt_data data{};
-  return crypt_rn(password.c_str(), salt, &data, sizeof data);
-}
 
 class WebConfigTest : public ::testing::Test {
  protected:
@@ -37,7 +30,7 @@ class WebConfigTest : public ::testing::Test {
 };
 
 TEST_F(WebConfigTest, ReadsTheExporterToolkitFormat) {
-  const std::string hash = bcrypt("pw");
+  const std::string hash = test_bcrypt("pw");
   const auto r = load_web_config(write("tls_server_config:\n  cert_file: certs/server.crt\n  key_file: /etc/k.key\n"
                                        "  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.crt\n"
                                        "  min_version: TLS13\nbasic_auth_users:\n  prometheus: " + hash + "\n"));

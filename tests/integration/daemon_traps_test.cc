@@ -230,23 +230,6 @@ TEST_F(DaemonTrapsTest, NoSecretInTheLogOrMetrics) {
   }
 }
 
-// The kernel's drop count for the socket bound to 127.0.0.1:`port` (/proc/net/udp, last column).
-std::optional<double> proc_udp_drops(uint16_t port) {
-  std::ifstream in("/proc/net/udp");
-  char want[32];
-  std::snprintf(want, sizeof want, "0100007F:%04X", port);
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    std::string slot, local, f, last;
-    fields >> slot >> local;
-    if (local != want) continue;
-    while (fields >> f) last = f;
-    return std::stod(last);
-  }
-  return std::nullopt;
-}
-
 // A bounded flood of junk at the trap port: the daemon's drop counter is the kernel's own
 // (whether or not this machine is slow enough to drop), and the buffer is what was set.
 TEST_F(DaemonTrapsTest, TrapSocketDropsAreTheKernelsAndTheBufferIsRaised) {
@@ -261,16 +244,20 @@ TEST_F(DaemonTrapsTest, TrapSocketDropsAreTheKernelsAndTheBufferIsRaised) {
   for (int i = 0; i < 20000; ++i)
     sendto(fd, junk.data(), junk.size(), 0, reinterpret_cast<const sockaddr*>(&to), sizeof to);
   close(fd);
-  const auto kernel = proc_udp_drops(trap_port_);
+  const auto drops_text = [&] {
+    const auto n = test::udp_drops(trap_port_);
+    return n ? std::to_string(*n) : std::string("no socket");
+  };
+  const auto kernel = test::udp_drops(trap_port_);
   ASSERT_TRUE(kernel.has_value()) << "no socket on the trap port in /proc/net/udp";
   EXPECT_TRUE(test::wait_until(
       [&] {
-        const auto now = proc_udp_drops(trap_port_);
-        return now && daemon_->scrape().value("linkwatch_trap_socket_drops_total", {}) == *now;
+        const auto now = test::udp_drops(trap_port_);
+        return now && daemon_->scrape().value("linkwatch_trap_socket_drops_total", {}) == static_cast<double>(*now);
       },
       15s, 100ms))
-      << "kernel: " << proc_udp_drops(trap_port_).value_or(-1) << "\n" << daemon_->scrape().text;
-  std::cout << "trap flood: 20000 datagrams, " << proc_udp_drops(trap_port_).value_or(-1)
+      << "kernel: " << drops_text() << "\n" << daemon_->scrape().text;
+  std::cout << "trap flood: 20000 datagrams, " << drops_text()
             << " dropped by the kernel\n";
 }
 

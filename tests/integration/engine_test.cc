@@ -97,6 +97,26 @@ WalkResult walk_sync(Engine& e, const Peer& p, const Oid& root) {
   return f.get();
 }
 
+// A real engine whose notices (engine-ID changes and clashes) are kept for the test to read.
+// The engine is declared last: it stops, and stops calling back, before the list goes.
+struct NoticedEngine {
+  NoticedEngine() {
+    NetSnmpOptions opts;
+    opts.on_notice = [this](const std::string& n) {
+      std::lock_guard g(mu);
+      kept.push_back(n);
+    };
+    engine = make_netsnmp_engine(opts);
+  }
+  std::vector<std::string> notices() {
+    std::lock_guard g(mu);
+    return kept;
+  }
+  std::mutex mu;
+  std::vector<std::string> kept;
+  std::unique_ptr<Engine> engine;
+};
+
 // One line of `snmpbulkwalk -On -Oe -Ot -Ox` output, parsed into a VarBind.
 std::optional<VarBind> parse_tool_line(const std::string& line) {
   const size_t eq = line.find(" = ");
@@ -686,14 +706,8 @@ TEST_F(EngineTest, V3KeysDoNotLeakBetweenTargetsOfTheSameUser) {
 // A device replaced by another on the same address (new engine ID): the engine learns the
 // new ID instead of failing with usmStatsUnknownEngineIDs forever, and says so.
 TEST(EngineIdTest, ChangedEngineIdIsRediscovered) {
-  std::mutex mu;
-  std::vector<std::string> notices;
-  NetSnmpOptions opts;
-  opts.on_notice = [&](const std::string& n) {
-    std::lock_guard g(mu);
-    notices.push_back(n);
-  };
-  auto engine = make_netsnmp_engine(opts);
+  NoticedEngine noticed;
+  Engine* engine = noticed.engine.get();
   auto first = std::make_unique<test::Snmpd>(std::vector<std::string>{"engineID linkwatch-old-box"});
   const uint16_t port = first->port();
   Peer p = v3_peer(first->address(), test::Snmpd::user("authpriv"));
@@ -708,7 +722,7 @@ TEST(EngineIdTest, ChangedEngineIdIsRediscovered) {
   auto w = walk_sync(*engine, p, kSystem);
   EXPECT_FALSE(w.error) << w.error->to_string();
   EXPECT_EQ(engine->stats().engine_id_changes, 1u);
-  std::lock_guard g(mu);
+  const auto notices = noticed.notices();
   ASSERT_EQ(notices.size(), 1u);
   EXPECT_NE(notices[0].find("swapped"), std::string::npos) << notices[0];
   EXPECT_NE(notices[0].find("engine ID"), std::string::npos) << notices[0];
@@ -717,14 +731,8 @@ TEST(EngineIdTest, ChangedEngineIdIsRediscovered) {
 // Two devices answering with one engine ID (a cloned image): both still poll with their own
 // keys, and the clash is counted and told with both targets named.
 TEST(EngineIdTest, TwoDevicesWithOneEngineIdAreReported) {
-  std::mutex mu;
-  std::vector<std::string> notices;
-  NetSnmpOptions opts;
-  opts.on_notice = [&](const std::string& n) {
-    std::lock_guard g(mu);
-    notices.push_back(n);
-  };
-  auto engine = make_netsnmp_engine(opts);
+  NoticedEngine noticed;
+  Engine* engine = noticed.engine.get();
   test::Snmpd a({"engineID linkwatch-cloned"});
   test::Snmpd b({"engineID linkwatch-cloned"});
   Peer pa = v3_peer(a.address(), test::Snmpd::user("authpriv"));
@@ -736,7 +744,7 @@ TEST(EngineIdTest, TwoDevicesWithOneEngineIdAreReported) {
   EXPECT_TRUE(ra.ok()) << ra.error().to_string();
   EXPECT_TRUE(rb.ok()) << rb.error().to_string();
   EXPECT_EQ(engine->stats().engine_id_duplicates, 1u);
-  std::lock_guard g(mu);
+  const auto notices = noticed.notices();
   ASSERT_EQ(notices.size(), 1u);
   EXPECT_NE(notices[0].find("clone-a"), std::string::npos) << notices[0];
   EXPECT_NE(notices[0].find("clone-b"), std::string::npos) << notices[0];

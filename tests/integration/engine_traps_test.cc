@@ -50,6 +50,19 @@ std::shared_ptr<const Credentials> v3_sha256_aes() {
   return std::make_shared<const Credentials>(c);
 }
 
+// Listens for notifications on a free loopback port and returns it: the port may be taken
+// between free_udp_port() and the bind, so a few tries. The last error if none worked.
+Result<uint16_t> listen_on_free_port(Engine& engine, std::vector<std::shared_ptr<const Credentials>> accept,
+                                     const NotificationHandlers& handlers) {
+  Status st;
+  for (int i = 0; i < 5; ++i) {
+    const uint16_t port = test::free_udp_port();
+    st = engine.listen_for_notifications("127.0.0.1:" + std::to_string(port), accept, handlers);
+    if (!st) return port;
+  }
+  return *st;
+}
+
 class TrapReceiver : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -63,15 +76,9 @@ class TrapReceiver : public ::testing::Test {
       std::lock_guard g(mu_);
       rejected_.push_back(std::move(r));
     };
-    // The port may be taken between free_udp_port() and the bind: a few tries.
-    Status st;
-    for (int i = 0; i < 5; ++i) {
-      port_ = test::free_udp_port();
-      st = engine_->listen_for_notifications("127.0.0.1:" + std::to_string(port_),
-                                             {v2("traps-ok"), v3_sha256_aes()}, h);
-      if (!st) break;
-    }
-    ASSERT_FALSE(st) << st->to_string();
+    const auto port = listen_on_free_port(*engine_, {v2("traps-ok"), v3_sha256_aes()}, h);
+    ASSERT_TRUE(port.ok()) << port.error().to_string();
+    port_ = port.value();
   }
 
   std::string dest() const { return "127.0.0.1:" + std::to_string(port_); }
@@ -242,25 +249,6 @@ TEST(TrapReceiverBind, Ipv6Loopback) {
   EXPECT_FALSE(st) << st->to_string();
 }
 
-// The kernel's count of datagrams it dropped on the socket bound to 127.0.0.1:`port`: the
-// `drops` column (the last) of /proc/net/udp. nullopt if no such socket.
-std::optional<uint64_t> proc_udp_drops(uint16_t port) {
-  std::ifstream in("/proc/net/udp");
-  char want[32];
-  std::snprintf(want, sizeof want, "0100007F:%04X", port);
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    std::string slot, local;
-    fields >> slot >> local;
-    if (local != want) continue;
-    std::string last, f;
-    while (fields >> f) last = f;
-    return std::stoull(last);
-  }
-  return std::nullopt;
-}
-
 // A trap flood while the engine thread is busy: the kernel drops what the socket's buffer
 // cannot hold, and the engine reports exactly the kernel's count.
 TEST(TrapSocket, FloodDropsAreCountedAsTheKernelCountsThem) {
@@ -272,14 +260,9 @@ TEST(TrapSocket, FloodDropsAreCountedAsTheKernelCountsThem) {
   h.rejected = [&](RejectedNotification) {
     if (handled++ == 0) std::this_thread::sleep_for(500ms);  // the engine thread is busy
   };
-  uint16_t port = 0;
-  Status st;
-  for (int i = 0; i < 5; ++i) {
-    port = test::free_udp_port();
-    st = engine->listen_for_notifications("127.0.0.1:" + std::to_string(port), {v2("traps-ok")}, h);
-    if (!st) break;
-  }
-  ASSERT_FALSE(st) << st->to_string();
+  const auto listening = listen_on_free_port(*engine, {v2("traps-ok")}, h);
+  ASSERT_TRUE(listening.ok()) << listening.error().to_string();
+  const uint16_t port = listening.value();
   EXPECT_GE(engine->stats().trap_receive_buffer, 8192);
   EXPECT_EQ(engine->stats().trap_socket_drops, 0u);
 
@@ -295,7 +278,7 @@ TEST(TrapSocket, FloodDropsAreCountedAsTheKernelCountsThem) {
     sendto(fd, junk.data(), junk.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
   close(fd);
 
-  const auto kernel = proc_udp_drops(port);
+  const auto kernel = test::udp_drops(port);
   ASSERT_TRUE(kernel.has_value());
   ASSERT_GT(*kernel, 0u) << "the flood did not overflow the socket";
   ASSERT_TRUE(test::wait_until([&] { return engine->stats().trap_socket_drops == *kernel; }, 10s))
@@ -307,14 +290,8 @@ TEST(TrapSocket, FloodDropsAreCountedAsTheKernelCountsThem) {
 TEST(TrapSocket, ReceiveBufferIsRaisedByDefault) {
   auto engine = make_netsnmp_engine({});
   NotificationHandlers h;
-  uint16_t port = 0;
-  Status st;
-  for (int i = 0; i < 5; ++i) {
-    port = test::free_udp_port();
-    st = engine->listen_for_notifications("127.0.0.1:" + std::to_string(port), {v2("traps-ok")}, h);
-    if (!st) break;
-  }
-  ASSERT_FALSE(st) << st->to_string();
+  const auto listening = listen_on_free_port(*engine, {v2("traps-ok")}, h);
+  ASSERT_TRUE(listening.ok()) << listening.error().to_string();
   std::ifstream max_file("/proc/sys/net/core/rmem_max");
   int64_t rmem_max = 0;
   max_file >> rmem_max;

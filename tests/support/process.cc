@@ -10,10 +10,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 namespace lw::test {
@@ -64,6 +66,22 @@ struct ExecArgs {
 
 uint16_t free_udp_port() { return free_port(SOCK_DGRAM); }
 uint16_t free_tcp_port() { return free_port(SOCK_STREAM); }
+
+std::optional<uint64_t> udp_drops(uint16_t port) {
+  std::ifstream in("/proc/net/udp");
+  char want[32];
+  std::snprintf(want, sizeof want, "0100007F:%04X", port);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, f, last;
+    fields >> slot >> local;
+    if (local != want) continue;
+    while (fields >> f) last = f;
+    return std::stoull(last);
+  }
+  return std::nullopt;
+}
 
 TempDir::TempDir(const std::string& prefix) {
   const char* base = std::getenv("TMPDIR");

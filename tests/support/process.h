@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,10 @@ namespace lw::test {
 // A UDP (or TCP) port on 127.0.0.1 that was free a moment ago (bound to port 0 and released).
 uint16_t free_udp_port();
 uint16_t free_tcp_port();
+
+// The kernel's count of datagrams it dropped on the UDP socket bound to 127.0.0.1:`port`: the
+// `drops` column (the last) of /proc/net/udp. nullopt if there is no such socket.
+std::optional<uint64_t> udp_drops(uint16_t port);
 
 // A fresh directory under $TMPDIR (or /tmp), removed with its contents on destruction.
 class TempDir {
