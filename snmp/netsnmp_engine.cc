@@ -452,6 +452,17 @@ class NetSnmpEngine final : public Engine {
     ready_n_.store(static_cast<int64_t>(ready_.size()));
   }
 
+  // The same request as a Net-SNMP PDU, for a v3 session (the shared transport encodes its own).
+  static netsnmp_pdu* to_netsnmp_pdu(const detail::RequestPdu& r) {
+    netsnmp_pdu* pdu = snmp_pdu_create(static_cast<int>(r.command));
+    if (r.command == detail::RequestPdu::Command::GetBulk) {
+      pdu->errstat = r.non_repeaters;
+      pdu->errindex = r.max_repetitions;
+    }
+    for (const Oid* o : r.oids) add_oid(pdu, *o);
+    return pdu;
+  }
+
   static void add_oid(netsnmp_pdu* pdu, const Oid& o) {
     if (o.size() > MAX_OID_LEN) {  // Net-SNMP refuses it (the answer's length will not match)
       std::vector<oid> arcs(o.begin(), o.end());
@@ -476,10 +487,9 @@ class NetSnmpEngine final : public Engine {
     return true;
   }
 
-  // v1/v2c: the PDU goes out on the shared transport (which frees it).
-  bool transmit_shared(Op& op, netsnmp_pdu* pdu, std::string& error) {
+  // v1/v2c: the request goes out on the shared transport.
+  bool transmit_shared(Op& op, const detail::RequestPdu& pdu, std::string& error) {
     if (!transport_) {
-      snmp_free_pdu(pdu);
       error = "engine stopped";
       return false;
     }
@@ -507,31 +517,32 @@ class NetSnmpEngine final : public Engine {
       if (!s.probing) probe(op.session, calls);
       return;
     }
-    netsnmp_pdu* pdu = nullptr;
+    // What to ask: the walk's next GETNEXT/GETBULK, or the GET's next chunk of OIDs. The
+    // request points at OIDs the cursor holds, and lives until it is encoded.
+    detail::RequestPdu pdu;
+    std::optional<WalkCursor::Request> step;
+    request_oids_.clear();
     if (op.walk) {
-      auto req = op.walk->next();
-      if (!req) {  // cannot happen: done walks are finished, not queued
+      step = op.walk->next();
+      if (!step) {  // cannot happen: done walks are finished, not queued
         finish(op, std::nullopt, calls);
         return;
       }
       const bool bulk = !is_v1(op.peer);
-      pdu = snmp_pdu_create(bulk ? SNMP_MSG_GETBULK : SNMP_MSG_GETNEXT);
-      if (bulk) {
-        pdu->errstat = 0;                      // non-repeaters
-        pdu->errindex = req->max_repetitions;  // max-repetitions
-      }
-      add_oid(pdu, req->start);
+      pdu.command = bulk ? detail::RequestPdu::Command::GetBulk : detail::RequestPdu::Command::GetNext;
+      pdu.max_repetitions = bulk ? step->max_repetitions : 0;
+      request_oids_.push_back(&step->start);
     } else {
       auto req = op.get->next();
       if (!req) {  // cannot happen: done GETs are finished, not queued
         finish(op, std::nullopt, calls);
         return;
       }
-      pdu = snmp_pdu_create(SNMP_MSG_GET);
-      for (size_t i = 0; i < req->size(); ++i) add_oid(pdu, (*req)[i]);
+      for (size_t i = 0; i < req->size(); ++i) request_oids_.push_back(&(*req)[i]);
     }
+    pdu.oids = request_oids_;
     std::string error;
-    if (!(op.session ? transmit(op.session, pdu, op.id, error) : transmit_shared(op, pdu, error)))
+    if (!(op.session ? transmit(op.session, to_netsnmp_pdu(pdu), op.id, error) : transmit_shared(op, pdu, error)))
       finish(op, Error{kReasonTransport, op.peer.key + ": " + error}, calls);
   }
 
@@ -830,6 +841,7 @@ class NetSnmpEngine final : public Engine {
   std::unique_ptr<Resolver> resolver_;
   std::unordered_map<std::string, std::vector<uint64_t>> dns_waiting_;  // name -> ops
   std::unordered_map<std::string, detail::Endpoint> endpoints_;  // address literal -> parsed (endpoint_for)
+  std::vector<const Oid*> request_oids_;  // send()'s scratch: the OIDs of the request being made
   std::deque<uint64_t> ready_;                 // ops waiting for a slot, FIFO
   std::unordered_map<uint64_t, Sent> wire_;    // token -> PDU on the wire
   detail::ReplyCollector collector_;           // what Net-SNMP's callbacks saw

@@ -25,7 +25,6 @@ namespace lw::snmp::detail {
 namespace {
 
 constexpr size_t kDatagramMax = 65536;     // more than any UDP payload: nothing is cut short
-constexpr size_t kBuildBufferStart = 4096;  // snmp_build grows it if a request needs more
 
 uint16_t port_of(const sockaddr_storage& a) {
   return a.ss_family == AF_INET6 ? ntohs(reinterpret_cast<const sockaddr_in6&>(a).sin6_port)
@@ -164,7 +163,6 @@ SharedTransport::SharedTransport(Options options) : options_(options) {
 SharedTransport::~SharedTransport() {
   for (Socket* s : {&v4_, &v6_})
     if (s->fd >= 0) close(s->fd);
-  free(build_buf_);
 }
 
 SharedTransport::Socket* SharedTransport::socket_for(int family, std::string& error) {
@@ -200,11 +198,7 @@ int32_t SharedTransport::next_reqid() {
   }
 }
 
-bool SharedTransport::send(const Request& request, snmp_pdu* pdu, Clock::time_point now, std::string& error) {
-  struct Free {
-    snmp_pdu* p;
-    ~Free() { snmp_free_pdu(p); }
-  } owned{pdu};
+bool SharedTransport::send(const Request& request, RequestPdu pdu, Clock::time_point now, std::string& error) {
   if (!request.credentials) {
     error = "no credentials";
     return false;
@@ -218,40 +212,16 @@ bool SharedTransport::send(const Request& request, snmp_pdu* pdu, Clock::time_po
   if (!s) return false;
 
   const int32_t reqid = next_reqid();
-  pdu->version = is_v1(c) ? SNMP_VERSION_1 : SNMP_VERSION_2c;
-  pdu->reqid = reqid;
-  netsnmp_session sess;
-  snmp_sess_init(&sess);
-  sess.version = pdu->version;
-  std::string community = c.community;  // snmp_build copies it into the PDU
-  sess.community = reinterpret_cast<u_char*>(community.data());
-  sess.community_len = community.size();
-  if (!build_buf_) {
-    build_buf_ = static_cast<unsigned char*>(malloc(kBuildBufferStart));
-    if (!build_buf_) {
-      error = "out of memory";
-      return false;
-    }
-    build_size_ = kBuildBufferStart;
-  }
-  // Reverse encoding (Net-SNMP's default) writes the message at the end of the buffer and
-  // may grow it; forward encoding (if the library is set so) writes it from the start.
-  size_t size = build_size_, offset = 0;
-  const int rc = snmp_build(&build_buf_, &size, &offset, &sess, pdu);
-  const bool forward = (pdu->flags & UCD_MSG_FLAG_FORWARD_ENCODE) != 0;
-  if (!forward) build_size_ = size;
-  if (rc != 0) {
-    error = std::string("cannot encode the request: ") + snmp_api_errstring(sess.s_snmp_errno);
+  pdu.v1 = is_v1(c);
+  pdu.request_id = reqid;
+  Pending p;
+  if (!encode_request(pdu, c.community, p.bytes)) {
+    error = "cannot encode the request (an OID or community SNMP cannot carry)";
     return false;
   }
-  const unsigned char* start = forward ? build_buf_ : build_buf_ + size - offset;
-  const size_t length = forward ? size : offset;
-
-  Pending p;
   p.token = request.token;
   p.to = request.to;
   p.credentials = request.credentials;
-  p.bytes.assign(reinterpret_cast<const char*>(start), length);
   p.timeout = std::max(request.timeout, std::chrono::milliseconds(1));
   p.retries_left = std::max(0, request.retries);
   p.generation = ++generation_;

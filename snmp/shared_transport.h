@@ -2,8 +2,9 @@
 // The shared v1/v2c transport of the Net-SNMP engine: one UDP socket per address family for
 // every SNMPv1 and SNMPv2c target, instead of a Net-SNMP session and socket per target.
 //
-// Requests are PDUs the engine made; the transport gives each a request-id of its own, encodes
-// it once with Net-SNMP (snmp_build), keeps the bytes (~100) for resends and queues them;
+// Requests are what the engine asks (command and OIDs); the transport gives each a request-id
+// of its own, encodes it once (snmp/ber_request.h: Net-SNMP's snmp_build bytes, without a
+// Net-SNMP PDU), keeps the bytes (~100) for resends and queues them;
 // flush() hands the queue to the kernel with sendmmsg(). read() takes datagrams with recvmmsg()
 // into buffers it owns (no allocation per datagram) and decodes each: a GetResponse straight
 // into VarBinds (snmp/ber_response.h), anything it does not recognise with Net-SNMP
@@ -25,8 +26,8 @@
 // the engine beforehand, snmp/resolver.h). The sockets are opened on first use, bound to the
 // wildcard address and an ephemeral port, non-blocking, with a large receive buffer.
 //
-// Thread safety: none. Engine thread only, with the Net-SNMP lock held (snmp_build/snmp_parse
-// touch Net-SNMP's globals), after init_netsnmp().
+// Thread safety: none. Engine thread only, with the Net-SNMP lock held (snmp_parse, for what
+// the fast decoder does not recognise, touches Net-SNMP's globals), after init_netsnmp().
 
 #include <sys/socket.h>
 
@@ -42,6 +43,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "snmp/ber_request.h"
 #include "snmp/engine.h"
 #include "snmp/netsnmp_receiver.h"
 
@@ -106,10 +108,11 @@ class SharedTransport {
   SharedTransport(const SharedTransport&) = delete;
   SharedTransport& operator=(const SharedTransport&) = delete;
 
-  // Encodes `pdu` (a GET, GETNEXT or GETBULK; freed here in every case) for `request` and
-  // queues it for the next flush(); its deadline starts at `now`. False with `error` set if
-  // it cannot be sent (no credentials, not v1/v2c, no socket, Net-SNMP refused to encode).
-  bool send(const Request& request, snmp_pdu* pdu, Clock::time_point now, std::string& error);
+  // Encodes `pdu` (a GET, GETNEXT or GETBULK: its command, repetitions and OIDs; the version
+  // and request-id are the transport's) for `request` and queues it for the next flush(); its
+  // deadline starts at `now`. False with `error` set if it cannot be sent (no credentials,
+  // not v1/v2c, no socket, a request encode_request() refuses).
+  bool send(const Request& request, RequestPdu pdu, Clock::time_point now, std::string& error);
 
   // Hands queued datagrams to the kernel. A datagram the kernel refuses (other than "try
   // again") fails its request: a SEND_FAILED Reply. What the socket cannot take now stays
@@ -178,8 +181,6 @@ class SharedTransport {
   Options options_;
   Socket v4_, v6_;
   std::unique_ptr<Buffers> buffers_;
-  unsigned char* build_buf_ = nullptr;  // snmp_build's buffer (malloc: Net-SNMP may realloc it)
-  size_t build_size_ = 0;
   uint32_t reqid_seed_ = 0;
   uint64_t generation_ = 0;
   std::unordered_map<int32_t, Pending> pending_;  // request-id -> request on the wire

@@ -20,8 +20,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <deque>
 #include <map>
 #include <mutex>
+#include <span>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -54,10 +56,14 @@ std::string encode(netsnmp_pdu* pdu, long version, const std::string& comm) {
   return test_support::encode_message(pdu, version, comm);
 }
 
-netsnmp_pdu* get_pdu(const Oid& o) {
-  netsnmp_pdu* pdu = snmp_pdu_create(SNMP_MSG_GET);
-  std::vector<oid> arcs(o.begin(), o.end());
-  snmp_add_null_var(pdu, arcs.data(), arcs.size());
+// A GET of `o`, as the engine hands one to the transport. The request points at `o`, which
+// must outlive the send (the tests' OIDs are constants or outlive it).
+RequestPdu get_pdu(const Oid& o) {
+  static std::deque<const Oid*> pointers;  // stable addresses for the requests' spans
+  pointers.push_back(&o);
+  RequestPdu pdu;
+  pdu.command = RequestPdu::Command::Get;
+  pdu.oids = std::span<const Oid* const>(&pointers.back(), 1);
   return pdu;
 }
 
@@ -153,7 +159,7 @@ class SharedTransportTest : public ::testing::Test {
     transport_.reset();
   }
 
-  bool send(uint64_t token, const Endpoint& to, netsnmp_pdu* pdu,
+  bool send(uint64_t token, const Endpoint& to, const RequestPdu& pdu,
             std::shared_ptr<const Credentials> c = community("public"), std::chrono::milliseconds timeout = 5000ms,
             int retries = 0, Clock::time_point now = Clock::now()) {
     std::lock_guard g(netsnmp_lock());

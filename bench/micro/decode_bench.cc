@@ -1,19 +1,25 @@
-// Micro-benchmark of the engine's answer decoding (issue 10): one GETBULK answer as linkwatch
-// reads ifTable (25 rows of a column: Counter32 values, or OCTET STRING names), decoded by the
-// shared transport's fast decoder (snmp/ber_response.h) and by Net-SNMP's snmp_parse +
-// to_varbinds (parse_community_message, the fallback). Reports varbinds per second. Not a
-// test: nothing is asserted, nothing runs it in CI; run `<build>/bench/micro/decode_bench`.
+// Micro-benchmark of the engine's BER work (issue 10). Decoding: one GETBULK answer as
+// linkwatch reads ifTable (25 rows of a column: Counter32 values, or OCTET STRING names),
+// decoded by the shared transport's fast decoder (snmp/ber_response.h) and by Net-SNMP's
+// snmp_parse + to_varbinds (parse_community_message, the fallback); varbinds per second.
+// Encoding: the requests a poll sends (a GETBULK of one OID, a GET of the 7 system scalars),
+// by encode_request (snmp/ber_request.h) and by the Net-SNMP path it replaced (snmp_pdu_create,
+// snmp_add_null_var per OID, snmp_build, snmp_free_pdu); requests per second. Not a test:
+// nothing is asserted, nothing runs it in CI; run `<build>/bench/micro/decode_bench`.
 
 #include <benchmark/benchmark.h>
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
+#undef non_repeaters
+#undef max_repetitions
 
 #include <cstring>
 #include <mutex>
 #include <string>
 #include <vector>
 
+#include "snmp/ber_request.h"
 #include "snmp/ber_response.h"
 #include "snmp/netsnmp_convert.h"
 #include "snmp/netsnmp_library.h"
@@ -87,6 +93,74 @@ void NetSnmp(benchmark::State& state) {
 // Column 10: ifInOctets (Counter32); column 2: ifDescr (OCTET STRING).
 BENCHMARK(Fast)->Arg(10)->Arg(2);
 BENCHMARK(NetSnmp)->Arg(10)->Arg(2);
+
+// Arg 1: a GETBULK of ifXEntry (a walk's request); arg 7: a GET of the system group's scalars.
+std::vector<lw::snmp::Oid> request_oids(int n) {
+  if (n == 1) return {{1, 3, 6, 1, 2, 1, 31, 1, 1, 1}};
+  std::vector<lw::snmp::Oid> out;
+  for (uint32_t i = 1; i <= static_cast<uint32_t>(n); ++i) out.push_back({1, 3, 6, 1, 2, 1, 1, i, 0});
+  return out;
+}
+
+void EncodeOurs(benchmark::State& state) {
+  const auto oids = request_oids(static_cast<int>(state.range(0)));
+  std::vector<const lw::snmp::Oid*> pointers;
+  for (const auto& o : oids) pointers.push_back(&o);
+  RequestPdu pdu;
+  pdu.command = oids.size() == 1 ? RequestPdu::Command::GetBulk : RequestPdu::Command::Get;
+  pdu.max_repetitions = oids.size() == 1 ? 25 : 0;
+  pdu.oids = pointers;
+  int32_t reqid = 1103527590;
+  for (auto _ : state) {
+    pdu.request_id = reqid++ & 0x7fffffff;
+    std::string bytes;  // the transport keeps each request's own bytes for resends
+    const bool ok = encode_request(pdu, "public", bytes);
+    benchmark::DoNotOptimize(ok);
+    benchmark::DoNotOptimize(bytes);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void EncodeNetSnmp(benchmark::State& state) {
+  const auto oids = request_oids(static_cast<int>(state.range(0)));
+  init_netsnmp("linkwatch-bench");
+  std::lock_guard g(netsnmp_lock());
+  size_t capacity = 4096;
+  auto* buf = static_cast<u_char*>(malloc(capacity));
+  long reqid = 1103527590;
+  for (auto _ : state) {
+    netsnmp_pdu* pdu = snmp_pdu_create(oids.size() == 1 ? SNMP_MSG_GETBULK : SNMP_MSG_GET);
+    if (oids.size() == 1) {
+      pdu->errstat = 0;
+      pdu->errindex = 25;
+    }
+    for (const auto& o : oids) {
+      oid arcs[MAX_OID_LEN] = {};
+      std::copy(o.begin(), o.end(), arcs);
+      snmp_add_null_var(pdu, arcs, o.size());
+    }
+    pdu->version = SNMP_VERSION_2c;
+    pdu->reqid = reqid++ & 0x7fffffff;
+    netsnmp_session s;
+    snmp_sess_init(&s);
+    s.version = SNMP_VERSION_2c;
+    std::string community = "public";
+    s.community = reinterpret_cast<u_char*>(community.data());
+    s.community_len = community.size();
+    size_t size = capacity, offset = 0;
+    const int rc = snmp_build(&buf, &size, &offset, &s, pdu);
+    capacity = size;
+    std::string bytes(reinterpret_cast<const char*>(buf + size - offset), offset);
+    snmp_free_pdu(pdu);
+    benchmark::DoNotOptimize(rc);
+    benchmark::DoNotOptimize(bytes);
+  }
+  free(buf);
+  state.SetItemsProcessed(state.iterations());
+}
+
+BENCHMARK(EncodeOurs)->Arg(1)->Arg(7);
+BENCHMARK(EncodeNetSnmp)->Arg(1)->Arg(7);
 
 }  // namespace
 

@@ -13,6 +13,9 @@
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
+// Net-SNMP #defines these PDU field aliases; RequestPdu has fields of those names.
+#undef non_repeaters
+#undef max_repetitions
 
 #include <cstdint>
 #include <cstdlib>
@@ -47,11 +50,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   request.credentials = credentials;
   request.timeout = std::chrono::seconds(1);
   request.retries = 0;
-  netsnmp_pdu* pdu = snmp_pdu_create(SNMP_MSG_GETBULK);
-  pdu->errstat = 0;    // non-repeaters
-  pdu->errindex = 25;  // max-repetitions
-  const oid if_table[] = {1, 3, 6, 1, 2, 1, 2, 2};
-  snmp_add_null_var(pdu, if_table, sizeof if_table / sizeof if_table[0]);
+  static const lw::snmp::Oid if_table{1, 3, 6, 1, 2, 1, 2, 2};
+  static const lw::snmp::Oid* const oids[] = {&if_table};
+  lw::snmp::detail::RequestPdu pdu;
+  pdu.command = lw::snmp::detail::RequestPdu::Command::GetBulk;
+  pdu.max_repetitions = 25;
+  pdu.oids = oids;
   const auto t0 = SharedTransport::Clock::time_point{};
   std::string error;
   if (!transport.send(request, pdu, t0, error)) return 0;  // no socket here: nothing to test
