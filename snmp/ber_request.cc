@@ -92,8 +92,8 @@ bool encode_request(const RequestPdu& pdu, std::string_view community, std::stri
   // Sizes first (every length precedes its contents), then one forward pass.
   size_t list = 0;
   for (const Oid* o : pdu.oids) {
-    uint64_t first;
-    size_t oid;
+    uint64_t first = 0;
+    size_t oid = 0;
     if (!oid_size(*o, first, oid)) return false;
     list += tlv_size(tlv_size(oid) + 2);
   }
@@ -113,9 +113,9 @@ bool encode_request(const RequestPdu& pdu, std::string_view community, std::stri
   w.integer(field3);
   w.header(kSequence, list);
   for (const Oid* o : pdu.oids) {
-    uint64_t first;
-    size_t oid;
-    oid_size(*o, first, oid);
+    uint64_t first = 0;
+    size_t oid = 0;
+    oid_size(*o, first, oid);  // accepted in the sizing pass
     w.header(kSequence, tlv_size(oid) + 2);
     w.header(kObjectId, oid);
     w.arc(first);
