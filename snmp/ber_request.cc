@@ -2,16 +2,14 @@
 
 #include <algorithm>
 
+#include "snmp/ber_tags.h"
+
 namespace lw::snmp::detail {
 namespace {
 
-constexpr unsigned char kSequence = 0x30;
-constexpr unsigned char kInteger = 0x02;
-constexpr unsigned char kOctetString = 0x04;
-constexpr unsigned char kNull = 0x05;
-constexpr unsigned char kObjectId = 0x06;
-constexpr size_t kMaxArcs = 128;        // Net-SNMP's MAX_OID_LEN
-constexpr size_t kMaxCommunity = 255;   // below Net-SNMP's COMMUNITY_MAX_LEN
+using namespace ber;  // the tags (snmp/ber_tags.h)
+
+constexpr size_t kMaxArcs = 128;  // Net-SNMP's MAX_OID_LEN
 
 // Octets of a definite length: the short form below 128, else 0x8n and n octets.
 size_t length_size(size_t n) {

@@ -19,7 +19,6 @@
 #include <cstring>
 #include <mutex>
 #include <random>
-#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -29,11 +28,7 @@
 namespace lw::snmp::detail {
 namespace {
 
-std::string hex(const std::string& bytes) {
-  std::ostringstream o;
-  for (unsigned char c : bytes) o << "0123456789abcdef"[c >> 4] << "0123456789abcdef"[c & 15];
-  return o.str();
-}
+using test_support::hex;
 
 struct Case {
   bool v1 = false;

@@ -1,29 +1,13 @@
 #include "snmp/ber_response.h"
 
+#include "snmp/ber_tags.h"
+
 namespace lw::snmp::detail {
 namespace {
 
-// BER tags (the values of Net-SNMP's ASN_* and SNMP_MSG_* constants; this file does not
-// include Net-SNMP so that it stays a pure function).
-constexpr unsigned char kSequence = 0x30;
-constexpr unsigned char kInteger = 0x02;
-constexpr unsigned char kOctetString = 0x04;
-constexpr unsigned char kNull = 0x05;
-constexpr unsigned char kObjectId = 0x06;
-constexpr unsigned char kIpAddress = 0x40;
-constexpr unsigned char kCounter32 = 0x41;
-constexpr unsigned char kGauge32 = 0x42;
-constexpr unsigned char kTimeTicks = 0x43;
-constexpr unsigned char kNsap = 0x45;
-constexpr unsigned char kCounter64 = 0x46;
-constexpr unsigned char kUInteger32 = 0x47;
-constexpr unsigned char kNoSuchObject = 0x80;
-constexpr unsigned char kNoSuchInstance = 0x81;
-constexpr unsigned char kEndOfMibView = 0x82;
-constexpr unsigned char kGetResponse = 0xA2;
+using namespace ber;  // the tags (snmp/ber_tags.h)
 
 constexpr size_t kMaxSubids = 127;  // Net-SNMP's MAX_OID_LEN (128) arcs, the first octet gives two
-constexpr size_t kMaxCommunity = 255;  // Net-SNMP keeps < COMMUNITY_MAX_LEN (256) intact
 
 // Bytes [p, end). Every read checks against `end`.
 struct Span {

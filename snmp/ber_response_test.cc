@@ -30,11 +30,7 @@
 namespace lw::snmp::detail {
 namespace {
 
-std::string hex(const std::string& bytes) {
-  std::ostringstream o;
-  for (unsigned char c : bytes) o << "0123456789abcdef"[c >> 4] << "0123456789abcdef"[c & 15];
-  return o.str();
-}
+using test_support::hex;
 
 std::string describe(const CommunityMessage& m) {
   std::ostringstream o;

@@ -1,7 +1,8 @@
 #pragma once
 // Test-only: a message encoded by Net-SNMP itself, for tests that feed the transport and the
-// fast decoder what a real agent would send (snmp/shared_transport_test.cc,
-// snmp/ber_response_test.cc). Not part of lw_snmp: include it from tests only.
+// fast decoder what a real agent would send, or compare the encoder's bytes with Net-SNMP's
+// (snmp/shared_transport_test.cc, snmp/ber_response_test.cc, snmp/ber_request_test.cc); and
+// hex() to show such bytes in a failure. Not part of lw_snmp: include it from tests only.
 //
 // Thread safety: Net-SNMP's encoder is not thread-safe; call under lw::snmp's library lock or
 // from one thread.
@@ -12,8 +13,21 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 namespace lw::snmp::test_support {
+
+// Bytes as lower-case hex, for failure messages that show a message whole.
+inline std::string hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * bytes.size());
+  for (const unsigned char c : bytes) {
+    out += kDigits[c >> 4];
+    out += kDigits[c & 15];
+  }
+  return out;
+}
 
 // `pdu` encoded as SNMP `version` with `community` (reverse encoding into a malloc'd buffer,
 // as the library does); "" when Net-SNMP refuses it. The PDU stays the caller's.
