@@ -1,6 +1,7 @@
 #include "snmp/ber_request.h"
 
 #include <algorithm>
+#include <cassert>
 
 #include "snmp/ber_tags.h"
 
@@ -45,7 +46,8 @@ bool oid_size(const Oid& o, uint64_t& first, size_t& size) {
 
 class Writer {
  public:
-  explicit Writer(std::string& out) : p_(out.data()) {}
+  explicit Writer(std::string& out) : start_(out.data()), p_(out.data()) {}
+  size_t written() const { return static_cast<size_t>(p_ - start_); }
   void byte(unsigned char b) { *p_++ = static_cast<char>(b); }
   void header(unsigned char tag, size_t length) {
     byte(tag);
@@ -73,6 +75,7 @@ class Writer {
   }
 
  private:
+  char* start_;
   char* p_;
 };
 
@@ -121,6 +124,7 @@ bool encode_request(const RequestPdu& pdu, std::string_view community, std::stri
     w.byte(kNull);
     w.byte(0);
   }
+  assert(w.written() == out.size());  // the sizing pass and the writing pass agree
   return true;
 }
 
