@@ -8,9 +8,7 @@
 namespace lw::snmp::detail {
 namespace {
 
-using namespace ber;  // the tags (snmp/ber_tags.h)
-
-constexpr size_t kMaxArcs = 128;  // Net-SNMP's MAX_OID_LEN
+using namespace ber;  // the tags and limits (snmp/ber_tags.h)
 
 // Octets of a definite length: the short form below 128, else 0x8n and n octets.
 size_t length_size(size_t n) {

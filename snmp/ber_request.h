@@ -16,9 +16,9 @@
 //
 // Refused (false, `out` unspecified): an OID of more than 128 arcs, a first arc above 2 or,
 // under 0 and 1, a second arc above 39 (no BER encoding gives them back), a community of
-// 256 bytes or more, a negative request-id or repetition count, a GETBULK in SNMPv1. Config, the walks and the
-// transport never make them; the op then fails as a transport error rather than sending
-// something the agent would read differently.
+// 256 bytes or more, a negative request-id or repetition count, a GETBULK in SNMPv1. Config,
+// the walks and the transport never make them; the op then fails as a transport error rather
+// than sending something the agent would read differently.
 //
 // Thread safety: a pure function, callable from any thread.
 

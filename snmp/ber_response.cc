@@ -7,7 +7,7 @@ namespace {
 
 using namespace ber;  // the tags (snmp/ber_tags.h)
 
-constexpr size_t kMaxSubids = 127;  // Net-SNMP's MAX_OID_LEN (128) arcs, the first octet gives two
+constexpr size_t kMaxSubids = kMaxArcs - 1;  // the first sub-identifier gives two arcs
 
 // Bytes [p, end). Every read checks against `end`.
 struct Span {

@@ -1,5 +1,5 @@
 #pragma once
-// BER tags of SNMP messages, shared by the request encoder (snmp/ber_request.h) and the
+// BER tags of SNMP messages and two of Net-SNMP's limits, shared by the request encoder (snmp/ber_request.h) and the
 // response decoder (snmp/ber_response.h). They are the values of Net-SNMP's ASN_* and
 // SNMP_MSG_* constants; neither file includes Net-SNMP, so that both stay pure functions.
 //
@@ -27,5 +27,6 @@ inline constexpr unsigned char kEndOfMibView = 0x82;
 inline constexpr unsigned char kGetResponse = 0xA2;
 
 inline constexpr size_t kMaxCommunity = 255;  // Net-SNMP keeps < COMMUNITY_MAX_LEN (256) intact
+inline constexpr size_t kMaxArcs = 128;       // Net-SNMP's MAX_OID_LEN
 
 }  // namespace lw::snmp::detail::ber
