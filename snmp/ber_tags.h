@@ -1,7 +1,8 @@
 #pragma once
-// BER tags of SNMP messages and two of Net-SNMP's limits, shared by the request encoder (snmp/ber_request.h) and the
-// response decoder (snmp/ber_response.h). They are the values of Net-SNMP's ASN_* and
-// SNMP_MSG_* constants; neither file includes Net-SNMP, so that both stay pure functions.
+// BER tags of SNMP messages and two of Net-SNMP's limits, shared by the request encoder
+// (snmp/ber_request.h) and the response decoder (snmp/ber_response.h). They are the values
+// of Net-SNMP's ASN_*, SNMP_MSG_* and length constants; neither file includes Net-SNMP, so
+// that both stay pure functions.
 //
 // Thread safety: constants.
 
