@@ -17,6 +17,7 @@ snmp::Peer Config::peer_for(const Target& t) const {
   p.retries = t.retries.value_or(global.retries);
   p.max_repetitions = global.max_repetitions;
   p.max_rows = global.max_rows;
+  p.combine_walks = global.combine_walks;
   return p;
 }
 

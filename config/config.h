@@ -69,6 +69,8 @@ struct Global {
   int max_repetitions = 25;
   int max_in_flight = 512;
   int max_rows = 100000;  // per walk
+  // One GETBULK asks for every table of a target (snmp::Peer::combine_walks).
+  bool combine_walks = true;
   std::string listen_address = "127.0.0.1:9730";
   std::string log_level = "info";
   // Names device metrics by their MIB object (ifHCInOctets, as snmp_exporter does) or in

@@ -10,7 +10,7 @@ void read_global(Reader& r, const Field& section, State& st) {
   const auto fields =
       r.map(section.value, "global",
             {"interval", "timeout", "retries", "max_repetitions", "max_in_flight", "max_rows",
-             "listen_address", "log_level", "metric_names", "unreachable_backoff",
+             "combine_walks", "listen_address", "log_level", "metric_names", "unreachable_backoff",
              "trap_listen_address", "trap_auths", "trap_receive_buffer", "diagnostic_series",
              "shard", "external_labels"});
   if (!fields) return;
@@ -53,6 +53,8 @@ void read_global(Reader& r, const Field& section, State& st) {
       if (auto v = r.choice(f, where, {"mib", "prometheus"})) {
         g.metric_names = *v == 0 ? Global::MetricNames::Mib : Global::MetricNames::Prometheus;
       }
+    } else if (f.key == "combine_walks") {
+      if (auto v = r.choice(f, where, {"false", "true"})) g.combine_walks = *v == 1;
     } else if (f.key == "diagnostic_series") {
       if (auto v = r.choice(f, where, {"false", "true"})) g.diagnostic_series = *v == 1;
     } else if (f.key == "unreachable_backoff") {

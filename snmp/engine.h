@@ -15,12 +15,13 @@
 // An engine may also receive notifications (traps and informs) on a listening socket:
 // listen_for_notifications() below; by default an engine cannot.
 //
-// Thread safety: get(), walk(), forget() and stats() may be called from any thread.
-// Callbacks run on the engine's own thread: they must be short and must not block; they may
-// call get()/walk() again (the request is queued, not run re-entrantly).
+// Thread safety: get(), walk(), walk_together(), forget() and stats() may be called from any
+// thread. Callbacks run on the engine's own thread: they must be short and must not block;
+// they may call get()/walk() again (the request is queued, not run re-entrantly).
 // listen_for_notifications() may be called from any thread except the engine's own (it waits
 // for the engine thread to bind).
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -78,6 +79,9 @@ struct Peer {
   int retries = 1;
   int max_repetitions = 25;  // GETBULK; ignored for v1 (GETNEXT)
   int max_rows = 100000;     // walk row cap (huge tables, looping agents)
+  // walk_together() asks for every subtree in one GETBULK (v2c/v3); false: one walk each, for
+  // agents that mishandle a GETBULK of several varbinds.
+  bool combine_walks = true;
 };
 
 struct WalkResult {
@@ -125,6 +129,7 @@ class Engine {
  public:
   using GetCallback = std::function<void(Result<VarBinds>)>;
   using WalkCallback = std::function<void(WalkResult)>;
+  using WalksCallback = std::function<void(std::vector<WalkResult>)>;
 
   virtual ~Engine() = default;
 
@@ -133,7 +138,19 @@ class Engine {
   virtual void get(const Peer& peer, std::vector<Oid> oids, GetCallback done) = 0;
 
   // Walk the subtree under `root` with GETBULK (v2c/v3) or GETNEXT (v1).
-  virtual void walk(const Peer& peer, Oid root, WalkCallback done) = 0;
+  void walk(const Peer& peer, Oid root, WalkCallback done) {
+    std::vector<Oid> roots;
+    roots.push_back(std::move(root));
+    walk_together(peer, std::move(roots),
+                  [done = std::move(done)](std::vector<WalkResult> r) { done(std::move(r.front())); });
+  }
+
+  // Walk several subtrees of one peer (`roots` not empty). One WalkResult per root, in order,
+  // each what walk() would give. v2c/v3 with Peer::combine_walks: one GETBULK asks for the
+  // next rows of every unfinished subtree (snmp/multi_walk.h), so the round trips are those
+  // of the longest walk, not their sum. v1, or combine_walks off: one walk per subtree, all
+  // at once.
+  virtual void walk_together(const Peer& peer, std::vector<Oid> roots, WalksCallback done) = 0;
 
   // Drop any session kept for `key` (target removed from the config).
   virtual void forget(const std::string& key) = 0;
@@ -153,6 +170,28 @@ class Engine {
     (void)accept;
     (void)handlers;
     return Error{kReasonTransport, "this SNMP engine cannot receive notifications"};
+  }
+
+ protected:
+  // For implementations: walk_together() as separate walks. `one(root, done)` walks a single
+  // root; `done` is answered once, after the last of them, with every result in root order.
+  static void walk_apart(std::vector<Oid> roots, WalksCallback done,
+                         const std::function<void(Oid, WalksCallback)>& one) {
+    struct Gather {
+      std::vector<WalkResult> results;
+      std::atomic<size_t> left;
+      WalksCallback done;
+    };
+    auto g = std::make_shared<Gather>();
+    g->results.resize(roots.size());
+    g->left.store(roots.size());
+    g->done = std::move(done);
+    for (size_t i = 0; i < roots.size(); ++i) {
+      one(std::move(roots[i]), [g, i](std::vector<WalkResult> r) {
+        g->results[i] = std::move(r.front());
+        if (g->left.fetch_sub(1, std::memory_order_acq_rel) == 1) g->done(std::move(g->results));
+      });
+    }
   }
 };
 

@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "snmp/walk.h"
+#include "snmp/multi_walk.h"
 #include "snmp/get_cursor.h"
 
 namespace lw::snmp {
@@ -138,52 +138,73 @@ VarBinds FakeEngine::get_response(const FakeAgent& agent, const GetCursor::Reque
   return out;
 }
 
-VarBinds FakeEngine::bulk_response(FakeAgent& agent, const Oid& start, int repetitions) {
+VarBinds FakeEngine::bulk_response(const FakeAgent& agent, const std::vector<const Oid*>& starts,
+                                   int repetitions) {
+  // RFC 3416 4.2.3: repetition i of varbind j at i * M + j; endOfMibView past the last object.
   VarBinds out;
-  auto it = agent.mib.upper_bound(start);
-  Oid last = start;
+  std::vector<Oid> at;
+  for (const Oid* s : starts) at.push_back(*s);
   for (int i = 0; i < repetitions; ++i) {
-    if (it == agent.mib.end()) {  // as an agent does: endOfMibView past the last object
-      out.push_back(VarBind{last, Value::Exception(Type::EndOfMibView)});
-      break;
+    bool all_ended = true;
+    for (Oid& o : at) {
+      if (agent.bulk_limit != 0 && out.size() == agent.bulk_limit) return out;
+      auto it = agent.mib.upper_bound(o);
+      if (it == agent.mib.end()) {
+        out.push_back(VarBind{o, Value::Exception(Type::EndOfMibView)});
+        continue;
+      }
+      all_ended = false;
+      out.push_back(VarBind{it->first, it->second});
+      o = it->first;
     }
-    out.push_back(VarBind{it->first, it->second});
-    last = it->first;
-    ++it;
+    if (all_ended) break;
   }
   return out;
 }
 
-void FakeEngine::walk(const Peer& peer, Oid root, WalkCallback done) {
+void FakeEngine::walk_together(const Peer& peer, std::vector<Oid> roots, WalksCallback done) {
+  const bool bulk = peer.credentials == nullptr || peer.credentials->version != Credentials::Version::V1;
+  if (roots.size() > 1 && (!bulk || !peer.combine_walks)) {
+    walk_apart(std::move(roots), std::move(done), [this, &peer](Oid root, WalksCallback one) {
+      std::vector<Oid> single;
+      single.push_back(std::move(root));
+      walk_together(peer, std::move(single), std::move(one));
+    });
+    return;
+  }
   in_flight_.fetch_add(1);
-  WalkResult result;
+  std::vector<WalkResult> results(roots.size());
   {
     std::lock_guard lock(mu_);
     FakeAgent& agent = agents_[peer.key];
-    const bool bulk = peer.credentials == nullptr ||
-                      peer.credentials->version != Credentials::Version::V1;
-    WalkCursor cursor(std::move(root), bulk, peer.max_repetitions, peer.max_rows);
-    while (auto request = cursor.next()) {
+    MultiWalkCursor cursor(std::move(roots), bulk, peer.max_repetitions, peer.max_rows);
+    std::vector<const Oid*> starts;
+    while (true) {
+      starts.clear();
+      const int repetitions = cursor.next(starts);
+      if (repetitions == 0) break;
       ++agent.requests;
       ++stats_.pdus_sent;
       if (agent.fail_with) {
-        cursor.fail(*agent.fail_with);
+        cursor.fail_all(*agent.fail_with);
         break;
       }
       ++stats_.pdus_received;
       if (agent.too_big_above != 0 &&
-          static_cast<size_t>(request->max_repetitions) > agent.too_big_above) {
+          static_cast<size_t>(repetitions) * starts.size() > agent.too_big_above) {
         cursor.too_big();
         continue;
       }
-      VarBinds response = bulk_response(agent, request->start, request->max_repetitions);
+      VarBinds response = bulk_response(agent, starts, repetitions);
       if (agent.mangle) agent.mangle(response);
-      cursor.feed(response);
+      cursor.feed(std::move(response));
     }
-    result.varbinds = std::move(cursor.rows());
-    result.error = cursor.error();
+    for (size_t i = 0; i < results.size(); ++i) {
+      results[i].varbinds = std::move(cursor.walk(i).rows());
+      results[i].error = cursor.walk(i).error();
+    }
   }
-  deliver([done = std::move(done), r = std::move(result)]() mutable { done(std::move(r)); });
+  deliver([done = std::move(done), r = std::move(results)]() mutable { done(std::move(r)); });
 }
 
 }  // namespace lw::snmp

@@ -3,9 +3,9 @@
 //
 // Each peer key maps to a FakeAgent: a sorted table of varbinds plus optional misbehaviour
 // (timeouts, auth failure, tooBig above a size, a hook that rewrites responses to simulate
-// loops and garbage). GETs and walks run through the same GetCursor and WalkCursor as the real
-// engine (PDU by PDU: chunking, tooBig halving, walk termination), so the fake answers as the
-// real engine would, without a network. Built into a test-only library (lw_snmp_fake), never
+// loops and garbage). GETs and walks run through the same GetCursor and MultiWalkCursor as the
+// real engine (PDU by PDU: chunking, tooBig halving, walks asked together, walk termination),
+// so the fake answers as the real engine would, without a network. Built into a test-only library (lw_snmp_fake), never
 // linked into linkwatchd. Stands in for: a real agent (snmpd and the
 // simulator are used in the integration tests instead).
 //
@@ -34,6 +34,9 @@ struct FakeAgent {
   std::map<Oid, Value> mib;
   std::optional<Error> fail_with;        // every request fails with this (e.g. timeout, auth)
   size_t too_big_above = 0;              // answer tooBig when a PDU would hold more varbinds
+  // A GETBULK answer holds at most this many varbinds, cut short as an agent does when the
+  // message is full (0: no limit).
+  size_t bulk_limit = 0;
   // Rewrites a GETNEXT/GETBULK response before the cursor sees it (loops, garbage).
   std::function<void(VarBinds&)> mangle;
   int requests = 0;                      // counted, for assertions
@@ -60,13 +63,13 @@ class FakeEngine final : public Engine {
   int agent_requests(const std::string& key) const;
 
   void get(const Peer& peer, std::vector<Oid> oids, GetCallback done) override;
-  void walk(const Peer& peer, Oid root, WalkCallback done) override;
+  void walk_together(const Peer& peer, std::vector<Oid> roots, WalksCallback done) override;
   void forget(const std::string& key) override;
   EngineStats stats() const override;
 
  private:
   void deliver(std::function<void()> call);
-  VarBinds bulk_response(FakeAgent& agent, const Oid& start, int repetitions);
+  static VarBinds bulk_response(const FakeAgent& agent, const std::vector<const Oid*>& starts, int repetitions);
   static VarBinds get_response(const FakeAgent& agent, const GetCursor::Request& request);
 
   mutable std::mutex mu_;

@@ -50,8 +50,65 @@ class FakeEngineTest : public ::testing::Test {
     return out;
   }
 
+  std::vector<WalkResult> walk_together(const Peer& p, std::vector<Oid> roots) {
+    std::vector<WalkResult> out;
+    engine.walk_together(p, std::move(roots), [&](std::vector<WalkResult> r) { out = std::move(r); });
+    return out;
+  }
+
   FakeEngine engine;
 };
+
+TEST_F(FakeEngineTest, WalkTogetherGivesEachWalksRowsInFewerRequests) {
+  const Oid ifx{1, 3, 6, 1, 2, 1, 31, 1, 1, 1};
+  Peer p = peer("r1");
+  p.max_repetitions = 5;
+  const WalkResult table = walk(p, kIfTable), x = walk(p, ifx);
+  const int apart = engine.agent("r1").requests;
+  const auto together = walk_together(p, {kIfTable, ifx});
+  const int combined = engine.agent("r1").requests - apart;
+  ASSERT_EQ(together.size(), 2u);
+  EXPECT_EQ(together[0].varbinds, table.varbinds);
+  EXPECT_EQ(together[1].varbinds, x.varbinds);
+  EXPECT_EQ(table.varbinds.size(), 12u);
+  EXPECT_FALSE(together[0].error);
+  EXPECT_FALSE(together[1].error);
+  EXPECT_EQ(apart, 4);     // 12 rows at 5: 3 requests, and 1 for ifXTable
+  EXPECT_EQ(combined, 3);  // ifXTable rides along ifTable's first
+
+  // An agent whose answers are cut short after 3 varbinds: the same rows, more requests.
+  engine.agent("r1").bulk_limit = 3;
+  const auto cut = walk_together(p, {kIfTable, ifx});
+  EXPECT_EQ(cut[0].varbinds, table.varbinds);
+  EXPECT_EQ(cut[1].varbinds, x.varbinds);
+}
+
+TEST_F(FakeEngineTest, WalkTogetherWalksApartForV1AndWhenCombiningIsOff) {
+  const Oid ifx{1, 3, 6, 1, 2, 1, 31, 1, 1, 1};
+  for (const bool v1 : {true, false}) {
+    Peer p = peer("r1", v1 ? Credentials::Version::V1 : Credentials::Version::V2c);
+    p.max_repetitions = 5;
+    p.combine_walks = v1;  // v1 walks apart even when combining is on
+    const int before = engine.agent("r1").requests;
+    const auto r = walk_together(p, {kIfTable, ifx});
+    ASSERT_EQ(r.size(), 2u);
+    EXPECT_EQ(r[0].varbinds.size(), 12u);
+    EXPECT_EQ(r[1].varbinds.size(), 1u);
+    // Apart: GETNEXT takes 13 + 2 requests, GETBULK at 5 takes 3 + 1.
+    EXPECT_EQ(engine.agent("r1").requests - before, v1 ? 15 : 4) << (v1 ? "v1" : "v2c, combine_walks off");
+  }
+}
+
+TEST_F(FakeEngineTest, WalkTogetherFailsEveryWalkWhenThePeerDoesNotAnswer) {
+  engine.agent("r1").fail_with = Error{kReasonTimeout, "r1: no answer"};
+  const auto r = walk_together(peer("r1"), {kIfTable, Oid{1, 3, 6, 1, 2, 1, 31}});
+  ASSERT_EQ(r.size(), 2u);
+  for (const auto& w : r) {
+    ASSERT_TRUE(w.error);
+    EXPECT_EQ(w.error->reason, kReasonTimeout);
+  }
+  EXPECT_EQ(engine.agent("r1").requests, 1);
+}
 
 TEST_F(FakeEngineTest, GetAnswersInOrderWithExceptionsForMissingOids) {
   std::optional<Result<VarBinds>> got;

@@ -6,7 +6,7 @@
 //   shared_transport.* one socket per address family for every v1/v2c target: requests
 //                      encoded, sent in batches, answers matched, timeouts and retries
 //   trap_listener.*    the notification receiver
-//   get_cursor.*, walk.*  what a GET or a walk asks next and what an answer means
+//   get_cursor.*, walk.*, multi_walk.*  what a GET or walks ask next and what an answer means
 //
 // Shape of the engine thread's loop:
 //   take commands (new GETs/walks, forgets) -> handle the replies Net-SNMP callbacks recorded
@@ -48,7 +48,7 @@
 #include "snmp/netsnmp_session.h"
 #include "snmp/shared_transport.h"
 #include "snmp/trap_listener.h"
-#include "snmp/walk.h"
+#include "snmp/multi_walk.h"
 
 namespace lw::snmp {
 namespace {
@@ -78,9 +78,9 @@ struct Op {
   std::shared_ptr<Session> session;         // v3: its Net-SNMP session, or
   std::optional<detail::Endpoint> endpoint;  // v1/v2c: where the shared transport sends
   std::optional<GetCursor> get;    // a GET, or
-  std::optional<WalkCursor> walk;  // a walk
+  std::optional<MultiWalkCursor> walk;  // walks, asked together
   Engine::GetCallback get_done;
-  Engine::WalkCallback walk_done;
+  Engine::WalksCallback walk_done;
   int time_resends = 0;
   bool rediscovered = false;  // v3: the agent's engine ID was learnt again once for this op
 };
@@ -127,11 +127,23 @@ class NetSnmpEngine final : public Engine {
     enqueue(std::move(c));
   }
 
-  void walk(const Peer& peer, Oid root, WalkCallback done) override {
+  void walk_together(const Peer& peer, std::vector<Oid> roots, WalksCallback done) override {
+    if (roots.size() > 1 && (is_v1(peer) || !peer.combine_walks)) {
+      walk_apart(std::move(roots), std::move(done), [this, &peer](Oid root, WalksCallback one) {
+        std::vector<Oid> single;
+        single.push_back(std::move(root));
+        enqueue_walk(peer, std::move(single), std::move(one));
+      });
+      return;
+    }
+    enqueue_walk(peer, std::move(roots), std::move(done));
+  }
+
+  void enqueue_walk(const Peer& peer, std::vector<Oid> roots, WalksCallback done) {
     Command c;
     c.kind = Command::Walk;
     c.peer = peer;
-    c.root = std::move(root);
+    c.oids = std::move(roots);
     c.walk_done = std::move(done);
     enqueue(std::move(c));
   }
@@ -175,10 +187,9 @@ class NetSnmpEngine final : public Engine {
   struct Command {
     enum Kind { Get, Walk, Forget, Listen } kind = Get;
     Peer peer;
-    std::vector<Oid> oids;
-    Oid root;
+    std::vector<Oid> oids;  // a GET's OIDs, or the roots of walks
     GetCallback get_done;
-    WalkCallback walk_done;
+    WalksCallback walk_done;
     // Listen
     std::vector<std::shared_ptr<const Credentials>> accept;
     NotificationHandlers handlers;
@@ -297,7 +308,9 @@ class NetSnmpEngine final : public Engine {
     if (c.kind == Command::Get && c.get_done)
       calls.push_back([d = std::move(c.get_done), e] { d(e); });
     if (c.kind == Command::Walk && c.walk_done)
-      calls.push_back([d = std::move(c.walk_done), e] { d(WalkResult{{}, e}); });
+      calls.push_back([d = std::move(c.walk_done), e, n = c.oids.size()] {
+        d(std::vector<WalkResult>(n, WalkResult{{}, e}));
+      });
     if (c.kind == Command::Listen && c.listen_done)
       calls.push_back([d = std::move(c.listen_done)] {
         d(Error{kReasonTransport, "notification receiver: engine stopped"});
@@ -319,7 +332,7 @@ class NetSnmpEngine final : public Engine {
     op->id = next_op_++;
     op->peer = std::move(c.peer);
     if (c.kind == Command::Walk) {
-      op->walk.emplace(std::move(c.root), !is_v1(op->peer), op->peer.max_repetitions, op->peer.max_rows);
+      op->walk.emplace(std::move(c.oids), !is_v1(op->peer), op->peer.max_repetitions, op->peer.max_rows);
       op->walk_done = std::move(c.walk_done);
     } else {
       op->get.emplace(std::move(c.oids), is_v1(op->peer), op->peer.key);
@@ -517,21 +530,19 @@ class NetSnmpEngine final : public Engine {
       if (!s.probing) probe(op.session, calls);
       return;
     }
-    // What to ask: the walk's next GETNEXT/GETBULK, or the GET's next chunk of OIDs. The
+    // What to ask: the walks' next GETNEXT/GETBULK, or the GET's next chunk of OIDs. The
     // request points at OIDs the cursor holds, and lives until it is encoded.
     detail::RequestPdu pdu;
-    std::optional<WalkCursor::Request> step;
     request_oids_.clear();
     if (op.walk) {
-      step = op.walk->next();
-      if (!step) {  // cannot happen: done walks are finished, not queued
+      const int repetitions = op.walk->next(request_oids_);
+      if (repetitions == 0) {  // cannot happen: done walks are finished, not queued
         finish(op, std::nullopt, calls);
         return;
       }
       const bool bulk = !is_v1(op.peer);
       pdu.command = bulk ? detail::RequestPdu::Command::GetBulk : detail::RequestPdu::Command::GetNext;
-      pdu.max_repetitions = bulk ? step->max_repetitions : 0;
-      request_oids_.push_back(&step->start);
+      pdu.max_repetitions = bulk ? repetitions : 0;
     } else {
       auto req = op.get->next();
       if (!req) {  // cannot happen: done GETs are finished, not queued
@@ -739,29 +750,32 @@ class NetSnmpEngine final : public Engine {
   }
 
   static void walk_response(Op& op, const Reply& r, VarBinds& vbs) {
-    WalkCursor& cursor = *op.walk;
-    const Oid start = cursor.next() ? cursor.next()->start : cursor.root();
+    MultiWalkCursor& cursor = *op.walk;
     if (r.errstat == SNMP_ERR_NOERROR) {
       cursor.feed(std::move(vbs));
     } else if (r.errstat == SNMP_ERR_TOOBIG) {
       cursor.too_big();
     } else if (r.errstat == SNMP_ERR_NOSUCHNAME && is_v1(op.peer)) {
-      cursor.feed(VarBinds{VarBind{start, Value::Exception(Type::EndOfMibView)}});  // v1 end of MIB
+      cursor.end_of_mib();  // v1 walks one subtree at a time
     } else {
-      cursor.fail(Error{kReasonAgentError, op.peer.key + ": walk " + to_string(cursor.root()) + " answered " +
-                                               error_status_name(r.errstat) + " after " + to_string(start)});
+      cursor.fail_asked([&](const Oid& root, const Oid& start) {
+        return Error{kReasonAgentError, op.peer.key + ": walk " + to_string(root) + " answered " +
+                                            error_status_name(r.errstat) + " after " + to_string(start)};
+      });
     }
   }
 
   // Ends an op: queues its callback and forgets it.
   void finish(Op& op, std::optional<Error> error, Calls& calls) {
     if (op.walk) {
-      if (error) op.walk->fail(std::move(*error));
-      WalkResult result;
-      result.varbinds = std::move(op.walk->rows());
-      result.error = op.walk->error();
+      if (error) op.walk->fail_all(*error);
+      std::vector<WalkResult> results(op.walk->size());
+      for (size_t i = 0; i < results.size(); ++i) {
+        results[i].varbinds = std::move(op.walk->walk(i).rows());
+        results[i].error = op.walk->walk(i).error();
+      }
       if (op.walk_done)
-        calls.push_back([d = std::move(op.walk_done), res = std::move(result)]() mutable { d(std::move(res)); });
+        calls.push_back([d = std::move(op.walk_done), res = std::move(results)]() mutable { d(std::move(res)); });
     } else if (op.get_done) {
       if (error) op.get->fail(std::move(*error));
       if (const auto& e = op.get->error())

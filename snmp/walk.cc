@@ -22,23 +22,23 @@ std::optional<WalkCursor::Request> WalkCursor::next() const {
 }
 
 template <class Response>
-bool WalkCursor::feed_impl(Response& response) {
+bool WalkCursor::feed_impl(Response& response, size_t first, size_t stride) {
   if (done_) return !error_;
   ++requests_;
-  if (response.empty()) {
+  if (first >= response.size()) {
     // A response with no varbinds cannot move the walk forward; asking again would loop.
     fail(Error{kReasonAgentError, "walk " + to_string(root_) + ": empty response after " +
                                       to_string(last_)});
     return false;
   }
-  // The accepted varbinds are a prefix of the response: each OID is checked against the one
-  // before it in place, then the prefix is taken in one go (the first answer of a walk, most
-  // walks' only one, becomes rows() itself).
+  // The accepted varbinds are a prefix of this walk's share: each OID is checked against the
+  // one before it in place, then the prefix is taken in one go (the first whole answer of a
+  // walk, most walks' only one, becomes rows() itself).
   const Oid* prev = &last_;
   std::optional<Error> error;
   size_t k = 0;
-  for (; k < response.size(); ++k) {
-    const VarBind& vb = response[k];
+  for (size_t i = first; i < response.size(); i += stride, ++k) {
+    const VarBind& vb = response[i];
     // endOfMibView, or noSuch* from a confused v1 proxy; or the first varbind past the
     // subtree: the walk is over.
     if (vb.value.is_exception() || !in_subtree(root_, vb.oid)) {
@@ -58,14 +58,19 @@ bool WalkCursor::feed_impl(Response& response) {
     prev = &vb.oid;
   }
   if (k > 0) last_ = *prev;
-  const auto first = response.begin(), accepted = response.begin() + static_cast<std::ptrdiff_t>(k);
-  if constexpr (std::is_const_v<Response>) {
-    rows_.insert(rows_.end(), first, accepted);
-  } else if (rows_.empty()) {
-    rows_ = std::move(response);
-    rows_.erase(rows_.begin() + static_cast<std::ptrdiff_t>(k), rows_.end());
-  } else {
-    rows_.insert(rows_.end(), std::make_move_iterator(first), std::make_move_iterator(accepted));
+  if constexpr (!std::is_const_v<Response>) {
+    if (stride == 1 && first == 0 && rows_.empty()) {
+      rows_ = std::move(response);
+      rows_.erase(rows_.begin() + static_cast<std::ptrdiff_t>(k), rows_.end());
+      k = 0;
+    }
+  }
+  if (rows_.capacity() < rows_.size() + k) rows_.reserve(std::max(rows_.size() + k, 2 * rows_.capacity()));
+  for (size_t j = 0; j < k; ++j) {
+    if constexpr (std::is_const_v<Response>)
+      rows_.push_back(response[first + j * stride]);
+    else
+      rows_.push_back(std::move(response[first + j * stride]));
   }
   if (error) {
     fail(std::move(*error));
@@ -74,9 +79,13 @@ bool WalkCursor::feed_impl(Response& response) {
   return true;
 }
 
-bool WalkCursor::feed(const VarBinds& response) { return feed_impl(response); }
+bool WalkCursor::feed(const VarBinds& response) { return feed_impl(response, 0, 1); }
 
-bool WalkCursor::feed(VarBinds&& response) { return feed_impl(response); }
+bool WalkCursor::feed(VarBinds&& response) { return feed_impl(response, 0, 1); }
+
+bool WalkCursor::feed(VarBinds& response, size_t first, size_t stride) {
+  return feed_impl(response, first, std::max<size_t>(stride, 1));
+}
 
 void WalkCursor::too_big() {
   if (done_) return;

@@ -34,6 +34,9 @@ class WalkCursor {
   // The same, taking the accepted varbinds instead of copying them (the engine's path): the
   // response's own vector becomes rows() while that is empty.
   bool feed(VarBinds&& response);
+  // The same over this walk's share of an answer to several walks (MultiWalkCursor): the
+  // varbinds at first, first + stride, ...; the accepted ones are moved out of `response`.
+  bool feed(VarBinds& response, size_t first, size_t stride);
 
   // The agent answered tooBig: halve the repetitions and try again. Fails the walk with
   // kReasonTooBig once it already asked for a single repetition.
@@ -46,11 +49,13 @@ class WalkCursor {
   const std::optional<Error>& error() const { return error_; }
   VarBinds& rows() { return rows_; }
   const Oid& root() const { return root_; }
+  // Where the next request starts (the last OID accepted, or the root); no copy, unlike next().
+  const Oid& start() const { return last_; }
   int requests() const { return requests_; }
 
  private:
   template <class Response>
-  bool feed_impl(Response& response);
+  bool feed_impl(Response& response, size_t first, size_t stride);
 
   Oid root_;
   Oid last_;  // the last OID accepted; the next start

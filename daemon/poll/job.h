@@ -1,13 +1,12 @@
 #pragma once
 // One poll of one target in flight: the answers arrive here from engine callbacks.
 //
-// Slots are written by callbacks (each its own slot), then `outstanding` is decremented;
-// whoever brings it to zero hands the job to the poller, so the poller thread sees every
-// slot complete (the atomic's acquire/release orders the writes).
+// The GET's callback writes `probe`; the walks' one callback (the engine walks them together)
+// writes `walks`; the last of them hands the job to the poller. The hand-over is a queue under
+// a lock, which orders the writes for the poller thread.
 //
 // Thread safety: as above; after hand-over only the poller thread touches the job.
 
-#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -28,8 +27,7 @@ struct PollJob {
   std::chrono::steady_clock::time_point finished_at;
 
   std::optional<Result<snmp::VarBinds>> probe;  // phase 1: the GET
-  std::vector<snmp::WalkResult> walks;          // phase 2, one slot per plan walk
-  std::atomic<int> outstanding{0};
+  std::vector<snmp::WalkResult> walks;          // phase 2, one per plan walk
 };
 
 }  // namespace lw::poll

@@ -56,7 +56,8 @@ std::string fingerprint(const config::Config& cfg, const config::Target& t, cons
   os << t.name << '\n' << t.address << '\n' << t.auth << '\n';
   for (const auto& p : t.upstream()) os << p << ',';
   os << '\n';
-  os << peer.timeout.count() << ' ' << peer.retries << ' ' << peer.max_repetitions << ' ' << peer.max_rows << '\n';
+  os << peer.timeout.count() << ' ' << peer.retries << ' ' << peer.max_repetitions << ' ' << peer.max_rows << ' '
+     << peer.combine_walks << '\n';
   os << cfg.interval_for(t).count() << ' ' << static_cast<int>(cfg.global.metric_names) << '\n';
   describe(os, peer.credentials.get());
   for (const auto& [k, v] : t.labels) os << "label " << k << '=' << v << '\n';
