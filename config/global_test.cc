@@ -72,6 +72,18 @@ auths:
   EXPECT_EQ(g.trap_auths, std::vector<std::string>{"v2"});
 }
 
+TEST(Global, CombineWalks) {
+  TempDir dir;
+  const auto on = load_text(dir, "targets: []\n");
+  ASSERT_TRUE(on.config);
+  EXPECT_TRUE(on.config->global.combine_walks);  // the default
+  const auto off = load_snippet(dir, "global:\n  combine_walks: false\n");
+  ASSERT_TRUE(off.errors.empty()) << testing::dump(off.errors);
+  EXPECT_FALSE(off.config->global.combine_walks);
+  const auto bad = load_snippet(dir, "global:\n  combine_walks: sometimes\n");
+  EXPECT_TRUE(has_error(bad, 2, 18, "combine_walks: expected one of false, true"));
+}
+
 TEST(Global, MisspeltKeyNamesTheKnownOnes) {
   TempDir dir;
   const auto r = load_snippet(dir, "global:\n  intervall: 30s\n");
