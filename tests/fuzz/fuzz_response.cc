@@ -1,7 +1,8 @@
 // Fuzz target: an agent's response, from the datagram to the samples and their exposition.
 //
 // bytes -> snmp_parse (Net-SNMP, as the engine reads a reply) -> netsnmp_convert's
-// to_varbinds -> the WalkCursor (the engine's walk step) -> every shipped module's collector
+// to_varbinds -> the WalkCursor and the MultiWalkCursor (the engine's walk step, one walk and
+// two asked together) -> every shipped module's collector
 // (scalars and walked rows) and the LinkTracker (two polls of the same rows, with the link
 // rules of tests/fuzz/fuzz.yml, README's `/^BH-.*/` among them) -> the exposition text.
 // Checks the contracts on the way: every label value is valid UTF-8 (device data reaches
@@ -17,6 +18,7 @@
 #include "daemon/http/exposition.h"
 #include "daemon/state/links.h"
 #include "snmp/netsnmp_convert.h"
+#include "snmp/multi_walk.h"
 #include "snmp/walk.h"
 #include "tests/fuzz/netsnmp_parse.h"
 
@@ -61,6 +63,30 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (!lw::snmp::in_subtree(root, rows[i].oid)) abort();
       if (i > 0 && !(rows[i - 1].oid < rows[i].oid)) abort();
     }
+  }
+
+  // The same answer dealt out to two walks asked together (MultiWalkCursor): rooted at the
+  // first two varbinds' parents, each walk takes every second varbind.
+  if (varbinds->size() >= 2 && (*varbinds)[0].oid.size() > 1 && (*varbinds)[1].oid.size() > 1) {
+    std::vector<lw::snmp::Oid> roots{(*varbinds)[0].oid, (*varbinds)[1].oid};
+    for (auto& r : roots) r.pop_back();
+    lw::snmp::MultiWalkCursor cursor(roots, true, 25, 1000);
+    std::vector<const lw::snmp::Oid*> starts;
+    if (cursor.next(starts) != 25 || starts.size() != 2) abort();
+    lw::snmp::VarBinds answer = *varbinds;
+    cursor.feed(std::move(answer));
+    size_t total = 0;
+    for (size_t w = 0; w < 2; ++w) {
+      const lw::snmp::VarBinds& rows = cursor.walk(w).rows();
+      total += rows.size();
+      for (size_t i = 0; i < rows.size(); ++i) {
+        if (!lw::snmp::in_subtree(roots[w], rows[i].oid)) abort();
+        if (i > 0 && !(rows[i - 1].oid < rows[i].oid)) abort();
+      }
+    }
+    if (total > varbinds->size()) abort();
+    starts.clear();
+    (void)cursor.next(starts);  // the next request, from wherever each walk got to
   }
 
   lw::collect::ModuleInput input{*varbinds, *varbinds};
