@@ -89,6 +89,19 @@ struct WalkResult {
   std::optional<Error> error;  // set if the walk ended early; varbinds keeps what was read
 };
 
+// A poll's answers (Engine::get_and_walk): the GET's, and one WalkResult per root.
+struct PollResult {
+  Result<VarBinds> scalars = VarBinds{};
+  std::vector<WalkResult> walks;
+};
+
+// An error that means the peer did not answer at all (as opposed to answering with an error):
+// nothing else need be asked of it this time.
+inline bool no_answer(const Error& e) {
+  return e.reason == kReasonTimeout || e.reason == kReasonAuth || e.reason == kReasonTransport ||
+         e.reason == kReasonDecode || e.reason == kReasonDns;
+}
+
 struct EngineStats {
   int64_t in_flight = 0;       // requests on the wire now
   int64_t queued = 0;          // waiting for a slot
@@ -130,6 +143,7 @@ class Engine {
   using GetCallback = std::function<void(Result<VarBinds>)>;
   using WalkCallback = std::function<void(WalkResult)>;
   using WalksCallback = std::function<void(std::vector<WalkResult>)>;
+  using PollCallback = std::function<void(PollResult)>;
 
   virtual ~Engine() = default;
 
@@ -152,6 +166,16 @@ class Engine {
   // at once.
   virtual void walk_together(const Peer& peer, std::vector<Oid> roots, WalksCallback done) = 0;
 
+  // A poll: GET `oids` (not empty), then walk `roots` together (may be empty), answered once.
+  // If the GET finds the peer silent (no_answer()), nothing more is asked and every walk
+  // fails with the GET's error. v2c/v3 with Peer::combine_walks and walks to make, when
+  // MultiWalkCursor::carries(oids) (scalar instances, X.0): the GET rides along the walks'
+  // first GETBULK as non-repeaters, so a small device's poll is one or two datagrams.
+  // Otherwise, and by default: get(), then walk_together().
+  virtual void get_and_walk(const Peer& peer, std::vector<Oid> oids, std::vector<Oid> roots, PollCallback done) {
+    get_then_walk(*this, peer, std::move(oids), std::move(roots), std::move(done));
+  }
+
   // Drop any session kept for `key` (target removed from the config).
   virtual void forget(const std::string& key) = 0;
 
@@ -173,6 +197,26 @@ class Engine {
   }
 
  protected:
+  // For implementations: get_and_walk() as a GET, then (if the peer answered) the walks.
+  static void get_then_walk(Engine& engine, const Peer& peer, std::vector<Oid> oids, std::vector<Oid> roots,
+                            PollCallback done) {
+    engine.get(peer, std::move(oids),
+               [&engine, peer, roots = std::move(roots), done = std::move(done)](Result<VarBinds> got) mutable {
+                 PollResult result{std::move(got), {}};
+                 if (roots.empty() || (!result.scalars.ok() && no_answer(result.scalars.error()))) {
+                   if (!result.scalars.ok()) result.walks.assign(roots.size(), WalkResult{{}, result.scalars.error()});
+                   done(std::move(result));
+                   return;
+                 }
+                 auto shared = std::make_shared<PollResult>(std::move(result));
+                 engine.walk_together(peer, std::move(roots),
+                                      [shared, done = std::move(done)](std::vector<WalkResult> walks) {
+                                        shared->walks = std::move(walks);
+                                        done(std::move(*shared));
+                                      });
+               });
+  }
+
   // For implementations: walk_together() as separate walks. `one(root, done)` walks a single
   // root; `done` is answered once, after the last of them, with every result in root order.
   static void walk_apart(std::vector<Oid> roots, WalksCallback done,

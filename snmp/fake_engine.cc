@@ -139,27 +139,61 @@ VarBinds FakeEngine::get_response(const FakeAgent& agent, const GetCursor::Reque
 }
 
 VarBinds FakeEngine::bulk_response(const FakeAgent& agent, const std::vector<const Oid*>& starts,
-                                   int repetitions) {
-  // RFC 3416 4.2.3: repetition i of varbind j at i * M + j; endOfMibView past the last object.
+                                   size_t non_repeaters, int repetitions) {
+  // RFC 3416 4.2.3: the non-repeaters' successors, then repetition i of repeater j at
+  // i * M + j; endOfMibView past the last object.
   VarBinds out;
+  const auto successor = [&](Oid& o) {
+    auto it = agent.mib.upper_bound(o);
+    if (it == agent.mib.end()) {
+      out.push_back(VarBind{o, Value::Exception(Type::EndOfMibView)});
+      return false;
+    }
+    out.push_back(VarBind{it->first, it->second});
+    o = it->first;
+    return true;
+  };
+  for (size_t i = 0; i < non_repeaters && i < starts.size(); ++i) {
+    Oid o = *starts[i];
+    successor(o);
+  }
   std::vector<Oid> at;
-  for (const Oid* s : starts) at.push_back(*s);
-  for (int i = 0; i < repetitions; ++i) {
+  for (size_t i = non_repeaters; i < starts.size(); ++i) at.push_back(*starts[i]);
+  for (int i = 0; i < repetitions && !at.empty(); ++i) {
     bool all_ended = true;
     for (Oid& o : at) {
-      if (agent.bulk_limit != 0 && out.size() == agent.bulk_limit) return out;
-      auto it = agent.mib.upper_bound(o);
-      if (it == agent.mib.end()) {
-        out.push_back(VarBind{o, Value::Exception(Type::EndOfMibView)});
-        continue;
-      }
-      all_ended = false;
-      out.push_back(VarBind{it->first, it->second});
-      o = it->first;
+      if (agent.bulk_limit != 0 && out.size() >= agent.bulk_limit) return out;
+      if (successor(o)) all_ended = false;
     }
     if (all_ended) break;
   }
   return out;
+}
+
+void FakeEngine::run_walks(const Peer& peer, MultiWalkCursor& cursor) {
+  FakeAgent& agent = agents_[peer.key];
+  std::vector<const Oid*> starts;
+  while (true) {
+    starts.clear();
+    const int repetitions = cursor.next(starts);
+    if (repetitions == 0) break;
+    ++agent.requests;
+    ++stats_.pdus_sent;
+    if (agent.fail_with) {
+      cursor.fail_all(*agent.fail_with);
+      break;
+    }
+    ++stats_.pdus_received;
+    const size_t n = cursor.non_repeaters();
+    if (agent.too_big_above != 0 &&
+        n + static_cast<size_t>(repetitions) * (starts.size() - n) > agent.too_big_above) {
+      cursor.too_big();
+      continue;
+    }
+    VarBinds response = bulk_response(agent, starts, n, repetitions);
+    if (agent.mangle) agent.mangle(response);
+    cursor.feed(std::move(response));
+  }
 }
 
 void FakeEngine::walk_together(const Peer& peer, std::vector<Oid> roots, WalksCallback done) {
@@ -176,35 +210,36 @@ void FakeEngine::walk_together(const Peer& peer, std::vector<Oid> roots, WalksCa
   std::vector<WalkResult> results(roots.size());
   {
     std::lock_guard lock(mu_);
-    FakeAgent& agent = agents_[peer.key];
     MultiWalkCursor cursor(std::move(roots), bulk, peer.max_repetitions, peer.max_rows);
-    std::vector<const Oid*> starts;
-    while (true) {
-      starts.clear();
-      const int repetitions = cursor.next(starts);
-      if (repetitions == 0) break;
-      ++agent.requests;
-      ++stats_.pdus_sent;
-      if (agent.fail_with) {
-        cursor.fail_all(*agent.fail_with);
-        break;
-      }
-      ++stats_.pdus_received;
-      if (agent.too_big_above != 0 &&
-          static_cast<size_t>(repetitions) * starts.size() > agent.too_big_above) {
-        cursor.too_big();
-        continue;
-      }
-      VarBinds response = bulk_response(agent, starts, repetitions);
-      if (agent.mangle) agent.mangle(response);
-      cursor.feed(std::move(response));
-    }
+    run_walks(peer, cursor);
     for (size_t i = 0; i < results.size(); ++i) {
       results[i].varbinds = std::move(cursor.walk(i).rows());
       results[i].error = cursor.walk(i).error();
     }
   }
   deliver([done = std::move(done), r = std::move(results)]() mutable { done(std::move(r)); });
+}
+
+void FakeEngine::get_and_walk(const Peer& peer, std::vector<Oid> oids, std::vector<Oid> roots, PollCallback done) {
+  const bool bulk = peer.credentials == nullptr || peer.credentials->version != Credentials::Version::V1;
+  if (roots.empty() || !bulk || !peer.combine_walks || !MultiWalkCursor::carries(oids)) {
+    get_then_walk(*this, peer, std::move(oids), std::move(roots), std::move(done));
+    return;
+  }
+  in_flight_.fetch_add(1);
+  PollResult result;
+  {
+    std::lock_guard lock(mu_);
+    MultiWalkCursor cursor(std::move(roots), bulk, peer.max_repetitions, peer.max_rows, std::move(oids));
+    run_walks(peer, cursor);
+    result.walks.resize(cursor.size());
+    for (size_t i = 0; i < result.walks.size(); ++i) {
+      result.walks[i].varbinds = std::move(cursor.walk(i).rows());
+      result.walks[i].error = cursor.walk(i).error();
+    }
+    result.scalars = cursor.scalars();
+  }
+  deliver([done = std::move(done), r = std::move(result)]() mutable { done(std::move(r)); });
 }
 
 }  // namespace lw::snmp

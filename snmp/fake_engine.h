@@ -27,6 +27,7 @@
 
 #include "snmp/engine.h"
 #include "snmp/get_cursor.h"
+#include "snmp/multi_walk.h"
 
 namespace lw::snmp {
 
@@ -64,12 +65,16 @@ class FakeEngine final : public Engine {
 
   void get(const Peer& peer, std::vector<Oid> oids, GetCallback done) override;
   void walk_together(const Peer& peer, std::vector<Oid> roots, WalksCallback done) override;
+  void get_and_walk(const Peer& peer, std::vector<Oid> oids, std::vector<Oid> roots, PollCallback done) override;
   void forget(const std::string& key) override;
   EngineStats stats() const override;
 
  private:
   void deliver(std::function<void()> call);
-  static VarBinds bulk_response(const FakeAgent& agent, const std::vector<const Oid*>& starts, int repetitions);
+  static VarBinds bulk_response(const FakeAgent& agent, const std::vector<const Oid*>& starts, size_t non_repeaters,
+                                int repetitions);
+  // Runs `cursor` against the agent of `peer` to its end (callers hold mu_).
+  void run_walks(const Peer& peer, MultiWalkCursor& cursor);
   static VarBinds get_response(const FakeAgent& agent, const GetCursor::Request& request);
 
   mutable std::mutex mu_;

@@ -56,6 +56,12 @@ class FakeEngineTest : public ::testing::Test {
     return out;
   }
 
+  PollResult get_and_walk(const Peer& p, std::vector<Oid> oids, std::vector<Oid> roots) {
+    PollResult out;
+    engine.get_and_walk(p, std::move(oids), std::move(roots), [&](PollResult r) { out = std::move(r); });
+    return out;
+  }
+
   FakeEngine engine;
 };
 
@@ -108,6 +114,55 @@ TEST_F(FakeEngineTest, WalkTogetherFailsEveryWalkWhenThePeerDoesNotAnswer) {
     EXPECT_EQ(w.error->reason, kReasonTimeout);
   }
   EXPECT_EQ(engine.agent("r1").requests, 1);
+}
+
+TEST_F(FakeEngineTest, GetAndWalkCarriesTheGetInTheFirstGetBulk) {
+  const Oid ifx{1, 3, 6, 1, 2, 1, 31, 1, 1, 1};
+  const Oid uptime{1, 3, 6, 1, 2, 1, 1, 3, 0}, descr{1, 3, 6, 1, 2, 1, 1, 1, 0};
+  const Peer p = peer("r1");
+  std::optional<Result<VarBinds>> got;
+  engine.get(p, {uptime, descr}, [&](Result<VarBinds> r) { got = std::move(r); });
+  const auto walks = walk_together(p, {kIfTable, ifx});
+  const int before = engine.agent("r1").requests;
+  const PollResult r = get_and_walk(p, {uptime, descr}, {kIfTable, ifx});
+  EXPECT_EQ(engine.agent("r1").requests - before, 1);  // was one GET and one GETBULK
+  ASSERT_TRUE(r.scalars.ok());
+  ASSERT_EQ(r.scalars->size(), 2u);
+  EXPECT_EQ((*r.scalars)[0], (**got)[0]);
+  EXPECT_EQ((*r.scalars)[1].oid, descr);
+  EXPECT_TRUE((*r.scalars)[1].value.is_exception());
+  ASSERT_EQ(r.walks.size(), 2u);
+  EXPECT_EQ(r.walks[0].varbinds, walks[0].varbinds);
+  EXPECT_EQ(r.walks[1].varbinds, walks[1].varbinds);
+}
+
+TEST_F(FakeEngineTest, GetAndWalkAsksASilentPeerOnce) {
+  engine.agent("r1").fail_with = Error{kReasonTimeout, "r1: no answer"};
+  for (const auto v : {Credentials::Version::V2c, Credentials::Version::V1}) {
+    const int before = engine.agent("r1").requests;
+    const PollResult r = get_and_walk(peer("r1", v), {Oid{1, 3, 6, 1, 2, 1, 1, 3, 0}}, {kIfTable, kIfDescr});
+    EXPECT_EQ(engine.agent("r1").requests - before, 1);  // v1: the GET, and no walk after it
+    ASSERT_FALSE(r.scalars.ok());
+    EXPECT_EQ(r.scalars.error().reason, kReasonTimeout);
+    ASSERT_EQ(r.walks.size(), 2u);
+    for (const auto& w : r.walks) EXPECT_EQ(w.error->reason, kReasonTimeout);
+  }
+}
+
+TEST_F(FakeEngineTest, GetAndWalkGetsFirstForV1AndTableInstances) {
+  const Oid uptime{1, 3, 6, 1, 2, 1, 1, 3, 0};
+  for (const bool v1 : {true, false}) {
+    const Peer p = peer("r1", v1 ? Credentials::Version::V1 : Credentials::Version::V2c);
+    // v1 cannot carry it; v2c cannot for a table instance (col(2, 3) is no X.0).
+    const std::vector<Oid> oids = v1 ? std::vector<Oid>{uptime} : std::vector<Oid>{uptime, col(2, 3)};
+    const int before = engine.agent("r1").requests;
+    const PollResult r = get_and_walk(p, oids, {kIfDescr});
+    EXPECT_EQ(engine.agent("r1").requests - before, v1 ? 1 + 5 : 1 + 1);  // GET, then the walk
+    ASSERT_TRUE(r.scalars.ok());
+    EXPECT_EQ(r.scalars->back().value, v1 ? Value::Unsigned(Type::TimeTicks, 4200) : Value::Str("eth3"));
+    ASSERT_EQ(r.walks.size(), 1u);
+    EXPECT_EQ(r.walks[0].varbinds.size(), 4u);
+  }
 }
 
 TEST_F(FakeEngineTest, GetAnswersInOrderWithExceptionsForMissingOids) {

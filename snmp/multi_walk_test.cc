@@ -21,13 +21,19 @@ Oid cat(const Oid& root, std::initializer_list<uint32_t> tail) {
 
 using Mib = std::map<Oid, Value>;
 
-// An agent's GETBULK as RFC 3416 4.2.3 has it: repetition i of varbind j at i * M + j,
-// endOfMibView past the last object, and the answer cut short after `limit` varbinds (an
-// agent stops where the message is full).
-VarBinds bulk(const Mib& mib, const std::vector<const Oid*>& starts, int reps, size_t limit = 1u << 20) {
+// An agent's GETBULK as RFC 3416 4.2.3 has it: the `n` non-repeaters' successors, then
+// repetition i of repeater j at n + i * M + j, endOfMibView past the last object, and the
+// answer cut short after `limit` varbinds (an agent stops where the message is full).
+VarBinds bulk(const Mib& mib, const std::vector<const Oid*>& starts, int reps, size_t limit = 1u << 20,
+              size_t n = 0) {
   VarBinds out;
+  for (size_t i = 0; i < n && out.size() < limit; ++i) {
+    auto it = mib.upper_bound(*starts[i]);
+    out.push_back(it == mib.end() ? VarBind{*starts[i], Value::Exception(Type::EndOfMibView)}
+                                  : VarBind{it->first, it->second});
+  }
   std::vector<Oid> at;
-  for (const Oid* s : starts) at.push_back(*s);
+  for (size_t i = n; i < starts.size(); ++i) at.push_back(*starts[i]);
   for (int i = 0; i < reps; ++i) {
     for (auto& o : at) {
       if (out.size() == limit) return out;
@@ -65,7 +71,7 @@ int run(MultiWalkCursor& c, const Mib& mib, size_t limit = 1u << 20) {
     const int reps = c.next(starts);
     if (reps == 0) return requests;
     ++requests;
-    c.feed(bulk(mib, starts, reps, limit));
+    c.feed(bulk(mib, starts, reps, limit, c.non_repeaters()));
     if (requests > 10000) return -1;  // a cursor that never ends
   }
 }
@@ -235,9 +241,11 @@ TEST(MultiWalkCursor, RowCapIsPerWalk) {
 
 TEST(MultiWalkCursor, FailAskedNamesEachWalkAndFailAllEndsTheRest) {
   MultiWalkCursor c({kIfEntry, kIfXEntry}, false, 25, 1000);  // GETNEXT: only the first is asked
-  c.fail_asked([](const Oid& root, const Oid& start) {
-    return Error{kReasonAgentError, to_string(root) + " after " + to_string(start)};
-  });
+  c.fail_asked(
+      [](const Oid& root, const Oid& start) {
+        return Error{kReasonAgentError, to_string(root) + " after " + to_string(start)};
+      },
+      Error{kReasonAgentError, "no scalars here"});
   ASSERT_TRUE(c.walk(0).error());
   EXPECT_EQ(c.walk(0).error()->detail, to_string(kIfEntry) + " after " + to_string(kIfEntry));
   EXPECT_FALSE(c.walk(1).done());
@@ -245,6 +253,145 @@ TEST(MultiWalkCursor, FailAskedNamesEachWalkAndFailAllEndsTheRest) {
   EXPECT_TRUE(c.done());
   EXPECT_EQ(c.walk(0).error()->reason, kReasonAgentError);  // kept its own
   EXPECT_EQ(c.walk(1).error()->reason, kReasonTimeout);
+}
+
+const Oid kSysUpTime{1, 3, 6, 1, 2, 1, 1, 3, 0};
+const Oid kSysName{1, 3, 6, 1, 2, 1, 1, 5, 0};
+const Oid kMissing{1, 3, 6, 1, 2, 1, 1, 4, 0};  // sysContact.0: not in these MIBs
+
+Mib with_system(Mib mib) {
+  mib[kSysUpTime] = Value::Unsigned(Type::TimeTicks, 4200);
+  mib[kSysName] = Value::Str("kỳ-sơn-bts-01");
+  return mib;
+}
+
+TEST(MultiWalkCursor, CarriesOnlyScalarInstances) {
+  EXPECT_TRUE(MultiWalkCursor::carries({kSysUpTime, kSysName}));
+  EXPECT_FALSE(MultiWalkCursor::carries({}));
+  EXPECT_FALSE(MultiWalkCursor::carries({kSysUpTime, cat(kIfEntry, {2, 1})}));  // a table instance
+  EXPECT_FALSE(MultiWalkCursor::carries({Oid{1, 0}}));
+  EXPECT_FALSE(MultiWalkCursor::carries(std::vector<Oid>(MultiWalkCursor::kMaxScalars + 1, kSysUpTime)));
+}
+
+TEST(MultiWalkCursor, ScalarsRideAlongTheFirstRequestAsNonRepeaters) {
+  const Mib mib = with_system(interfaces(2));
+  MultiWalkCursor c({kIfEntry, kIfXEntry}, true, 25, 1000, {kSysUpTime, kMissing, kSysName});
+  std::vector<const Oid*> starts;
+  ASSERT_EQ(c.next(starts), 25);
+  ASSERT_EQ(c.non_repeaters(), 3u);
+  ASSERT_EQ(starts.size(), 5u);
+  EXPECT_EQ(*starts[0], (Oid{1, 3, 6, 1, 2, 1, 1, 3}));  // GETNEXT of sysUpTime answers sysUpTime.0
+  EXPECT_EQ(*starts[3], kIfEntry);
+  c.feed(bulk(mib, starts, 25, 1u << 20, 3));
+  EXPECT_TRUE(c.done());  // 2 interfaces: everything in one request
+  starts.clear();
+  EXPECT_EQ(c.next(starts), 0);
+  auto scalars = c.scalars();
+  ASSERT_TRUE(scalars.ok());
+  ASSERT_EQ(scalars->size(), 3u);
+  EXPECT_EQ((*scalars)[0], (VarBind{kSysUpTime, Value::Unsigned(Type::TimeTicks, 4200)}));
+  EXPECT_EQ((*scalars)[1].oid, kMissing);  // GETNEXT found sysName.0: sysContact.0 is missing
+  EXPECT_EQ((*scalars)[1].value.type, Type::NoSuchObject);
+  EXPECT_EQ((*scalars)[2].value, Value::Str("kỳ-sơn-bts-01"));
+  EXPECT_EQ(c.walk(0).rows(), alone(kIfEntry, mib, 25));
+  EXPECT_EQ(c.walk(1).rows(), alone(kIfXEntry, mib, 25));
+}
+
+TEST(MultiWalkCursor, ScalarsAndWalksAsAskedApartWhateverTheCuts) {
+  std::mt19937 rng(11);
+  for (int round = 0; round < 300; ++round) {
+    const Mib mib = with_system(interfaces(1 + rng() % 30));
+    const int reps = 1 + static_cast<int>(rng() % 30);
+    const size_t limit = 1 + rng() % 60;  // also inside the non-repeaters
+    MultiWalkCursor c({kIfEntry, kIfXEntry}, true, reps, 100000, {kSysUpTime, kMissing, kSysName});
+    ASSERT_GT(run(c, mib, limit), 0);
+    ASSERT_TRUE(c.done());
+    auto scalars = c.scalars();
+    ASSERT_TRUE(scalars.ok()) << round;
+    ASSERT_EQ(scalars->size(), 3u);
+    EXPECT_EQ((*scalars)[0].value, mib.at(kSysUpTime)) << round;
+    EXPECT_TRUE((*scalars)[1].value.is_exception()) << round;
+    EXPECT_EQ((*scalars)[2].value, mib.at(kSysName)) << round;
+    EXPECT_EQ(c.walk(0).rows(), alone(kIfEntry, mib, reps)) << round;
+    EXPECT_EQ(c.walk(1).rows(), alone(kIfXEntry, mib, reps)) << round;
+  }
+}
+
+TEST(MultiWalkCursor, AnswerCutShortInsideTheScalarsAsksTheRestAgain) {
+  const Mib mib = with_system(interfaces(2));
+  MultiWalkCursor c({kIfEntry}, true, 10, 1000, {kSysUpTime, kSysName});
+  std::vector<const Oid*> starts;
+  c.next(starts);
+  c.feed(bulk(mib, starts, 10, 1, 2));  // only sysUpTime fits
+  starts.clear();
+  ASSERT_EQ(c.next(starts), 10);
+  EXPECT_EQ(c.non_repeaters(), 1u);
+  ASSERT_EQ(starts.size(), 2u);
+  EXPECT_EQ(*starts[0], (Oid{1, 3, 6, 1, 2, 1, 1, 5}));
+  EXPECT_EQ(*starts[1], kIfEntry);  // not advanced
+  EXPECT_GT(run(c, mib), 0);
+  auto scalars = c.scalars();
+  ASSERT_TRUE(scalars.ok());
+  EXPECT_EQ((*scalars)[1].value, mib.at(kSysName));
+}
+
+TEST(MultiWalkCursor, TooBigEndsWithTheScalarsAloneThenFailsThem) {
+  MultiWalkCursor c({kIfEntry}, true, 2, 1000, {kSysUpTime, kSysName});
+  std::vector<const Oid*> starts;
+  c.too_big();  // 2 -> 1 repetition
+  c.too_big();  // one walk at one repetition: the scalars alone
+  ASSERT_EQ(c.next(starts), 1);
+  EXPECT_EQ(starts.size(), 2u);
+  EXPECT_EQ(c.non_repeaters(), 2u);
+  c.too_big();  // even alone: the GET fails, the walk goes on
+  auto scalars = c.scalars();
+  ASSERT_FALSE(scalars.ok());
+  EXPECT_EQ(scalars.error().reason, kReasonTooBig);
+  EXPECT_FALSE(c.walk(0).done());
+  starts.clear();
+  ASSERT_EQ(c.next(starts), 1);
+  ASSERT_EQ(starts.size(), 1u);
+  EXPECT_EQ(*starts[0], kIfEntry);
+  EXPECT_EQ(c.non_repeaters(), 0u);
+}
+
+TEST(MultiWalkCursor, ScalarsAloneAnsweredThenTheWalksGoOn) {
+  const Mib mib = with_system(interfaces(3));
+  MultiWalkCursor c({kIfEntry, kIfXEntry}, true, 1, 1000, {kSysUpTime});
+  c.too_big();  // one repetition, two walks: one at a time
+  c.too_big();  // one walk: the scalars alone
+  EXPECT_GT(run(c, mib), 0);
+  auto scalars = c.scalars();
+  ASSERT_TRUE(scalars.ok());
+  EXPECT_EQ((*scalars)[0].value, mib.at(kSysUpTime));
+  EXPECT_EQ(c.walk(0).rows(), alone(kIfEntry, mib, 1));
+  EXPECT_EQ(c.walk(1).rows(), alone(kIfXEntry, mib, 1));
+}
+
+TEST(MultiWalkCursor, EmptyAnswerOrErrorStatusFailsTheScalarsAndTheWalksAsked) {
+  {
+    MultiWalkCursor c({kIfEntry}, true, 10, 1000, {kSysUpTime});
+    c.feed(VarBinds{});
+    EXPECT_TRUE(c.done());
+    ASSERT_FALSE(c.scalars().ok());
+    ASSERT_TRUE(c.walk(0).error());
+  }
+  {
+    MultiWalkCursor c({kIfEntry}, true, 10, 1000, {kSysUpTime});
+    c.fail_asked([](const Oid&, const Oid&) { return Error{kReasonAgentError, "walk"}; },
+                 Error{kReasonAgentError, "GET answered genErr(5)"});
+    EXPECT_TRUE(c.done());
+    auto scalars = c.scalars();
+    ASSERT_FALSE(scalars.ok());
+    EXPECT_EQ(scalars.error().detail, "GET answered genErr(5)");
+    EXPECT_EQ(c.walk(0).error()->detail, "walk");
+  }
+  {
+    MultiWalkCursor c({kIfEntry}, true, 10, 1000, {kSysUpTime});
+    c.fail_all(Error{kReasonTimeout, "no answer"});
+    EXPECT_EQ(c.scalars().error().reason, kReasonTimeout);
+    EXPECT_EQ(c.walk(0).error()->reason, kReasonTimeout);
+  }
 }
 
 }  // namespace

@@ -78,9 +78,10 @@ struct Op {
   std::shared_ptr<Session> session;         // v3: its Net-SNMP session, or
   std::optional<detail::Endpoint> endpoint;  // v1/v2c: where the shared transport sends
   std::optional<GetCursor> get;    // a GET, or
-  std::optional<MultiWalkCursor> walk;  // walks, asked together
+  std::optional<MultiWalkCursor> walk;  // walks, asked together (and a poll's scalars with them)
   Engine::GetCallback get_done;
   Engine::WalksCallback walk_done;
+  Engine::PollCallback poll_done;  // a walk op that carries a poll's GET
   int time_resends = 0;
   bool rediscovered = false;  // v3: the agent's engine ID was learnt again once for this op
 };
@@ -139,6 +140,20 @@ class NetSnmpEngine final : public Engine {
     enqueue_walk(peer, std::move(roots), std::move(done));
   }
 
+  void get_and_walk(const Peer& peer, std::vector<Oid> oids, std::vector<Oid> roots, PollCallback done) override {
+    if (roots.empty() || is_v1(peer) || !peer.combine_walks || !MultiWalkCursor::carries(oids)) {
+      get_then_walk(*this, peer, std::move(oids), std::move(roots), std::move(done));
+      return;
+    }
+    Command c;
+    c.kind = Command::Walk;
+    c.peer = peer;
+    c.oids = std::move(roots);
+    c.scalars = std::move(oids);
+    c.poll_done = std::move(done);
+    enqueue(std::move(c));
+  }
+
   void enqueue_walk(const Peer& peer, std::vector<Oid> roots, WalksCallback done) {
     Command c;
     c.kind = Command::Walk;
@@ -188,8 +203,10 @@ class NetSnmpEngine final : public Engine {
     enum Kind { Get, Walk, Forget, Listen } kind = Get;
     Peer peer;
     std::vector<Oid> oids;  // a GET's OIDs, or the roots of walks
+    std::vector<Oid> scalars;  // a poll's GET, carried by its walks
     GetCallback get_done;
     WalksCallback walk_done;
+    PollCallback poll_done;
     // Listen
     std::vector<std::shared_ptr<const Credentials>> accept;
     NotificationHandlers handlers;
@@ -311,6 +328,10 @@ class NetSnmpEngine final : public Engine {
       calls.push_back([d = std::move(c.walk_done), e, n = c.oids.size()] {
         d(std::vector<WalkResult>(n, WalkResult{{}, e}));
       });
+    if (c.kind == Command::Walk && c.poll_done)
+      calls.push_back([d = std::move(c.poll_done), e, n = c.oids.size()] {
+        d(PollResult{e, std::vector<WalkResult>(n, WalkResult{{}, e})});
+      });
     if (c.kind == Command::Listen && c.listen_done)
       calls.push_back([d = std::move(c.listen_done)] {
         d(Error{kReasonTransport, "notification receiver: engine stopped"});
@@ -332,8 +353,10 @@ class NetSnmpEngine final : public Engine {
     op->id = next_op_++;
     op->peer = std::move(c.peer);
     if (c.kind == Command::Walk) {
-      op->walk.emplace(std::move(c.oids), !is_v1(op->peer), op->peer.max_repetitions, op->peer.max_rows);
+      op->walk.emplace(std::move(c.oids), !is_v1(op->peer), op->peer.max_repetitions, op->peer.max_rows,
+                       std::move(c.scalars));
       op->walk_done = std::move(c.walk_done);
+      op->poll_done = std::move(c.poll_done);
     } else {
       op->get.emplace(std::move(c.oids), is_v1(op->peer), op->peer.key);
       op->get_done = std::move(c.get_done);
@@ -543,6 +566,7 @@ class NetSnmpEngine final : public Engine {
       const bool bulk = !is_v1(op.peer);
       pdu.command = bulk ? detail::RequestPdu::Command::GetBulk : detail::RequestPdu::Command::GetNext;
       pdu.max_repetitions = bulk ? repetitions : 0;
+      pdu.non_repeaters = bulk ? static_cast<int32_t>(op.walk->non_repeaters()) : 0;
     } else {
       auto req = op.get->next();
       if (!req) {  // cannot happen: done GETs are finished, not queued
@@ -758,10 +782,13 @@ class NetSnmpEngine final : public Engine {
     } else if (r.errstat == SNMP_ERR_NOSUCHNAME && is_v1(op.peer)) {
       cursor.end_of_mib();  // v1 walks one subtree at a time
     } else {
-      cursor.fail_asked([&](const Oid& root, const Oid& start) {
-        return Error{kReasonAgentError, op.peer.key + ": walk " + to_string(root) + " answered " +
-                                            error_status_name(r.errstat) + " after " + to_string(start)};
-      });
+      cursor.fail_asked(
+          [&](const Oid& root, const Oid& start) {
+            return Error{kReasonAgentError, op.peer.key + ": walk " + to_string(root) + " answered " +
+                                                error_status_name(r.errstat) + " after " + to_string(start)};
+          },
+          Error{kReasonAgentError, op.peer.key + ": GET (with the walks' GETBULK) answered " +
+                                       error_status_name(r.errstat)});
     }
   }
 
@@ -774,7 +801,11 @@ class NetSnmpEngine final : public Engine {
         results[i].varbinds = std::move(op.walk->walk(i).rows());
         results[i].error = op.walk->walk(i).error();
       }
-      if (op.walk_done)
+      if (op.poll_done)
+        calls.push_back([d = std::move(op.poll_done), res = PollResult{op.walk->scalars(), std::move(results)}]() mutable {
+          d(std::move(res));
+        });
+      else if (op.walk_done)
         calls.push_back([d = std::move(op.walk_done), res = std::move(results)]() mutable { d(std::move(res)); });
     } else if (op.get_done) {
       if (error) op.get->fail(std::move(*error));

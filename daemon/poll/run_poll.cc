@@ -5,10 +5,7 @@
 
 namespace lw::poll {
 
-bool silent(const Error& e) {
-  return e.reason == snmp::kReasonTimeout || e.reason == snmp::kReasonAuth ||
-         e.reason == snmp::kReasonTransport || e.reason == snmp::kReasonDecode || e.reason == snmp::kReasonDns;
-}
+bool silent(const Error& e) { return snmp::no_answer(e); }
 
 double unix_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -24,26 +21,17 @@ void start_poll(snmp::Engine& engine_ref, std::shared_ptr<const TargetPlan> plan
   job->started_unix = unix_now();
   job->walks.resize(job->plan->walks.size());
 
-  snmp::Engine* engine = &engine_ref;
-  engine->get(job->plan->peer, job->plan->gets, [engine, done, job](Result<snmp::VarBinds> r) {
-    const bool go_on = r.ok() || !silent(r.error());
-    job->probe = std::move(r);
-    const auto& walks = job->plan->walks;
-    if (!go_on || walks.empty()) {
-      job->finished_at = Clock::now();
-      done(job);
-      return;
-    }
-    std::vector<snmp::Oid> roots;
-    roots.reserve(walks.size());
-    for (const auto& w : walks) roots.push_back(w.root);
-    // Together: one GETBULK asks for every table, so a poll costs the round trips of its
-    // longest walk (the datagrams are most of a poll's CPU).
-    engine->walk_together(job->plan->peer, std::move(roots), [done, job](std::vector<snmp::WalkResult> results) {
-      job->walks = std::move(results);
-      job->finished_at = Clock::now();
-      done(job);
-    });
+  std::vector<snmp::Oid> roots;
+  roots.reserve(job->plan->walks.size());
+  for (const auto& w : job->plan->walks) roots.push_back(w.root);
+  // One op: the GET rides along the walks' first GETBULK where it can, and every table is
+  // asked in one GETBULK, so a poll costs the round trips of its longest walk (the datagrams
+  // are most of a poll's CPU). A silent target is asked nothing more.
+  engine_ref.get_and_walk(job->plan->peer, job->plan->gets, std::move(roots), [done, job](snmp::PollResult r) {
+    job->probe = std::move(r.scalars);
+    if (!r.walks.empty()) job->walks = std::move(r.walks);
+    job->finished_at = Clock::now();
+    done(job);
   });
 }
 

@@ -1,9 +1,10 @@
 #pragma once
 // Running one poll: the engine requests of one target's plan, and what their answers mean.
 //
-// start_poll() sends the plan's GET (the probe, sysUpTime first); if the agent answered at
-// all, it then walks every walk of the plan at once and hands the job to `done` when the
-// last walk returns. A silent target (timeout, auth, transport, decode, DNS) is not walked.
+// start_poll() asks for the plan's GET (the probe, sysUpTime first) and walks
+// (Engine::get_and_walk: the GET riding along the walks' first GETBULK where it can) and
+// hands the job to `done` when all have answered. A silent target (timeout, auth, transport,
+// decode, DNS) is not walked.
 // record_outcome() folds a finished job into the target's last-poll state and counters.
 //
 // Thread safety: start_poll() may be called from the poller thread only (it calls the

@@ -303,6 +303,44 @@ TEST_F(EngineTest, WalksTogetherMatchSnmpbulkwalkInFewerRequests) {
   EXPECT_LE(combined, longest + 1) << "the round trips of the longest walk, not the sum (" << apart << ")";
 }
 
+TEST_F(EngineTest, GetAndWalkCarriesTheGetAlongAndMatchesAGetThenWalks) {
+  // snmpd answers the GET's scalars as GETBULK non-repeaters ahead of the walks' rows.
+  for (const bool v3 : {false, true}) {
+    SCOPED_TRACE(v3 ? "v3" : "v2c");
+    const Peer p = v3 ? v3_peer(agent_->address(), test::Snmpd::users().back()) : v2c_peer(agent_->address());
+    const Oid missing = *parse_oid("1.3.6.1.2.1.1.99.0");
+    const std::vector<Oid> oids{kSysUpTime, kSysDescr, missing};
+    const std::vector<Oid> roots{kIfTable, kIfXTable};
+    auto got = get_sync(*engine_, p, oids);  // also discovers the v3 engine ID first
+    ASSERT_TRUE(got.ok()) << got.error().to_string();
+    std::vector<WalkResult> walks;
+    for (const Oid& root : roots) walks.push_back(walk_sync(*engine_, p, root));
+    std::promise<PollResult> done;
+    auto f = done.get_future();
+    const auto before = engine_->stats().pdus_sent;
+    engine_->get_and_walk(p, oids, roots, [&done](PollResult r) { done.set_value(std::move(r)); });
+    ASSERT_EQ(f.wait_for(60s), std::future_status::ready);
+    const PollResult r = f.get();
+    const auto pdus = engine_->stats().pdus_sent - before;
+    ASSERT_TRUE(r.scalars.ok()) << r.scalars.error().to_string();
+    ASSERT_EQ(r.scalars->size(), 3u);
+    EXPECT_EQ((*r.scalars)[0].value.type, Type::TimeTicks);
+    EXPECT_EQ((*r.scalars)[1], (*got)[1]);  // sysDescr.0
+    EXPECT_EQ((*r.scalars)[2].oid, missing);
+    EXPECT_TRUE((*r.scalars)[2].value.is_exception());
+    ASSERT_EQ(r.walks.size(), 2u);
+    uint64_t rows = 0;
+    for (size_t i = 0; i < 2; ++i) {
+      ASSERT_FALSE(r.walks[i].error) << r.walks[i].error->to_string();
+      ASSERT_EQ(r.walks[i].varbinds.size(), walks[i].varbinds.size());
+      for (size_t k = 0; k < walks[i].varbinds.size(); ++k)
+        EXPECT_EQ(r.walks[i].varbinds[k].oid, walks[i].varbinds[k].oid);
+      rows = std::max<uint64_t>(rows, walks[i].varbinds.size());
+    }
+    EXPECT_LE(pdus, rows / 25 + 2) << "one op: the GET rides along the longest walk's requests";
+  }
+}
+
 TEST_F(EngineTest, SmallRepetitionsGiveTheSameWalk) {
   Peer p = v2c_peer(agent_->address());
   auto big = walk_sync(*engine_, p, kSystem);
