@@ -11,8 +11,8 @@
 //
 // The loop lives in netsnmp_engine.cc; the parts it drives each have a file of their own
 // (netsnmp_library, shared_transport, netsnmp_session, netsnmp_receiver, trap_listener,
-// get_cursor, walk; see
-// docs/architecture.md, "Threads").
+// get_cursor, walk, multi_walk; see docs/architecture.md, "Threads"). A poll
+// (get_and_walk) is one op: its walks share each GETBULK and its GET rides along the first.
 //
 // Details worth knowing:
 // - Net-SNMP is set up to read no config files, load no MIBs, keep no persistent state and log
