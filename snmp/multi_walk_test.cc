@@ -394,5 +394,20 @@ TEST(MultiWalkCursor, EmptyAnswerOrErrorStatusFailsTheScalarsAndTheWalksAsked) {
   }
 }
 
+TEST(MultiWalkCursor, AnAgentThatRepeatsTheNonRepeatersIsCaughtNotTruncated) {
+  // An agent that ignores non-repeaters repeats the scalars too, so every share is laid out
+  // wrongly: each walk meets an OID before its start and fails loudly (oid_not_increasing,
+  // the hint to set combine_walks: false) instead of ending its table early.
+  const Mib mib = with_system(interfaces(4));
+  MultiWalkCursor c({kIfEntry, kIfXEntry}, true, 25, 1000, {kSysUpTime, kSysName});
+  std::vector<const Oid*> starts;
+  c.next(starts);
+  c.feed(bulk(mib, starts, 25, 1u << 20, 0));  // all four as repeaters
+  for (size_t i = 0; i < 2; ++i) {
+    ASSERT_TRUE(c.walk(i).error()) << i;
+    EXPECT_EQ(c.walk(i).error()->reason, kReasonOidNotIncreasing) << i;
+  }
+}
+
 }  // namespace
 }  // namespace lw::snmp

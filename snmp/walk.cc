@@ -39,15 +39,21 @@ bool WalkCursor::feed_impl(Response& response, size_t first, size_t stride) {
   size_t k = 0;
   for (size_t i = first; i < response.size(); i += stride, ++k) {
     const VarBind& vb = response[i];
-    // endOfMibView, or noSuch* from a confused v1 proxy; or the first varbind past the
-    // subtree: the walk is over.
-    if (vb.value.is_exception() || !in_subtree(root_, vb.oid)) {
+    // endOfMibView, or noSuch* from a confused v1 proxy: the walk is over.
+    if (vb.value.is_exception()) {
       done_ = true;
       break;
     }
-    if (!oid_less(*prev, vb.oid)) {  // lexicographic: a looping or broken agent
+    // Lexicographic order, checked before the subtree: a looping or broken agent, or one that
+    // laid out a GETBULK of several varbinds wrongly (an answer meant for another walk, from
+    // before this one's start), is an error, never a silent end of the table.
+    if (!oid_less(*prev, vb.oid)) {
       error = Error{kReasonOidNotIncreasing, "walk " + to_string(root_) + ": agent returned " + to_string(vb.oid) +
                                                  " after " + to_string(*prev)};
+      break;
+    }
+    if (!in_subtree(root_, vb.oid)) {  // the first varbind past the subtree: the walk is over
+      done_ = true;
       break;
     }
     if (rows_.size() + k >= static_cast<size_t>(max_rows_)) {

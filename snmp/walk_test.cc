@@ -43,6 +43,17 @@ TEST(WalkCursor, EndsAtTheFirstVarbindOutsideTheSubtree) {
   EXPECT_EQ(c.requests(), 2);
 }
 
+TEST(WalkCursor, AnOidBeforeTheStartOutsideTheSubtreeIsAnErrorNotAnEnd) {
+  // A correct agent never answers with an OID before the one asked for: one that does (say a
+  // GETBULK of several varbinds laid out wrongly) must not pass for the end of the table.
+  WalkCursor c(kRoot, true, 5, 1000);
+  EXPECT_TRUE(c.feed({row({1, 1, 1})}));
+  EXPECT_FALSE(c.feed({VarBind{Oid{1, 3, 6, 1, 2, 1, 1, 5, 0}, Value::Str("sysName")}}));
+  ASSERT_TRUE(c.error());
+  EXPECT_EQ(c.error()->reason, kReasonOidNotIncreasing);
+  EXPECT_EQ(c.rows().size(), 1u);
+}
+
 TEST(WalkCursor, EndsAtEndOfMibViewAndNoSuch) {
   for (Type t : {Type::EndOfMibView, Type::NoSuchObject, Type::NoSuchInstance}) {
     WalkCursor c(kRoot, true, 5, 1000);
