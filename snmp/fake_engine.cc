@@ -207,15 +207,12 @@ void FakeEngine::walk_together(const Peer& peer, std::vector<Oid> roots, WalksCa
     return;
   }
   in_flight_.fetch_add(1);
-  std::vector<WalkResult> results(roots.size());
+  std::vector<WalkResult> results;
   {
     std::lock_guard lock(mu_);
     MultiWalkCursor cursor(std::move(roots), bulk, peer.max_repetitions, peer.max_rows);
     run_walks(peer, cursor);
-    for (size_t i = 0; i < results.size(); ++i) {
-      results[i].varbinds = std::move(cursor.walk(i).rows());
-      results[i].error = cursor.walk(i).error();
-    }
+    results = cursor.walk_results();
   }
   deliver([done = std::move(done), r = std::move(results)]() mutable { done(std::move(r)); });
 }
@@ -232,11 +229,7 @@ void FakeEngine::get_and_walk(const Peer& peer, std::vector<Oid> oids, std::vect
     std::lock_guard lock(mu_);
     MultiWalkCursor cursor(std::move(roots), bulk, peer.max_repetitions, peer.max_rows, std::move(oids));
     run_walks(peer, cursor);
-    result.walks.resize(cursor.size());
-    for (size_t i = 0; i < result.walks.size(); ++i) {
-      result.walks[i].varbinds = std::move(cursor.walk(i).rows());
-      result.walks[i].error = cursor.walk(i).error();
-    }
+    result.walks = cursor.walk_results();
     result.scalars = cursor.scalars();
   }
   deliver([done = std::move(done), r = std::move(result)]() mutable { done(std::move(r)); });

@@ -120,6 +120,15 @@ bool MultiWalkCursor::done() const {
   return !scalars_pending() && unfinished() == 0;
 }
 
+std::vector<WalkResult> MultiWalkCursor::walk_results() {
+  std::vector<WalkResult> out(walks_.size());
+  for (size_t i = 0; i < walks_.size(); ++i) {
+    out[i].varbinds = std::move(walks_[i].rows());
+    out[i].error = walks_[i].error();
+  }
+  return out;
+}
+
 Result<VarBinds> MultiWalkCursor::scalars() {
   if (scalars_failed_) return scalars_error_;
   return std::move(scalar_values_);

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "snmp/engine.h"
 #include "snmp/types.h"
 #include "snmp/walk.h"
 
@@ -72,9 +73,10 @@ class MultiWalkCursor {
   bool done() const;
   size_t size() const { return walks_.size(); }
   WalkCursor& walk(size_t i) { return walks_[i]; }
-  // The GET's answer: one varbind per scalar, in order, or the error it failed with. Taken
-  // once, after done().
+  // The GET's answer: one varbind per scalar, in order, or the error it failed with; and each
+  // walk's rows and error, in root order. Taken once, after done().
   Result<VarBinds> scalars();
+  std::vector<WalkResult> walk_results();
 
  private:
   bool scalars_pending() const { return !scalars_failed_ && scalars_done_ < scalars_.size(); }

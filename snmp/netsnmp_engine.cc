@@ -796,11 +796,7 @@ class NetSnmpEngine final : public Engine {
   void finish(Op& op, std::optional<Error> error, Calls& calls) {
     if (op.walk) {
       if (error) op.walk->fail_all(*error);
-      std::vector<WalkResult> results(op.walk->size());
-      for (size_t i = 0; i < results.size(); ++i) {
-        results[i].varbinds = std::move(op.walk->walk(i).rows());
-        results[i].error = op.walk->walk(i).error();
-      }
+      std::vector<WalkResult> results = op.walk->walk_results();
       if (op.poll_done)
         calls.push_back([d = std::move(op.poll_done), res = PollResult{op.walk->scalars(), std::move(results)}]() mutable {
           d(std::move(res));
