@@ -82,6 +82,11 @@ struct Peer {
   // walk_together() asks for every subtree in one GETBULK (v2c/v3); false: one walk each, for
   // agents that mishandle a GETBULK of several varbinds.
   bool combine_walks = true;
+
+  // GETBULK (v2c, v3, and a peer without credentials) rather than v1's GETNEXT.
+  bool bulk() const { return !credentials || credentials->version != Credentials::Version::V1; }
+  // Several walks of this peer may share each request (snmp/multi_walk.h).
+  bool walks_together() const { return bulk() && combine_walks; }
 };
 
 struct WalkResult {
@@ -215,6 +220,11 @@ class Engine {
                                         done(std::move(*shared));
                                       });
                });
+  }
+
+  // For implementations: whether walk_together() must walk these `roots` apart.
+  static bool walks_apart(const Peer& peer, const std::vector<Oid>& roots) {
+    return roots.size() > 1 && !peer.walks_together();
   }
 
   // For implementations: walk_together() as separate walks. `one(root, done)` walks a single

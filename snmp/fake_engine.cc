@@ -197,8 +197,7 @@ void FakeEngine::run_walks(const Peer& peer, MultiWalkCursor& cursor) {
 }
 
 void FakeEngine::walk_together(const Peer& peer, std::vector<Oid> roots, WalksCallback done) {
-  const bool bulk = peer.credentials == nullptr || peer.credentials->version != Credentials::Version::V1;
-  if (roots.size() > 1 && (!bulk || !peer.combine_walks)) {
+  if (walks_apart(peer, roots)) {
     walk_apart(std::move(roots), std::move(done), [this, &peer](Oid root, WalksCallback one) {
       std::vector<Oid> single;
       single.push_back(std::move(root));
@@ -210,7 +209,7 @@ void FakeEngine::walk_together(const Peer& peer, std::vector<Oid> roots, WalksCa
   std::vector<WalkResult> results;
   {
     std::lock_guard lock(mu_);
-    MultiWalkCursor cursor(std::move(roots), bulk, peer.max_repetitions, peer.max_rows);
+    MultiWalkCursor cursor(std::move(roots), peer.bulk(), peer.max_repetitions, peer.max_rows);
     run_walks(peer, cursor);
     results = cursor.walk_results();
   }
@@ -218,8 +217,7 @@ void FakeEngine::walk_together(const Peer& peer, std::vector<Oid> roots, WalksCa
 }
 
 void FakeEngine::get_and_walk(const Peer& peer, std::vector<Oid> oids, std::vector<Oid> roots, PollCallback done) {
-  const bool bulk = peer.credentials == nullptr || peer.credentials->version != Credentials::Version::V1;
-  if (roots.empty() || !bulk || !peer.combine_walks || !MultiWalkCursor::carries(oids)) {
+  if (!MultiWalkCursor::rides_along(peer, oids, roots)) {
     get_then_walk(*this, peer, std::move(oids), std::move(roots), std::move(done));
     return;
   }
@@ -227,7 +225,7 @@ void FakeEngine::get_and_walk(const Peer& peer, std::vector<Oid> oids, std::vect
   PollResult result;
   {
     std::lock_guard lock(mu_);
-    MultiWalkCursor cursor(std::move(roots), bulk, peer.max_repetitions, peer.max_rows, std::move(oids));
+    MultiWalkCursor cursor(std::move(roots), peer.bulk(), peer.max_repetitions, peer.max_rows, std::move(oids));
     run_walks(peer, cursor);
     result.walks = cursor.walk_results();
     result.scalars = cursor.scalars();

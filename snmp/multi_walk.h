@@ -40,6 +40,11 @@ class MultiWalkCursor {
   // Whether `scalars` can ride along the first GETBULK: 1 to kMaxScalars instances, each
   // ending in .0 under a parent of at least two arcs.
   static bool carries(const std::vector<Oid>& scalars);
+  // Whether Engine::get_and_walk() may send the GET `scalars` along the walks of `roots` (the
+  // rule its contract states); otherwise it is a GET, then the walks.
+  static bool rides_along(const Peer& peer, const std::vector<Oid>& scalars, const std::vector<Oid>& roots) {
+    return !roots.empty() && peer.walks_together() && carries(scalars);
+  }
 
   // `bulk` false means GETNEXT (SNMPv1). `roots` may hold one subtree or none (scalars only).
   // `scalars`: empty, or a GET that carries() allows (bulk only); answered by scalars().

@@ -64,9 +64,7 @@ constexpr int kSharedReadsPerWake = 256;  // datagrams read from a shared socket
 constexpr auto kTurnPeriod = std::chrono::microseconds(500);
 constexpr size_t kMaxEndpoints = 1 << 18;  // parsed addresses remembered (more than any target count)
 
-bool is_v1(const Peer& peer) {
-  return peer.credentials && peer.credentials->version == Credentials::Version::V1;
-}
+bool is_v1(const Peer& peer) { return !peer.bulk(); }
 
 bool is_v3(const Peer& peer) {
   return peer.credentials && peer.credentials->version == Credentials::Version::V3;
@@ -129,7 +127,7 @@ class NetSnmpEngine final : public Engine {
   }
 
   void walk_together(const Peer& peer, std::vector<Oid> roots, WalksCallback done) override {
-    if (roots.size() > 1 && (is_v1(peer) || !peer.combine_walks)) {
+    if (walks_apart(peer, roots)) {
       walk_apart(std::move(roots), std::move(done), [this, &peer](Oid root, WalksCallback one) {
         std::vector<Oid> single;
         single.push_back(std::move(root));
@@ -141,7 +139,7 @@ class NetSnmpEngine final : public Engine {
   }
 
   void get_and_walk(const Peer& peer, std::vector<Oid> oids, std::vector<Oid> roots, PollCallback done) override {
-    if (roots.empty() || is_v1(peer) || !peer.combine_walks || !MultiWalkCursor::carries(oids)) {
+    if (!MultiWalkCursor::rides_along(peer, oids, roots)) {
       get_then_walk(*this, peer, std::move(oids), std::move(roots), std::move(done));
       return;
     }

@@ -5,8 +5,6 @@
 
 namespace lw::poll {
 
-bool silent(const Error& e) { return snmp::no_answer(e); }
-
 double unix_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -40,7 +38,7 @@ void record_outcome(TargetRt& t, const PollJob& job) {
   t.polls++;
   t.duration = std::chrono::duration<double>(job.finished_at - job.started).count();
 
-  const bool answered = job.probe && (job.probe->ok() || !silent(job.probe->error()));
+  const bool answered = job.probe && (job.probe->ok() || !snmp::no_answer(job.probe->error()));
   // The answer proves the path works when it arrived, not when the poll began (a retry may
   // have got through only after a restore).
   if (answered && t.outcome != state::Node::Outcome::Answered) t.up_since = job.started_unix + t.duration;

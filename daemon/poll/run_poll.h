@@ -26,9 +26,6 @@ namespace lw::poll {
 inline constexpr const char* kReasonEmptyTable = "empty_table";  // a walk returned no row
 inline constexpr const char* kReasonWrongType = "wrong_type";    // a value the metric cannot read
 
-// A target that did not answer at all, as opposed to one that answered with an error.
-bool silent(const Error& e);
-
 double unix_now();
 
 using PollDone = std::function<void(std::shared_ptr<PollJob>)>;
