@@ -5,7 +5,7 @@ another: lw-poller) polling N simulated devices.
 Starts linkwatch-sim --scale N and linkwatchd on the bench's config (bench/measure.py's
 lw_config: system + if_mib, v2c, GETBULK 25), waits until every target has been polled,
 then over --window seconds measures:
-  - CPU of the thread and of the whole process, the thread's context switches (how often it
+  - CPU of the thread, of the busiest threads, and of the whole process, the thread's context switches (how often it
     sleeps), and the varbinds polled (from
     linkwatch_polls_total x linkwatch_poll_varbinds): CPU-microseconds per varbind
     and varbinds per CPU-second of the thread;
@@ -145,6 +145,7 @@ def main():
             return measure.lw_state(body)
 
         a = scrape()
+        th0 = measure.thread_cpu(pid)
         e0, p0, t_a = measure.cpu_seconds(f"{pid}/task/{tid}"), measure.cpu_seconds(pid), time.monotonic()
         w0 = switches(pid, tid)
         perf = None
@@ -157,6 +158,7 @@ def main():
             time.sleep(args.window)
         e1, p1, t_b = measure.cpu_seconds(f"{pid}/task/{tid}"), measure.cpu_seconds(pid), time.monotonic()
         w1 = switches(pid, tid)
+        th1 = measure.thread_cpu(pid)
         b = scrape()
         rss_end = rss_mb(pid)
         polls = sum(b["polls"].get(t, 0) - v for t, v in a["polls"].items())
@@ -170,6 +172,7 @@ def main():
         print(f"{args.thread} thread: {engine_cpu:.2f} CPU-s ({100 * engine_cpu / span:.0f}% of a core), "
               f"{1e6 * engine_cpu / varbinds:.2f} us per varbind, {varbinds / engine_cpu:,.0f} varbinds per thread CPU-s")
         print(f"whole process: {proc_cpu:.2f} CPU-s, {varbinds / proc_cpu:,.0f} varbinds per CPU-s")
+        print(f"by thread: {measure.busiest_threads(th0, th1, span, top=6)} of a core")
         vol, invol = w1[0] - w0[0], w1[1] - w0[1]
         print(f"{args.thread} thread context switches: {vol / span:,.0f}/s voluntary (it slept), {invol / span:,.0f}/s "
               f"involuntary; {1000 * vol / max(varbinds, 1):.1f} sleeps per 1,000 varbinds")

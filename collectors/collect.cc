@@ -97,11 +97,6 @@ bool wrong_type(const config::Metric& m, const snmp::Value& v) {
   return has_value(v) && !is_label_type(m.type) && !to_number(v, m.scale);
 }
 
-std::string help_for(const config::Metric& m) {
-  if (!m.help.empty()) return m.help;
-  return "MIB object " + m.name + " (" + snmp::to_string(m.oid) + ")";
-}
-
 // The lookup's label for one row: the lookup column at the sub-ids of the lookup's index
 // labels, in the lookup's order. nullopt when an index label is unknown or the column has
 // no value there. `oid` is scratch space, reused so that a lookup allocates nothing. Called
@@ -230,6 +225,7 @@ CollectOutput collect(const config::Module& module, const ModuleView& input, con
   snmp::Oid scratch;
   std::vector<RowLabels> row_caches;
   row_caches.reserve(module.metrics.size());
+  out.families.reserve(module.metrics.size());
   for (const config::Metric& m : module.metrics) {
     Family family;
     if (m.indexes.empty()) {
@@ -238,8 +234,8 @@ CollectOutput collect(const config::Module& module, const ModuleView& input, con
       collect_table(m, walked, options, scratch, rows_for(m, row_caches), family, out);
     }
     if (family.series.empty()) continue;
-    family.name = m.name;
-    family.help = help_for(m);
+    family.name = m.family_name.empty() ? Text(m.name) : m.family_name;
+    family.help = m.family_help.empty() ? Text(config::default_help(m)) : m.family_help;
     family.kind = m.type == config::MetricType::Counter ? Kind::Counter : Kind::Gauge;
     out.families.push_back(std::move(family));
   }

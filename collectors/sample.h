@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "collectors/labels.h"
+#include "common/text.h"
 
 namespace lw::collect {
 
@@ -22,8 +23,8 @@ struct Series {
 };
 
 struct Family {
-  std::string name;
-  std::string help;
+  Text name;  // shared with the config or a constant, not copied per poll (common/text.h)
+  Text help;
   Kind kind = Kind::Gauge;
   std::vector<Series> series;
 };

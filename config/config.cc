@@ -8,6 +8,11 @@ std::string Mark::to_string() const {
   return file + ":" + std::to_string(line) + ":" + std::to_string(column);
 }
 
+std::string default_help(const Metric& m) {
+  if (!m.help.empty()) return m.help;
+  return "MIB object " + m.name + " (" + snmp::to_string(m.oid) + ")";
+}
+
 snmp::Peer Config::peer_for(const Target& t) const {
   snmp::Peer p;
   p.key = t.name;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "config/maintenance.h"
+#include "common/text.h"
 #include "snmp/engine.h"
 #include "snmp/types.h"
 
@@ -136,7 +137,14 @@ struct Metric {
   std::map<int64_t, std::string> enum_values;  // MetricType::Enum
   double scale = 1.0;
   Mark mark;
+  // What each family of this metric carries, made once at load so that a poll copies a
+  // reference, not the text: `name`, and `help` or "MIB object <name> (<oid>)" without one.
+  // Empty in a Metric built by hand: collectors then make them from name and help.
+  Text family_name, family_help;
 };
+
+// The help of a metric's families: its own, or "MIB object <name> (<oid>)" without one.
+std::string default_help(const Metric& m);
 
 struct Module {
   std::string name;

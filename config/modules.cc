@@ -255,7 +255,10 @@ std::optional<Metric> read_metric(Reader& r, const YAML::Node& node, const std::
     r.error(r.mark(ev->key_node), where, "enum_values is only for type enum");
     ok = false;
   }
-  return ok ? std::optional(std::move(m)) : std::nullopt;
+  if (!ok) return std::nullopt;
+  m.family_name = m.name;
+  m.family_help = default_help(m);
+  return m;
 }
 
 // Walk roots: table columns, lookup columns and the explicit list, sorted, each once, none

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/text.h"
 #include "daemon/state/events.h"
 
 namespace lw {
@@ -83,8 +84,8 @@ struct FamilyHead {
   uint32_t name_id = 0;
   // What it was first made from: a poll's family with these is sure to have this head, which
   // the render checks against the previous poll's without interning again.
-  std::string source;  // the family's name before Prometheus-style naming
-  std::string help;
+  Text source;  // the family's name before Prometheus-style naming
+  Text help;    // (both shared with the family first seen: equal by pointer while the config lasts)
   uint8_t kind = 0;    // collect::Kind
   bool prom = false;   // Prometheus-style naming
 };

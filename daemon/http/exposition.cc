@@ -73,7 +73,7 @@ const FamilyHead* intern_head(const collect::Family& f, bool prom) {
   // The cache is keyed by name alone (help texts are long: hashing them per family per poll
   // was most of the poller's hashing); the few heads of one name are told apart by compare.
   struct Known {
-    std::string help;
+    Text help;
     collect::Kind kind;
     bool prom;
     const FamilyHead* head;
@@ -83,7 +83,7 @@ const FamilyHead* intern_head(const collect::Family& f, bool prom) {
   for (const auto& k : known)
     if (k.kind == f.kind && k.prom == prom && k.help == f.help) return k.head;
 
-  std::string name = prom ? prometheus_name(f.name) : f.name;
+  std::string name = prom ? prometheus_name(f.name) : f.name.str();
   if (prom && f.kind == collect::Kind::Counter &&
       (name.size() < 6 || name.compare(name.size() - 6, 6, "_total") != 0))
     name += "_total";

@@ -48,7 +48,7 @@ TEST(Publish, DaemonFamiliesHaveTheDocumentedNames) {
 TEST(Publish, NoTrapFamiliesWithoutAListener) {
   config::Config config;
   for (const auto& f : daemon_families(DaemonCounters{}, snmp::EngineStats{}, &config))
-    EXPECT_EQ(f.name.find("trap"), std::string::npos) << f.name;
+    EXPECT_EQ(f.name.str().find("trap"), std::string::npos) << f.name;
 }
 
 }  // namespace

@@ -103,6 +103,30 @@ void advance(uint64_t& total, std::optional<uint64_t>& last, uint64_t raw, int b
 // The families update() makes, in the order a link first adds them.
 enum class Slot : size_t { Up, Oper, Admin, Octets, Errors, Flaps, LastChange, Speed, Count };
 
+struct SlotFamily {
+  Text name, help;  // made once, shared by every poll's family (common/text.h)
+  collect::Kind kind;
+};
+
+const SlotFamily& family_of(Slot slot) {
+  using collect::Kind;
+  static const std::array<SlotFamily, static_cast<size_t>(Slot::Count)> kFamilies{{
+      {"linkwatch_link_up", "1 if the link's ifOperStatus is up(1).", Kind::Gauge},
+      {"linkwatch_link_oper_status", "ifOperStatus of the link (1 up, 2 down, 7 lowerLayerDown).", Kind::Gauge},
+      {"linkwatch_link_admin_status", "ifAdminStatus of the link (1 up, 2 down).", Kind::Gauge},
+      {"linkwatch_link_octets_total",
+       "Octets through the link, from ifHC*Octets or 32-bit counters extended across wraps.", Kind::Counter},
+      {"linkwatch_link_errors_total", "ifInErrors / ifOutErrors of the link.", Kind::Counter},
+      {"linkwatch_link_flaps_total",
+       "Oper-status changes of the link, including ones between polls (ifLastChange moved).", Kind::Counter},
+      {"linkwatch_link_last_change_timestamp_seconds", "Unix time of the link's last oper-status change.",
+       Kind::Gauge},
+      {"linkwatch_link_speed_bytes_per_second", "Link speed from ifHighSpeed, or ifSpeed, in bytes per second.",
+       Kind::Gauge},
+  }};
+  return kFamilies[static_cast<size_t>(slot)];
+}
+
 }  // namespace
 
 bool LinkTracker::matches(const config::LinkRule& rule, uint32_t if_index, const std::string& name,
@@ -254,55 +278,40 @@ collect::Families LinkTracker::update(const LinkObservation& obs,
       return l;
     };
 
-    using collect::Kind;
     // Each family is found by its slot, not by comparing names once per link and family.
-    auto fam = [&](Slot slot, const char* family_name, const char* help, Kind kind) -> collect::Family& {
+    auto fam = [&](Slot slot) -> collect::Family& {
       int& i = slots[static_cast<size_t>(slot)];
       if (i < 0) {
         i = static_cast<int>(out.size());
-        out.push_back({family_name, help, kind, {}});
+        const SlotFamily& f = family_of(slot);
+        out.push_back({f.name, f.help, f.kind, {}});
       }
       return out[static_cast<size_t>(i)];
     };
     if (st.oper) {
-      fam(Slot::Up, "linkwatch_link_up", "1 if the link's ifOperStatus is up(1).", Kind::Gauge)
-          .series.push_back({labels, *st.oper == 1 ? 1.0 : 0.0});
-      fam(Slot::Oper, "linkwatch_link_oper_status", "ifOperStatus of the link (1 up, 2 down, 7 lowerLayerDown).",
-          Kind::Gauge)
-          .series.push_back({labels, static_cast<double>(*st.oper)});
+      fam(Slot::Up).series.push_back({labels, *st.oper == 1 ? 1.0 : 0.0});
+      fam(Slot::Oper).series.push_back({labels, static_cast<double>(*st.oper)});
     }
-    if (st.admin)
-      fam(Slot::Admin, "linkwatch_link_admin_status", "ifAdminStatus of the link (1 up, 2 down).", Kind::Gauge)
-          .series.push_back({labels, static_cast<double>(*st.admin)});
+    if (st.admin) fam(Slot::Admin).series.push_back({labels, static_cast<double>(*st.admin)});
     // The in and out label sets are made once, shared by the octets and the errors series.
     const collect::Labels in_labels = with("direction", "in"), out_labels = with("direction", "out");
     if (st.raw_in || st.raw_out) {
-      auto& f = fam(Slot::Octets, "linkwatch_link_octets_total",
-                    "Octets through the link, from ifHC*Octets or 32-bit counters extended across wraps.",
-                    Kind::Counter);
+      auto& f = fam(Slot::Octets);
       f.series.push_back({in_labels, static_cast<double>(st.total_in)});
       f.series.push_back({out_labels, static_cast<double>(st.total_out)});
     }
-    auto& errs = fam(Slot::Errors, "linkwatch_link_errors_total", "ifInErrors / ifOutErrors of the link.", Kind::Counter);
+    auto& errs = fam(Slot::Errors);
     errs.series.push_back({in_labels, static_cast<double>(st.in_errors)});
     errs.series.push_back({out_labels, static_cast<double>(st.out_errors)});
-    fam(Slot::Flaps, "linkwatch_link_flaps_total",
-        "Oper-status changes of the link, including ones between polls (ifLastChange moved).", Kind::Counter)
-        .series.push_back({labels, static_cast<double>(st.flaps)});
-    if (st.last_change_unix > 0)
-      fam(Slot::LastChange, "linkwatch_link_last_change_timestamp_seconds",
-          "Unix time of the link's last oper-status change.", Kind::Gauge)
-          .series.push_back({labels, st.last_change_unix});
+    fam(Slot::Flaps).series.push_back({labels, static_cast<double>(st.flaps)});
+    if (st.last_change_unix > 0) fam(Slot::LastChange).series.push_back({labels, st.last_change_unix});
     const auto high = number(row, true, kIfHighSpeed);
     const auto speed = number(row, false, kIfSpeed);
     // Bytes, Prometheus's base unit, so that utilisation is rate(octets) / speed.
     double bytes_per_second = 0;
     if (high && *high > 0) bytes_per_second = static_cast<double>(*high) * 1e6 / 8;
     else if (speed) bytes_per_second = static_cast<double>(*speed) / 8;
-    if (bytes_per_second > 0)
-      fam(Slot::Speed, "linkwatch_link_speed_bytes_per_second",
-          "Link speed from ifHighSpeed, or ifSpeed, in bytes per second.", Kind::Gauge)
-          .series.push_back({labels, bytes_per_second});
+    if (bytes_per_second > 0) fam(Slot::Speed).series.push_back({labels, bytes_per_second});
   }
   return out;
 }
