@@ -42,11 +42,17 @@ class OidIndex {
     return &(*it)->value;
   }
 
-  // Every varbind at or under `root`, in OID order.
-  std::span<const snmp::VarBind* const> subtree(const snmp::Oid& root) const {
-    auto first = lower_bound(root);
+  // Every varbind at or under `root`, in OID order. `hint` is where the search starts and
+  // is left where this subtree ends: a module's columns come in OID order as a rule, so the
+  // next column starts there, which two comparisons confirm; else a binary search.
+  std::span<const snmp::VarBind* const> subtree(const snmp::Oid& root, size_t& hint) const {
+    auto first = sorted_.begin() + static_cast<std::ptrdiff_t>(std::min(hint, sorted_.size()));
+    const bool starts_here = (first == sorted_.end() || !snmp::oid_less((*first)->oid, root)) &&
+                             (first == sorted_.begin() || snmp::oid_less((*(first - 1))->oid, root));
+    if (!starts_here) first = lower_bound(root);
     auto last = first;
     while (last != sorted_.end() && snmp::in_subtree(root, (*last)->oid)) ++last;
+    hint = static_cast<size_t>(last - sorted_.begin());
     return {first, last};
   }
 
@@ -174,8 +180,8 @@ void collect_scalar(const config::Metric& m, const OidIndex& scalars, const OidI
 }
 
 void collect_table(const config::Metric& m, const OidIndex& walked, const CollectOptions& options,
-                   snmp::Oid& scratch, RowLabels& rows, Family& family, CollectOutput& out) {
-  const auto column = walked.subtree(m.oid);
+                   snmp::Oid& scratch, size_t& hint, RowLabels& rows, Family& family, CollectOutput& out) {
+  const auto column = walked.subtree(m.oid, hint);
   family.series.reserve(column.size());
   for (const snmp::VarBind* vb : column) {
     const std::span<const uint32_t> suffix(vb->oid.begin() + static_cast<std::ptrdiff_t>(m.oid.size()),
@@ -223,6 +229,7 @@ CollectOutput collect(const config::Module& module, const ModuleView& input, con
   const OidIndex scalars(input.scalars);
   const OidIndex walked(input.walked);
   snmp::Oid scratch;
+  size_t hint = 0;  // where the last column ended in `walked`
   std::vector<RowLabels> row_caches;
   row_caches.reserve(module.metrics.size());
   out.families.reserve(module.metrics.size());
@@ -231,7 +238,7 @@ CollectOutput collect(const config::Module& module, const ModuleView& input, con
     if (m.indexes.empty()) {
       collect_scalar(m, scalars, walked, options, family, out);
     } else {
-      collect_table(m, walked, options, scratch, rows_for(m, row_caches), family, out);
+      collect_table(m, walked, options, scratch, hint, rows_for(m, row_caches), family, out);
     }
     if (family.series.empty()) continue;
     family.name = m.family_name.empty() ? Text(m.name) : m.family_name;

@@ -154,16 +154,22 @@ class Oid {
   friend bool operator==(const Oid& a, const Oid& b) {
     return a.size_ == b.size_ && (a.size_ == 0 || std::memcmp(a.data(), b.data(), a.size_ * sizeof(uint32_t)) == 0);
   }
-  // Lexicographic, sub-id by sub-id (a plain loop: OIDs of one table share their first ten
-  // or so sub-ids, so most of the work is the run of equal ones).
+  // Lexicographic, sub-id by sub-id. OIDs of one table share their first ten or so sub-ids,
+  // so most of the work is the run of equal ones: skipped four at a time (a 16-byte compare
+  // the compiler makes two loads and compares), then the first difference found one by one.
   friend std::strong_ordering operator<=>(const Oid& a, const Oid& b) {
     const size_t n = std::min(a.size_, b.size_);
-    const uint32_t* x = a.data();
-    const uint32_t* y = b.data();
-    size_t i = 0;
-    while (i < n && x[i] == y[i]) ++i;
-    if (i < n) return x[i] <=> y[i];
+    const size_t i = common_prefix(a.data(), b.data(), n);
+    if (i < n) return a.data()[i] <=> b.data()[i];
     return a.size_ <=> b.size_;
+  }
+
+  // How many of the first n sub-ids of x and y are equal before the first difference.
+  static size_t common_prefix(const uint32_t* x, const uint32_t* y, size_t n) {
+    size_t i = 0;
+    while (i + 4 <= n && std::memcmp(x + i, y + i, 4 * sizeof(uint32_t)) == 0) i += 4;
+    while (i < n && x[i] == y[i]) ++i;
+    return i;
   }
 
  private:

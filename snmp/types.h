@@ -27,11 +27,7 @@ std::string to_string(const Oid& oid);  // "1.3.6.1.2.1.1.3.0", no leading dot
 // walks and the collectors ask it once per varbind.
 inline bool in_subtree(const Oid& root, const Oid& oid) {
   if (oid.size() < root.size()) return false;
-  const uint32_t* r = root.data();
-  const uint32_t* o = oid.data();
-  for (size_t i = 0, n = root.size(); i < n; ++i)
-    if (r[i] != o[i]) return false;
-  return true;
+  return Oid::common_prefix(root.data(), oid.data(), root.size()) == root.size();
 }
 // a < b in OID (lexicographic) order: Oid's own operator<, by name where a comparator is
 // passed around (walks, the collectors' index).

@@ -1,6 +1,7 @@
 #include "daemon/http/exposition.h"
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -169,10 +170,16 @@ size_t format_value(double value, char* buf) {
 
 size_t value_size(double value) {
   if (written_as_integer(value)) {
-    auto n = static_cast<long long>(value);
-    size_t size = n < 0 ? 2 : 1;  // the sign, and the last digit
-    for (n = n < 0 ? -n : n; n >= 10; n /= 10) ++size;
-    return size;
+    // Digits without dividing: log10 from the bit width (x 1233 / 4096 is just under
+    // log10(2)), one short when the number is below that power of ten.
+    static constexpr uint64_t kPow10[] = {1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull,
+                                          10000000ull, 100000000ull, 1000000000ull, 10000000000ull,
+                                          100000000000ull, 1000000000000ull, 10000000000000ull,
+                                          100000000000000ull, 1000000000000000ull};
+    const auto n = static_cast<long long>(value);
+    const uint64_t u = static_cast<uint64_t>(n < 0 ? -n : n) | 1;  // 0 has a digit, as 1 does
+    const auto t = static_cast<size_t>((std::bit_width(u) * 1233) >> 12);
+    return (n < 0 ? 1 : 0) + t + 1 - (u < kPow10[t] ? 1 : 0);
   }
   char buf[kValueChars];
   return format_value(value, buf);
