@@ -325,13 +325,24 @@ void take_common_prefix(Rendered::Shape& shape) {
 }
 
 // How one render writes a series' label text: the config's naming (snake_case names, memoised
-// per thread) and the external labels a series does not carry itself.
+// per thread) and the external labels a series does not carry itself. One writer per render:
+// it remembers the last set it wrote, whose labels must outlive it.
 class LabelWriter {
  public:
   LabelWriter(bool prom, const Pairs& external) : prom_(prom), external_(external) {}
 
-  void write(std::string& text, const collect::Labels& labels) const {
+  void write(std::string& text, const collect::Labels& labels) {
     const size_t start = text.size();
+    // A target's sets nearly all begin with its own labels (target, static labels): the text
+    // of the pairs a set begins with as the last one did is copied from the last one's, not
+    // escaped again (a poll writes about a dozen sets).
+    size_t same = 0;
+    if (last_) {
+      const size_t n = std::min(last_->size(), labels.size());
+      while (same < n && (*last_)[same] == labels[same]) ++same;
+    }
+    if (same > 0) text.append(last_text_, 0, ends_[same - 1]);
+    ends_.resize(same);
     auto put = [&](const std::string& k, std::string_view v) {
       if (text.size() != start) text += ',';
       text += k;
@@ -339,7 +350,12 @@ class LabelWriter {
       append_label_value(text, v);
       text += '"';
     };
-    for (const auto& [k, v] : labels) put(name(k), v);
+    for (size_t i = same; i < labels.size(); ++i) {
+      put(name(labels[i].first), labels[i].second);
+      ends_.push_back(text.size() - start);
+    }
+    last_ = &labels;
+    last_text_.assign(text, start, std::string::npos);
     for (const auto& ext : external_) {  // not a structured binding: clang 14 cannot capture one
       const bool has =
           std::any_of(labels.begin(), labels.end(), [&](const auto& l) { return name(l.first) == ext.first; });
@@ -357,6 +373,9 @@ class LabelWriter {
   }
   bool prom_;
   const Pairs& external_;
+  const collect::Labels* last_ = nullptr;  // the last set written
+  std::vector<size_t> ends_;               // where each of its own pairs ends in last_text_
+  std::string last_text_;                  // its text without the external labels
 };
 
 // Set `set` of a shape, whole (prefix, comma, own part): its size, and whether it is `text`.
@@ -379,7 +398,7 @@ bool set_is(const Rendered::Shape& shape, uint32_t set, std::string_view text) {
 // text once: its series share an identity) proves the shapes equal without building one, and
 // costs no hashing, no prefix search and no copy. False at the first difference; `out` then
 // holds a part of the values, and the caller builds the shape anew.
-bool render_as_before(const collect::Families& families, bool prom, const LabelWriter& writer,
+bool render_as_before(const collect::Families& families, bool prom, LabelWriter& writer,
                       const Rendered& previous, SetsByIdentity& by_identity, Rendered& out) {
   const Rendered::Shape& shape = *previous.shape;
   thread_local std::string text;
@@ -418,7 +437,7 @@ bool render_as_before(const collect::Families& families, bool prom, const LabelW
 Rendered render_impl(const collect::Families& families, config::Global::MetricNames names, const Pairs& external,
                      const Rendered* previous) {
   const bool prom = names == config::Global::MetricNames::Prometheus;
-  const LabelWriter writer(prom, external);
+  LabelWriter writer(prom, external);
 
   Rendered out;
   size_t nseries = 0;

@@ -3,6 +3,7 @@
 // (issue 10: the text served stays the same). Random families, with the awkward values.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -147,6 +148,35 @@ TEST(TextWriter, SharedFirstLabelsComeBackExactly) {
       f.series.push_back({std::move(l), static_cast<double>(i)});
     }
     ASSERT_EQ(ours(f), reference(f)) << "round " << round;
+  }
+}
+
+// The writer copies the text of the pairs a set begins with as the last set did. Sets that
+// share some first pairs and then differ (fewer pairs, a value changed midway, an escape in
+// the shared part), with external labels added after the own ones (unless the set has that
+// label), must come back as if each were written whole.
+TEST(TextWriter, SetsSharingTheirFirstPairsWithExternalLabels) {
+  std::mt19937_64 rng(13);
+  config::Global g;
+  g.external_labels = {{"collector", "ky-son"}, {"district", "Quế Phong"}};
+  const char* values[] = {"a", "b\"q", "Kỳ Sơn", "x\\y", "", "n\nl"};
+  const char* keys[] = {"target", "district", "ifIndex", "ifName"};
+  for (int round = 0; round < 300; ++round) {
+    collect::Family f{"m", "h", collect::Kind::Gauge, {}};
+    collect::Family want = f;
+    const size_t n = 1 + rng() % 6;
+    for (size_t i = 0; i < n; ++i) {
+      collect::Labels l;
+      const size_t pairs = rng() % 5;
+      for (size_t k = 0; k < pairs; ++k) l.emplace_back(keys[k % std::size(keys)], values[rng() % std::size(values)]);
+      collect::Labels with_external = l;
+      for (const auto& [k, v] : g.external_labels)
+        if (std::none_of(l.begin(), l.end(), [&](const auto& p) { return p.first == k; })) with_external.emplace_back(k, v);
+      f.series.push_back({std::move(l), static_cast<double>(i)});
+      want.series.push_back({std::move(with_external), static_cast<double>(i)});
+    }
+    const Rendered r = render_families({f}, g);
+    ASSERT_EQ(render_text(r), reference(want)) << "round " << round;
   }
 }
 
