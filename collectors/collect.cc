@@ -30,7 +30,14 @@ class OidIndex {
           return !snmp::oid_less(a->oid, b->oid);
         }) == sorted_.end())
       return;
-    std::stable_sort(sorted_.begin(), sorted_.end(), by_oid);
+    if (sorted_.size() <= 16) {
+      // A GET's few scalars (sysUpTime.0 asked first): an insertion sort, stable and with no
+      // buffer to allocate.
+      for (size_t i = 1; i < sorted_.size(); ++i)
+        for (size_t j = i; j > 0 && by_oid(sorted_[j], sorted_[j - 1]); --j) std::swap(sorted_[j], sorted_[j - 1]);
+    } else {
+      std::stable_sort(sorted_.begin(), sorted_.end(), by_oid);
+    }
     sorted_.erase(std::unique(sorted_.begin(), sorted_.end(),
                               [](const auto* a, const auto* b) { return a->oid == b->oid; }),
                   sorted_.end());
