@@ -201,8 +201,9 @@ void collect_table(const config::Metric& m, const OidIndex& walked, const Collec
     if (it == rows.rows.end()) {
       std::optional<Labels> labels;
       if (auto row = decode_index(m.indexes, suffix)) {
-        labels = options.target_labels;
-        labels->reserve(labels->size() + row->size() + m.lookups.size());
+        labels.emplace();  // sized once, then filled: a copy of the target's labels would grow
+        labels->reserve(options.target_labels.size() + row->size() + m.lookups.size());
+        labels->assign(options.target_labels.begin(), options.target_labels.end());
         for (DecodedIndex& d : *row) add_label(*labels, d.label, d.value);
         for (const config::Lookup& lookup : m.lookups) {
           if (auto value = lookup_value(lookup, *row, walked, scratch))

@@ -24,7 +24,9 @@ void add(collect::Families& out, size_t from, const Text& name, const Text& help
 }
 
 collect::Labels with(const collect::Labels& base, const char* k, std::string v) {
-  collect::Labels l = base;
+  collect::Labels l;
+  l.reserve(base.size() + 1);  // one allocation: a copy of base would grow for the extra pair
+  l.assign(base.begin(), base.end());
   l.emplace_back(k, std::move(v));
   return l;
 }
@@ -126,7 +128,9 @@ collect::Families target_families(TargetRt& t, const PollJob& job) {
     add(out, from, own.poll_last_success_timestamp_seconds, own.poll_last_success_timestamp_seconds_help,
         Kind::Gauge, labels, t.last_success);
   for (const auto& [key, n] : t.errors) {
-    collect::Labels l = labels;
+    collect::Labels l;
+    l.reserve(labels.size() + 2);
+    l.assign(labels.begin(), labels.end());
     l.emplace_back("module", key.first);
     l.emplace_back("reason", key.second);
     add(out, from, own.poll_errors_total, own.poll_errors_total_help, Kind::Counter, std::move(l),
