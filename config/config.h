@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "config/maintenance.h"
 #include "common/text.h"
+#include "config/maintenance.h"
 #include "snmp/engine.h"
 #include "snmp/types.h"
 

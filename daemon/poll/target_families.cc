@@ -72,7 +72,8 @@ struct OwnFamilies {
   const Text poll_varbinds{"linkwatch_poll_varbinds"};
   const Text poll_varbinds_help{"Varbinds read in the last poll."};
   const Text counter_discontinuities_total{"linkwatch_counter_discontinuities_total"};
-  const Text counter_discontinuities_total_help{"Times sysUpTime went backwards (a reboot): counters reset rather than wrapped."};
+  const Text counter_discontinuities_total_help{
+      "Times sysUpTime went backwards (a reboot): counters reset rather than wrapped."};
   const Text traps_total{"linkwatch_traps_total"};
   const Text traps_total_help{"Notifications received from the target, by kind."};
 };
@@ -116,8 +117,7 @@ collect::Families target_families(TargetRt& t, const PollJob& job) {
   }
   t.varbinds = varbinds;
 
-  add(out, from, own.target_up, own.target_up_help, Kind::Gauge, labels,
-      answered ? 1 : 0);
+  add(out, from, own.target_up, own.target_up_help, Kind::Gauge, labels, answered ? 1 : 0);
   add(out, from, own.target_up_reason, own.target_up_reason_help, Kind::Gauge,
       with(labels, "reason", t.reason), 1);
   for (const auto& [module, up] : t.module_up)
