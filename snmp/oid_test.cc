@@ -102,5 +102,23 @@ TEST(Oid, BehavesLikeAVectorUnderRandomEdits) {
   }
 }
 
+TEST(Oid, CommonPrefixFindsTheFirstDifferenceAtEveryPosition) {
+  // Two sub-ids are compared at a time as one word: a difference in either half, at an even
+  // or odd position, near or past the end, must give the same answer as a plain scan.
+  for (size_t n = 0; n <= 17; ++n) {
+    std::vector<uint32_t> a(n);
+    for (size_t i = 0; i < n; ++i) a[i] = static_cast<uint32_t>(1000 + i);
+    for (size_t at = 0; at <= n; ++at) {
+      std::vector<uint32_t> b = a;
+      if (at < n) b[at] ^= 0x80000001u;
+      EXPECT_EQ(Oid::common_prefix(a.data(), b.data(), n), at) << "n " << n << " at " << at;
+      EXPECT_EQ(Oid::common_prefix(b.data(), a.data(), n), at) << "n " << n << " at " << at;
+      const Oid x(a.begin(), a.end()), y(b.begin(), b.end());
+      EXPECT_EQ(x < y, a < b);
+      EXPECT_EQ(y < x, b < a);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace lw::snmp
