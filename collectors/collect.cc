@@ -249,8 +249,8 @@ CollectOutput collect(const config::Module& module, const ModuleView& input, con
       collect_table(m, walked, options, scratch, hint, rows_for(m, row_caches), family, out);
     }
     if (family.series.empty()) continue;
-    family.name = m.family_name.empty() ? Text(m.name) : m.family_name;
-    family.help = m.family_help.empty() ? Text(config::default_help(m)) : m.family_help;
+    family.name = m.name;
+    family.help = m.help.empty() ? Text(config::default_help(m)) : m.help;  // empty: built by hand
     family.kind = m.type == config::MetricType::Counter ? Kind::Counter : Kind::Gauge;
     out.families.push_back(std::move(family));
   }

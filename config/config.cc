@@ -10,7 +10,7 @@ std::string Mark::to_string() const {
 
 std::string default_help(const Metric& m) {
   if (!m.help.empty()) return m.help;
-  return "MIB object " + m.name + " (" + snmp::to_string(m.oid) + ")";
+  return "MIB object " + m.name.str() + " (" + snmp::to_string(m.oid) + ")";
 }
 
 snmp::Peer Config::peer_for(const Target& t) const {

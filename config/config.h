@@ -128,8 +128,8 @@ enum class MetricType : uint8_t {
 };
 
 struct Metric {
-  std::string name;  // MIB object name, e.g. ifHCInOctets
-  std::string help;
+  Text name;  // MIB object name, e.g. ifHCInOctets (shared by every family a poll makes of it)
+  Text help;  // the module's, or default_help() when it gives none (filled at load)
   snmp::Oid oid;     // column (tables) or object without the .0 (scalars)
   MetricType type = MetricType::Gauge;
   std::vector<Index> indexes;  // empty: a scalar, read with GET oid.0
@@ -137,10 +137,6 @@ struct Metric {
   std::map<int64_t, std::string> enum_values;  // MetricType::Enum
   double scale = 1.0;
   Mark mark;
-  // What each family of this metric carries, made once at load so that a poll copies a
-  // reference, not the text: `name`, and `help` or "MIB object <name> (<oid>)" without one.
-  // Empty in a Metric built by hand: collectors then make them from name and help.
-  Text family_name, family_help;
 };
 
 // The help of a metric's families: its own, or "MIB object <name> (<oid>)" without one.

@@ -256,8 +256,8 @@ std::optional<Metric> read_metric(Reader& r, const YAML::Node& node, const std::
     ok = false;
   }
   if (!ok) return std::nullopt;
-  m.family_name = m.name;
-  m.family_help = default_help(m);
+  // Every family a poll makes of this metric shares these two texts (common/text.h).
+  if (m.help.empty()) m.help = default_help(m);
   return m;
 }
 

@@ -64,8 +64,6 @@ constexpr int kSharedReadsPerWake = 256;  // datagrams read from a shared socket
 constexpr auto kTurnPeriod = std::chrono::microseconds(500);
 constexpr size_t kMaxEndpoints = 1 << 18;  // parsed addresses remembered (more than any target count)
 
-bool is_v1(const Peer& peer) { return !peer.bulk(); }
-
 bool is_v3(const Peer& peer) {
   return peer.credentials && peer.credentials->version == Credentials::Version::V3;
 }
@@ -351,12 +349,12 @@ class NetSnmpEngine final : public Engine {
     op->id = next_op_++;
     op->peer = std::move(c.peer);
     if (c.kind == Command::Walk) {
-      op->walk.emplace(std::move(c.oids), !is_v1(op->peer), op->peer.max_repetitions, op->peer.max_rows,
+      op->walk.emplace(std::move(c.oids), op->peer.bulk(), op->peer.max_repetitions, op->peer.max_rows,
                        std::move(c.scalars));
       op->walk_done = std::move(c.walk_done);
       op->poll_done = std::move(c.poll_done);
     } else {
-      op->get.emplace(std::move(c.oids), is_v1(op->peer), op->peer.key);
+      op->get.emplace(std::move(c.oids), !op->peer.bulk(), op->peer.key);
       op->get_done = std::move(c.get_done);
     }
     Op& ref = *op;
@@ -561,7 +559,7 @@ class NetSnmpEngine final : public Engine {
         finish(op, std::nullopt, calls);
         return;
       }
-      const bool bulk = !is_v1(op.peer);
+      const bool bulk = op.peer.bulk();
       pdu.command = bulk ? detail::RequestPdu::Command::GetBulk : detail::RequestPdu::Command::GetNext;
       pdu.max_repetitions = bulk ? repetitions : 0;
       pdu.non_repeaters = bulk ? static_cast<int32_t>(op.walk->non_repeaters()) : 0;
@@ -777,7 +775,7 @@ class NetSnmpEngine final : public Engine {
       cursor.feed(std::move(vbs));
     } else if (r.errstat == SNMP_ERR_TOOBIG) {
       cursor.too_big();
-    } else if (r.errstat == SNMP_ERR_NOSUCHNAME && is_v1(op.peer)) {
+    } else if (r.errstat == SNMP_ERR_NOSUCHNAME && !op.peer.bulk()) {
       cursor.end_of_mib();  // v1 walks one subtree at a time
     } else {
       cursor.fail_asked(
