@@ -31,4 +31,13 @@ struct Family {
 
 using Families = std::vector<Family>;
 
+// The name, help and kind of a family linkwatch adds itself (linkwatch_target_up,
+// linkwatch_link_*), made once as a constant: each poll's Family copies its Texts, a
+// reference count each, not the characters.
+struct FamilySpec {
+  Text name, help;
+  Kind kind = Kind::Gauge;
+  Family empty() const { return {name, help, kind, {}}; }
+};
+
 }  // namespace lw::collect

@@ -12,15 +12,16 @@ namespace lw::poll {
 namespace {
 
 // Adds a series to the family of that name among out[from, end), or a family after them.
-void add(collect::Families& out, size_t from, const Text& name, const Text& help, collect::Kind kind,
-         collect::Labels labels, double value) {
+void add(collect::Families& out, size_t from, const collect::FamilySpec& spec, collect::Labels labels,
+         double value) {
   for (size_t i = from; i < out.size(); ++i) {
-    if (out[i].name == name) {
+    if (out[i].name == spec.name) {
       out[i].series.push_back({std::move(labels), value});
       return;
     }
   }
-  out.push_back({name, help, kind, {{std::move(labels), value}}});
+  out.push_back(spec.empty());
+  out.back().series.push_back({std::move(labels), value});
 }
 
 collect::Labels with(const collect::Labels& base, const char* k, std::string v) {
@@ -53,35 +54,33 @@ void merge_into(collect::Families& out, collect::Families&& more, bool apart) {
   }
 }
 
-// The families target_families() adds itself: their name and help made once (common/text.h).
+// The families target_families() adds itself, made once (collect::FamilySpec).
 struct OwnFamilies {
-  const Text target_up{"linkwatch_target_up"};
-  const Text target_up_help{"1 if the target answered its last poll."};
-  const Text target_up_reason{"linkwatch_target_up_reason"};
-  const Text target_up_reason_help{"Why the last poll failed, or ok; one series at 1."};
-  const Text module_up{"linkwatch_module_up"};
-  const Text module_up_help{"1 if every request of the module succeeded in the last poll."};
-  const Text poll_duration_seconds{"linkwatch_poll_duration_seconds"};
-  const Text poll_duration_seconds_help{"Wall time of the last poll."};
-  const Text poll_last_success_timestamp_seconds{"linkwatch_poll_last_success_timestamp_seconds"};
-  const Text poll_last_success_timestamp_seconds_help{"Unix time of the last poll that got answers."};
-  const Text poll_errors_total{"linkwatch_poll_errors_total"};
-  const Text poll_errors_total_help{"Failed requests, by module and reason."};
-  const Text polls_total{"linkwatch_polls_total"};
-  const Text polls_total_help{"Polls completed."};
-  const Text poll_varbinds{"linkwatch_poll_varbinds"};
-  const Text poll_varbinds_help{"Varbinds read in the last poll."};
-  const Text counter_discontinuities_total{"linkwatch_counter_discontinuities_total"};
-  const Text counter_discontinuities_total_help{
-      "Times sysUpTime went backwards (a reboot): counters reset rather than wrapped."};
-  const Text traps_total{"linkwatch_traps_total"};
-  const Text traps_total_help{"Notifications received from the target, by kind."};
+  const collect::FamilySpec target_up{"linkwatch_target_up",
+      "1 if the target answered its last poll.", collect::Kind::Gauge};
+  const collect::FamilySpec target_up_reason{"linkwatch_target_up_reason",
+      "Why the last poll failed, or ok; one series at 1.", collect::Kind::Gauge};
+  const collect::FamilySpec module_up{"linkwatch_module_up",
+      "1 if every request of the module succeeded in the last poll.", collect::Kind::Gauge};
+  const collect::FamilySpec poll_duration_seconds{"linkwatch_poll_duration_seconds",
+      "Wall time of the last poll.", collect::Kind::Gauge};
+  const collect::FamilySpec poll_last_success_timestamp_seconds{"linkwatch_poll_last_success_timestamp_seconds",
+      "Unix time of the last poll that got answers.", collect::Kind::Gauge};
+  const collect::FamilySpec poll_errors_total{"linkwatch_poll_errors_total",
+      "Failed requests, by module and reason.", collect::Kind::Counter};
+  const collect::FamilySpec polls_total{"linkwatch_polls_total",
+      "Polls completed.", collect::Kind::Counter};
+  const collect::FamilySpec poll_varbinds{"linkwatch_poll_varbinds",
+      "Varbinds read in the last poll.", collect::Kind::Gauge};
+  const collect::FamilySpec counter_discontinuities_total{"linkwatch_counter_discontinuities_total",
+      "Times sysUpTime went backwards (a reboot): counters reset rather than wrapped.", collect::Kind::Counter};
+  const collect::FamilySpec traps_total{"linkwatch_traps_total",
+      "Notifications received from the target, by kind.", collect::Kind::Counter};
 };
 
 }  // namespace
 
 collect::Families target_families(TargetRt& t, const PollJob& job) {
-  using collect::Kind;
   static const OwnFamilies own;
   collect::Families out;
   const auto& labels = t.plan->labels;
@@ -117,33 +116,26 @@ collect::Families target_families(TargetRt& t, const PollJob& job) {
   }
   t.varbinds = varbinds;
 
-  add(out, from, own.target_up, own.target_up_help, Kind::Gauge, labels, answered ? 1 : 0);
-  add(out, from, own.target_up_reason, own.target_up_reason_help, Kind::Gauge,
-      with(labels, "reason", t.reason), 1);
+  add(out, from, own.target_up, labels, answered ? 1 : 0);
+  add(out, from, own.target_up_reason, with(labels, "reason", t.reason), 1);
   for (const auto& [module, up] : t.module_up)
-    add(out, from, own.module_up, own.module_up_help, Kind::Gauge,
-        with(labels, "module", module), up ? 1 : 0);
-  add(out, from, own.poll_duration_seconds, own.poll_duration_seconds_help, Kind::Gauge, labels, t.duration);
+    add(out, from, own.module_up, with(labels, "module", module), up ? 1 : 0);
+  add(out, from, own.poll_duration_seconds, labels, t.duration);
   if (t.last_success > 0)
-    add(out, from, own.poll_last_success_timestamp_seconds, own.poll_last_success_timestamp_seconds_help,
-        Kind::Gauge, labels, t.last_success);
+    add(out, from, own.poll_last_success_timestamp_seconds, labels, t.last_success);
   for (const auto& [key, n] : t.errors) {
     collect::Labels l;
     l.reserve(labels.size() + 2);
     l.assign(labels.begin(), labels.end());
     l.emplace_back("module", key.first);
     l.emplace_back("reason", key.second);
-    add(out, from, own.poll_errors_total, own.poll_errors_total_help, Kind::Counter, std::move(l),
-        static_cast<double>(n));
+    add(out, from, own.poll_errors_total, std::move(l), static_cast<double>(n));
   }
-  add(out, from, own.polls_total, own.polls_total_help, Kind::Counter, labels, static_cast<double>(t.polls));
-  add(out, from, own.poll_varbinds, own.poll_varbinds_help, Kind::Gauge, labels,
-      static_cast<double>(varbinds));
-  add(out, from, own.counter_discontinuities_total, own.counter_discontinuities_total_help, Kind::Counter, labels,
-      static_cast<double>(t.links.discontinuities()));
+  add(out, from, own.polls_total, labels, static_cast<double>(t.polls));
+  add(out, from, own.poll_varbinds, labels, static_cast<double>(varbinds));
+  add(out, from, own.counter_discontinuities_total, labels, static_cast<double>(t.links.discontinuities()));
   for (const auto& [kind, n] : t.traps)
-    add(out, from, own.traps_total, own.traps_total_help, Kind::Counter,
-        with(labels, "trap", kind), static_cast<double>(n));
+    add(out, from, own.traps_total, with(labels, "trap", kind), static_cast<double>(n));
   return out;
 }
 

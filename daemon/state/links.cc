@@ -103,14 +103,9 @@ void advance(uint64_t& total, std::optional<uint64_t>& last, uint64_t raw, int b
 // The families update() makes, in the order a link first adds them.
 enum class Slot : size_t { Up, Oper, Admin, Octets, Errors, Flaps, LastChange, Speed, Count };
 
-struct SlotFamily {
-  Text name, help;  // made once, shared by every poll's family (common/text.h)
-  collect::Kind kind;
-};
-
-const SlotFamily& family_of(Slot slot) {
+const collect::FamilySpec& family_of(Slot slot) {
   using collect::Kind;
-  static const std::array<SlotFamily, static_cast<size_t>(Slot::Count)> kFamilies{{
+  static const std::array<collect::FamilySpec, static_cast<size_t>(Slot::Count)> kFamilies{{
       {"linkwatch_link_up", "1 if the link's ifOperStatus is up(1).", Kind::Gauge},
       {"linkwatch_link_oper_status", "ifOperStatus of the link (1 up, 2 down, 7 lowerLayerDown).", Kind::Gauge},
       {"linkwatch_link_admin_status", "ifAdminStatus of the link (1 up, 2 down).", Kind::Gauge},
@@ -283,8 +278,7 @@ collect::Families LinkTracker::update(const LinkObservation& obs,
       int& i = slots[static_cast<size_t>(slot)];
       if (i < 0) {
         i = static_cast<int>(out.size());
-        const SlotFamily& f = family_of(slot);
-        out.push_back({f.name, f.help, f.kind, {}});
+        out.push_back(family_of(slot).empty());
       }
       return out[static_cast<size_t>(i)];
     };
