@@ -137,7 +137,7 @@ bool value(unsigned char tag, const Span& c, Value& out) {
       return true;
     case kObjectId:
       out.type = Type::ObjectId;
-      return object_id(c, out.oid);
+      return object_id(c, out.oid.mutable_oid());
     case kCounter32:
     case kGauge32:
     case kTimeTicks:

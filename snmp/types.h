@@ -9,6 +9,8 @@
 // Thread safety: plain values.
 
 #include <cstdint>
+#include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,12 +53,53 @@ enum class Type : uint8_t {
 
 std::string_view to_string(Type t);
 
+// An ObjectId value's OID, kept on the heap. Few values are OIDs (sysObjectID), while every
+// varbind carries a Value: inline, this Oid made each VarBind 56 bytes bigger, written by the
+// decoder, moved into a walk's rows and read by the collectors once per varbind. A value
+// type that reads as a const Oid&; an empty one holds nothing.
+class OidValue {
+ public:
+  OidValue() = default;
+  OidValue(Oid o) : p_(o.empty() ? nullptr : std::make_unique<Oid>(std::move(o))) {}  // NOLINT: reads as an Oid
+  OidValue(std::initializer_list<uint32_t> ids) : OidValue(Oid(ids)) {}
+  OidValue(const OidValue& o) : OidValue(o.get()) {}
+  OidValue(OidValue&&) noexcept = default;
+  OidValue& operator=(const OidValue& o) {
+    if (this != &o) p_ = o.p_ ? std::make_unique<Oid>(*o.p_) : nullptr;
+    return *this;
+  }
+  OidValue& operator=(OidValue&&) noexcept = default;
+  ~OidValue() = default;
+
+  const Oid& get() const { return p_ ? *p_ : none(); }
+  operator const Oid&() const { return get(); }  // NOLINT(google-explicit-constructor)
+  Oid& mutable_oid() {
+    if (!p_) p_ = std::make_unique<Oid>();
+    return *p_;
+  }
+  size_t size() const { return get().size(); }
+  bool empty() const { return get().empty(); }
+  uint32_t operator[](size_t i) const { return get()[i]; }
+  Oid::const_iterator begin() const { return get().begin(); }
+  Oid::const_iterator end() const { return get().end(); }
+
+  friend bool operator==(const OidValue& a, const OidValue& b) { return a.get() == b.get(); }
+  friend bool operator==(const OidValue& a, const Oid& b) { return a.get() == b; }
+
+ private:
+  static const Oid& none() {
+    static const Oid empty;
+    return empty;
+  }
+  std::unique_ptr<Oid> p_;  // null while empty
+};
+
 struct Value {
   Type type = Type::Null;
   int64_t integer = 0;    // Integer
   uint64_t unsigned_ = 0; // Counter32, Gauge32, TimeTicks, Counter64
   std::string bytes;      // OctetString, Opaque, IpAddress (4 or 16 raw bytes)
-  Oid oid;                // ObjectId
+  OidValue oid;           // ObjectId
 
   bool is_exception() const {
     return type == Type::NoSuchObject || type == Type::NoSuchInstance ||
@@ -76,6 +119,9 @@ struct VarBind {
   Value value;
   bool operator==(const VarBind&) const = default;
 };
+
+// Two cache lines: a poll's varbinds are written on the engine thread and read on the poller.
+static_assert(sizeof(VarBind) == 128);
 
 using VarBinds = std::vector<VarBind>;
 
