@@ -207,9 +207,8 @@ class Oid {
   }
   // The whole inline array, not size_ sub-ids: a copy of fixed size is a few vector moves
   // inline, where one of variable size is a call into libc's memcpy. A VarBind is moved twice
-  // on its way from the decoder to a walk's rows; this halved the decoder's time per varbind
-  // (bench/micro/decode_bench). The sub-ids past size_ may never have been written: copying
-  // them is harmless (they are never read), which GCC cannot see.
+  // on its way from the decoder to a walk's rows. The sub-ids past size_ may never have been
+  // written: copying them is harmless (they are never read), which GCC cannot see.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
