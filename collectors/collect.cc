@@ -130,9 +130,11 @@ std::optional<std::string> lookup_value(const config::Lookup& lookup,
 }
 
 // The labels of a table row (target, index and lookup labels, as collect_table adds them), made
-// once per row and shared by every column decoded the same way: if_mib's ~25 columns have the
-// same index and the same three lookups, so a row's suffix is decoded and its lookups joined
-// once, not once per column. nullopt: the suffix does not decode.
+// once per row and shared by every column of its row group (config::Module::row_group): if_mib's
+// ~25 columns have the same index and the same three lookups, so a row's suffix is decoded and
+// its lookups joined once, not once per column. Rows are kept in the order first met; a
+// column's varbinds come in row order, so the k-th of a later column is nearly always the k-th
+// row: that one is checked first, and a hash index over the rows is built only when it is not.
 struct SuffixHash {
   using is_transparent = void;
   size_t operator()(std::span<const uint32_t> ids) const noexcept {
@@ -147,28 +149,53 @@ struct SuffixEq {
     return std::ranges::equal(a, b);
   }
 };
-struct RowLabels {
-  const config::Metric* shape;  // the first metric decoded this way
-  std::unordered_map<snmp::Oid, std::optional<Labels>, SuffixHash, SuffixEq> rows;
+class RowLabels {
+ public:
+  explicit RowLabels(uint32_t group) : group_(group) {}
+  uint32_t group() const { return group_; }
+
+  // Call before each column. The first column met of the group adds every row it has (its
+  // suffixes are distinct: a column's varbinds are strictly increasing).
+  void start_column() {
+    cursor_ = 0;
+    first_column_ = rows_.empty();
+  }
+  // The labels of row `suffix` (nullopt: it does not decode), made by `make` when new.
+  template <class Make>
+  const std::optional<Labels>& get(std::span<const uint32_t> suffix, Make&& make) {
+    if (first_column_) return add(suffix, make(suffix));
+    if (cursor_ < rows_.size() && std::ranges::equal(rows_[cursor_].first, suffix)) return rows_[cursor_++].second;
+    if (index_.size() != rows_.size()) {  // first miss: index every row so far
+      index_.clear();
+      for (uint32_t i = 0; i < rows_.size(); ++i) index_.emplace(rows_[i].first, i);
+    }
+    if (const auto it = index_.find(suffix); it != index_.end()) {
+      cursor_ = it->second + 1;
+      return rows_[it->second].second;
+    }
+    index_.emplace(snmp::Oid(suffix.begin(), suffix.end()), static_cast<uint32_t>(rows_.size()));
+    cursor_ = rows_.size() + 1;
+    return add(suffix, make(suffix));
+  }
+
+ private:
+  const std::optional<Labels>& add(std::span<const uint32_t> suffix, std::optional<Labels> labels) {
+    rows_.emplace_back(snmp::Oid(suffix.begin(), suffix.end()), std::move(labels));
+    return rows_.back().second;
+  }
+  uint32_t group_;
+  size_t cursor_ = 0;
+  bool first_column_ = true;
+  std::vector<std::pair<snmp::Oid, std::optional<Labels>>> rows_;
+  std::unordered_map<snmp::Oid, uint32_t, SuffixHash, SuffixEq> index_;  // empty until needed
 };
 
-bool same_rows(const config::Metric& a, const config::Metric& b) {
-  const auto same_index = [](const config::Index& x, const config::Index& y) {
-    return x.label == y.label && x.type == y.type && x.fixed_size == y.fixed_size;
-  };
-  const auto same_lookup = [](const config::Lookup& x, const config::Lookup& y) {
-    return x.indexes == y.indexes && x.label == y.label && x.oid == y.oid;
-  };
-  return std::ranges::equal(a.indexes, b.indexes, same_index) && std::ranges::equal(a.lookups, b.lookups, same_lookup);
-}
-
-// The cache for rows decoded as `m` decodes them; `caches` is reserved for every metric of
-// the module, so the reference stays valid.
-RowLabels& rows_for(const config::Metric& m, std::vector<RowLabels>& caches) {
+// The cache for rows of `group`; `caches` is reserved for every metric of the module, so the
+// reference stays valid. A module has one or two groups: a scan of integers finds it.
+RowLabels& rows_for(uint32_t group, std::vector<RowLabels>& caches) {
   for (RowLabels& c : caches)
-    if (same_rows(*c.shape, m)) return c;
-  caches.push_back({&m, {}});
-  return caches.back();
+    if (c.group() == group) return c;
+  return caches.emplace_back(group);
 }
 
 void collect_scalar(const config::Metric& m, const OidIndex& scalars, const OidIndex& walked,
@@ -190,6 +217,20 @@ void collect_table(const config::Metric& m, const OidIndex& walked, const Collec
                    snmp::Oid& scratch, size_t& hint, RowLabels& rows, Family& family, CollectOutput& out) {
   const auto column = walked.subtree(m.oid, hint);
   family.series.reserve(column.size());
+  rows.start_column();
+  const auto make = [&](std::span<const uint32_t> suffix) {
+    std::optional<Labels> labels;
+    if (auto row = decode_index(m.indexes, suffix)) {
+      labels.emplace();  // sized once, then filled: a copy of the target's labels would grow
+      labels->reserve(options.target_labels.size() + row->size() + m.lookups.size());
+      labels->assign(options.target_labels.begin(), options.target_labels.end());
+      for (DecodedIndex& d : *row) add_label(*labels, d.label, d.value);
+      for (const config::Lookup& lookup : m.lookups) {
+        if (auto value = lookup_value(lookup, *row, walked, scratch)) add_label(*labels, lookup.label, std::move(*value));
+      }
+    }
+    return labels;
+  };
   for (const snmp::VarBind* vb : column) {
     const std::span<const uint32_t> suffix(vb->oid.begin() + static_cast<std::ptrdiff_t>(m.oid.size()),
                                            vb->oid.end());
@@ -197,26 +238,12 @@ void collect_table(const config::Metric& m, const OidIndex& walked, const Collec
       ++out.skipped;
       continue;
     }
-    auto it = rows.rows.find(suffix);
-    if (it == rows.rows.end()) {
-      std::optional<Labels> labels;
-      if (auto row = decode_index(m.indexes, suffix)) {
-        labels.emplace();  // sized once, then filled: a copy of the target's labels would grow
-        labels->reserve(options.target_labels.size() + row->size() + m.lookups.size());
-        labels->assign(options.target_labels.begin(), options.target_labels.end());
-        for (DecodedIndex& d : *row) add_label(*labels, d.label, d.value);
-        for (const config::Lookup& lookup : m.lookups) {
-          if (auto value = lookup_value(lookup, *row, walked, scratch))
-            add_label(*labels, lookup.label, std::move(*value));
-        }
-      }
-      it = rows.rows.emplace(snmp::Oid(suffix.begin(), suffix.end()), std::move(labels)).first;
-    }
-    if (!it->second) {
+    const std::optional<Labels>& labels = rows.get(suffix, make);
+    if (!labels) {
       ++out.skipped;
       continue;
     }
-    if (auto s = make_series(m, vb->value, *it->second)) {
+    if (auto s = make_series(m, vb->value, *labels)) {
       family.series.push_back(std::move(*s));
     } else {
       ++out.skipped;
@@ -238,15 +265,20 @@ CollectOutput collect(const config::Module& module, const ModuleView& input, con
   const OidIndex walked(input.walked);
   snmp::Oid scratch;
   size_t hint = 0;  // where the last column ended in `walked`
+  // A module built by hand has no row groups of its own: made here, as the loader would.
+  const std::vector<uint32_t> own_groups =
+      module.row_group.size() == module.metrics.size() ? std::vector<uint32_t>{} : config::row_groups(module);
+  const std::vector<uint32_t>& groups = own_groups.empty() ? module.row_group : own_groups;
   std::vector<RowLabels> row_caches;
   row_caches.reserve(module.metrics.size());
   out.families.reserve(module.metrics.size());
-  for (const config::Metric& m : module.metrics) {
+  for (size_t i = 0; i < module.metrics.size(); ++i) {
+    const config::Metric& m = module.metrics[i];
     Family family;
     if (m.indexes.empty()) {
       collect_scalar(m, scalars, walked, options, family, out);
     } else {
-      collect_table(m, walked, options, scratch, hint, rows_for(m, row_caches), family, out);
+      collect_table(m, walked, options, scratch, hint, rows_for(groups[i], row_caches), family, out);
     }
     if (family.series.empty()) continue;
     family.name = m.name;

@@ -29,8 +29,8 @@
 //   counts the last kind alone (an agent that types a column wrongly, not one that lacks it).
 // The walked varbinds are sorted once per call (walks already in order are taken as they
 // are): lookups are binary searches, so 100k varbinds cost O(n log n), not a scan per row. A
-// row's labels (target, index and lookup labels) are made once per call and copied into the
-// series of every column with the same indexes and lookups.
+// row's labels (target, index and lookup labels) are made once per call and shared by the
+// series of every column with the same indexes and lookups (config::Module::row_group).
 //
 // Thread safety: pure functions; call from any thread.
 

@@ -1,5 +1,7 @@
 #include "config/config.h"
 
+#include <algorithm>
+
 namespace lw::config {
 
 std::string Mark::to_string() const {
@@ -11,6 +13,30 @@ std::string Mark::to_string() const {
 std::string default_help(const Metric& m) {
   if (!m.help.empty()) return m.help;
   return "MIB object " + m.name.str() + " (" + snmp::to_string(m.oid) + ")";
+}
+
+std::vector<uint32_t> row_groups(const Module& m) {
+  const auto same_index = [](const Index& x, const Index& y) {
+    return x.label == y.label && x.type == y.type && x.fixed_size == y.fixed_size;
+  };
+  const auto same_lookup = [](const Lookup& x, const Lookup& y) {
+    return x.indexes == y.indexes && x.label == y.label && x.oid == y.oid;
+  };
+  std::vector<uint32_t> group(m.metrics.size());
+  for (size_t i = 0; i < m.metrics.size(); ++i) {
+    const Metric& mi = m.metrics[i];
+    group[i] = static_cast<uint32_t>(i);
+    if (mi.indexes.empty()) continue;
+    for (size_t j = 0; j < i; ++j) {
+      const Metric& mj = m.metrics[j];
+      if (group[j] == j && !mj.indexes.empty() && std::ranges::equal(mi.indexes, mj.indexes, same_index) &&
+          std::ranges::equal(mi.lookups, mj.lookups, same_lookup)) {
+        group[i] = static_cast<uint32_t>(j);
+        break;
+      }
+    }
+  }
+  return group;
 }
 
 snmp::Peer Config::peer_for(const Target& t) const {

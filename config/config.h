@@ -147,8 +147,16 @@ struct Module {
   std::vector<Metric> metrics;
   std::vector<snmp::Oid> walk;  // subtrees to walk; derived from table metrics + lookups
   std::vector<snmp::Oid> get;   // scalar instances (oid.0) to GET
+  // Per metric, the first metric whose rows decode to the same labels (same indexes and
+  // lookups; a scalar: itself): the collectors make a row's labels once per group. Filled
+  // at load (row_groups()); empty in a module built by hand, which the collectors then
+  // group themselves.
+  std::vector<uint32_t> row_group;
   Mark mark;
 };
+
+// What Module::row_group holds, computed from the module's metrics.
+std::vector<uint32_t> row_groups(const Module& m);
 
 struct Auth {
   std::string name;

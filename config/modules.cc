@@ -336,6 +336,7 @@ void read_modules(Reader& r, const Field& section, State& st) {
       if (gets.insert(inst).second) mod.get.push_back(std::move(inst));
     }
     mod.walk = walk_roots(mod, std::move(extra_walk));
+    mod.row_group = row_groups(mod);
     const auto [it, fresh] = st.config.modules.emplace(entry.key, std::move(mod));
     if (!fresh) {
       r.error(r.mark(entry.key_node), "",

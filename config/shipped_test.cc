@@ -133,6 +133,9 @@ TEST(Shipped, IfMibHasSnmpExporterNames) {
   const Module& m = r.config->modules.at("if_mib");
   EXPECT_EQ(m.walk, (std::vector<snmp::Oid>{oid("1.3.6.1.2.1.2.2.1"), oid("1.3.6.1.2.1.31.1.1.1")}));
   EXPECT_TRUE(m.get.empty());
+  // Every column decodes its rows alike (ifIndex, ifName, ifAlias, ifDescr): one row group,
+  // filled at load.
+  EXPECT_EQ(m.row_group, std::vector<uint32_t>(m.metrics.size(), 0u));
   const std::pair<const char*, const char*> want[] = {
       {"ifOperStatus", "1.3.6.1.2.1.2.2.1.8"},     {"ifAdminStatus", "1.3.6.1.2.1.2.2.1.7"},
       {"ifHCInOctets", "1.3.6.1.2.1.31.1.1.1.6"},  {"ifHCOutOctets", "1.3.6.1.2.1.31.1.1.1.10"},
