@@ -31,9 +31,11 @@ struct Family {
 
 using Families = std::vector<Family>;
 
-// The name, help and kind of a family linkwatch adds itself (linkwatch_target_up,
-// linkwatch_link_*), made once as a constant: each poll's Family copies its Texts, a
-// reference count each, not the characters.
+// The name, help and kind of a family linkwatch adds itself per target (linkwatch_target_up,
+// linkwatch_link_*, linkwatch_target_state), made once as a constant: each poll's Family
+// copies its Texts, a reference count each, not the characters. The daemon-wide families made
+// once per publish (build info, shards, calendar, linkwatch_site_info) are written in place
+// from literals instead, where a table of push_backs reads best and the copies do not matter.
 struct FamilySpec {
   Text name, help;
   Kind kind = Kind::Gauge;

@@ -145,19 +145,21 @@ collect::Families topology_families(const TargetRt& t, const std::vector<std::st
                                              state::Reach::Unknown};
   collect::Families out;
   if (t.polled) {
-    collect::Family state{"linkwatch_target_state",
-                          "Reachability of the target: up, down (root cause), unreachable (behind a down site), "
-                          "unknown; exactly one at 1.",
-                          Kind::Gauge, {}};
+    static const collect::FamilySpec kState{"linkwatch_target_state",
+                                            "Reachability of the target: up, down (root cause), unreachable "
+                                            "(behind a down site), unknown; exactly one at 1.",
+                                            Kind::Gauge};
+    collect::Family state = kState.empty();
     for (const auto s : kStates)
       state.series.push_back({with(t.plan->labels, "state", std::string(state::to_string(s))), t.reach == s ? 1.0 : 0.0});
     out.push_back(std::move(state));
     if (t.reach == state::Reach::Unreachable && !roots.empty()) {
       // One series per root cause: a dual-homed site cut on both links names both.
-      collect::Family family{"linkwatch_target_root_cause",
-                             "1 for an unreachable target; root names a down site that cuts one of its paths "
-                             "(one series per root cause).",
-                             Kind::Gauge, {}};
+      static const collect::FamilySpec kRootCause{"linkwatch_target_root_cause",
+                                                  "1 for an unreachable target; root names a down site that cuts "
+                                                  "one of its paths (one series per root cause).",
+                                                  Kind::Gauge};
+      collect::Family family = kRootCause.empty();
       for (const auto& r : roots) family.series.push_back({with(t.plan->labels, "root", r), 1.0});
       out.push_back(std::move(family));
     }
