@@ -288,5 +288,39 @@ TEST(TextWriter, RenderingAgainstThePreviousPollIsAFreshRender) {
   EXPECT_GT(shared, 100);
 }
 
+// The previous poll's sets are compared in place with a poll's labels (render_as_before): a
+// raw value that reads like the old one's escaped text, or escapes to text of the same length,
+// is a different set, and only the same value keeps the shape.
+TEST(TextWriter, AnEscapedValueIsNotTakenForItsText) {
+  auto families = [](const std::string& alias) {
+    const collect::Labels row = {{"target", "bts-1"}, {"ifIndex", "1"}, {"ifAlias", alias}};
+    collect::Families fams;
+    fams.push_back({"ifInOctets", "h", collect::Kind::Counter, {{row, 1.0}}});
+    fams.push_back({"ifOutOctets", "h", collect::Kind::Counter, {{row, 2.0}}});
+    return fams;
+  };
+  const std::pair<std::string, std::string> cases[] = {
+      {"1\n", "1\\n"},      // a newline, then a backslash and an n: the old text's bytes
+      {"x\"y", "x\\\"y"},  // a quote, then a backslash and a quote
+      {"x\"y", "x\\y"},     // a quote, then a backslash: both escape to four bytes
+      {"a\\b", "a\"b"},     // the other way round
+      {"Kỳ Sơn", "Kỳ Sơn\n"},
+  };
+  for (const auto& [old_value, new_value] : cases) {
+    for (const bool external : {false, true}) {
+      config::Global global;
+      if (external) global.external_labels = {{"province", "Nghệ An"}};
+      const Rendered before = render_families(families(old_value), global);
+      const Rendered fresh = render_families(families(new_value), global);
+      const Rendered again = render_families(families(new_value), global, &before);
+      EXPECT_EQ(render_text(again), render_text(fresh)) << new_value;
+      EXPECT_NE(again.shape, before.shape) << new_value;
+      const Rendered same = render_families(families(old_value), global, &before);
+      EXPECT_EQ(same.shape, before.shape) << old_value;
+      EXPECT_EQ(render_text(same), render_text(before)) << old_value;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace lw::http
