@@ -16,7 +16,8 @@ namespace {
 // When walks overlap and an OID appears twice, the first one read wins.
 class OidIndex {
  public:
-  explicit OidIndex(const std::vector<const snmp::VarBinds*>& parts) {
+  // `parts_increasing`: each part is known to be strictly increasing (ModuleView).
+  explicit OidIndex(const std::vector<const snmp::VarBinds*>& parts, bool parts_increasing = false) {
     size_t n = 0;
     for (const auto* part : parts) n += part->size();
     sorted_.reserve(n);
@@ -24,12 +25,14 @@ class OidIndex {
       for (const snmp::VarBind& vb : *part) sorted_.push_back(&vb);
     // Walks come back in OID order, and a module's walks are usually in order one after the
     // other: strictly increasing OIDs are already sorted and free of duplicates, which one
-    // comparison per varbind tells; only otherwise are they sorted and made unique.
+    // comparison per varbind tells (one per part, where parts are known to be increasing);
+    // only otherwise are they sorted and made unique.
     const auto by_oid = [](const auto* a, const auto* b) { return snmp::oid_less(a->oid, b->oid); };
-    if (std::adjacent_find(sorted_.begin(), sorted_.end(), [](const auto* a, const auto* b) {
-          return !snmp::oid_less(a->oid, b->oid);
-        }) == sorted_.end())
-      return;
+    const bool in_order = parts_increasing ? junctions_increasing(parts)
+                                           : std::adjacent_find(sorted_.begin(), sorted_.end(), [](const auto* a, const auto* b) {
+                                               return !snmp::oid_less(a->oid, b->oid);
+                                             }) == sorted_.end();
+    if (in_order) return;
     if (sorted_.size() <= 16) {
       // A GET's few scalars (sysUpTime.0 asked first): an insertion sort, stable and with no
       // buffer to allocate.
@@ -64,6 +67,17 @@ class OidIndex {
   }
 
  private:
+  // Whether every non-empty part starts after the last varbind of the parts before it.
+  static bool junctions_increasing(const std::vector<const snmp::VarBinds*>& parts) {
+    const snmp::Oid* last = nullptr;
+    for (const auto* part : parts) {
+      if (part->empty()) continue;
+      if (last && !snmp::oid_less(*last, part->front().oid)) return false;
+      last = &part->back().oid;
+    }
+    return true;
+  }
+
   std::vector<const snmp::VarBind*>::const_iterator lower_bound(const snmp::Oid& oid) const {
     return std::lower_bound(sorted_.begin(), sorted_.end(), oid,
                             [](const auto* vb, const snmp::Oid& o) { return snmp::oid_less(vb->oid, o); });
@@ -262,7 +276,7 @@ CollectOutput collect(const config::Module& module, const ModuleInput& input,
 CollectOutput collect(const config::Module& module, const ModuleView& input, const CollectOptions& options) {
   CollectOutput out;
   const OidIndex scalars(input.scalars);
-  const OidIndex walked(input.walked);
+  const OidIndex walked(input.walked, input.walked_parts_increasing);
   snmp::Oid scratch;
   size_t hint = 0;  // where the last column ended in `walked`
   // A module built by hand has no row groups of its own: made here, as the loader would.

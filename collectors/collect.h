@@ -64,6 +64,10 @@ CollectOutput collect(const config::Module& module, const ModuleInput& input,
 struct ModuleView {
   std::vector<const snmp::VarBinds*> scalars;
   std::vector<const snmp::VarBinds*> walked;
+  // The caller's promise that each part of `walked` is strictly increasing by OID, as a walk's
+  // rows are (snmp::WalkResult): then only where one part meets the next is checked, not
+  // every pair. False: any order, checked throughout.
+  bool walked_parts_increasing = false;
 };
 CollectOutput collect(const config::Module& module, const ModuleView& input, const CollectOptions& options);
 

@@ -90,7 +90,7 @@ struct Peer {
 };
 
 struct WalkResult {
-  VarBinds varbinds;         // in agent order, each inside the walked subtree
+  VarBinds varbinds;         // in agent order, strictly increasing (WalkCursor ends a walk that is not), each inside the walked subtree
   std::optional<Error> error;  // set if the walk ended early; varbinds keeps what was read
 };
 

@@ -71,7 +71,12 @@ bool WalkCursor::feed_impl(Response& response, size_t first, size_t stride) {
       k = 0;
     }
   }
-  if (rows_.capacity() < rows_.size() + k) rows_.reserve(std::max(rows_.size() + k, 2 * rows_.capacity()));
+  if (rows_.capacity() < rows_.size() + k) {
+    // A walk that asks again gets room for one more answer as large: most tables end in their
+    // second answer, which then moves no row already taken.
+    const size_t room = rows_.size() + k + (done_ || error ? 0 : k);
+    rows_.reserve(std::max(room, 2 * rows_.capacity()));
+  }
   for (size_t j = 0; j < k; ++j) {
     if constexpr (std::is_const_v<Response>)
       rows_.push_back(response[first + j * stride]);
