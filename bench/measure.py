@@ -322,34 +322,66 @@ def measure_linkwatchd(args, kids, work, n, sim, sim_port, template):
         time.sleep(0.5)
     rss_polling = peak_rss_mb(lw.pid)
 
-    # The measured window: scrape A, wait, scrape B. linkwatchd takes the snapshot a scrape
-    # serves when the request arrives, so polls are counted between the two request starts.
-    # CPU is read between the end of A and the start of B, so that rendering the two big
-    # scrapes is not counted as polling work (it is measured on its own below).
-    t_a = time.monotonic()
-    body_a, secs_a = scrape()
-    a = lw_state(body_a)
-    threads_a = thread_cpu(lw.pid)
-    cpu_a, sim_cpu_a, t_cpu_a = cpu_seconds(lw.pid), cpu_seconds(sim.pid), time.monotonic()
-    end = t_cpu_a + args.window
-    while time.monotonic() < end:
-        alive(lw, "linkwatchd")
-        alive(sim, "linkwatch-sim")
-        time.sleep(min(1.0, max(0.0, end - time.monotonic())))
-    cpu_b, sim_cpu_b, t_b = cpu_seconds(lw.pid), cpu_seconds(sim.pid), time.monotonic()
-    threads = busiest_threads(threads_a, thread_cpu(lw.pid), t_b - t_cpu_a)
-    body_b, secs_b = scrape()
-    b = lw_state(body_b)
-    del body_a, body_b
+    # The measured windows: scrape A, wait, scrape B, --repeat times in a row (B of one window is
+    # A of the next). linkwatchd takes the snapshot a scrape serves when the request arrives, so
+    # polls are counted between the two request starts. CPU is read between the end of A and
+    # the start of B, so that rendering the big scrapes is not counted as polling work (it is
+    # measured on its own below). The row reports the median window by varbinds per
+    # CPU-second; every window's figure is listed under the table.
+    def window(t_a, a):
+        threads_a = thread_cpu(lw.pid)
+        cpu_a, sim_cpu_a, t_cpu_a = cpu_seconds(lw.pid), cpu_seconds(sim.pid), time.monotonic()
+        end = t_cpu_a + args.window
+        while time.monotonic() < end:
+            alive(lw, "linkwatchd")
+            alive(sim, "linkwatch-sim")
+            time.sleep(min(1.0, max(0.0, end - time.monotonic())))
+        cpu_b, sim_cpu_b, t_b = cpu_seconds(lw.pid), cpu_seconds(sim.pid), time.monotonic()
+        threads = busiest_threads(threads_a, thread_cpu(lw.pid), t_b - t_cpu_a)
+        body_b, _ = scrape()
+        b = lw_state(body_b)
+        del body_b
 
-    deltas = [b["polls"].get(t, 0) - v for t, v in a["polls"].items()]
-    polls = sum(deltas)
-    varbinds = sum((b["polls"].get(t, 0) - v) * b["varbinds"].get(t, 0) for t, v in a["polls"].items())
-    span = t_b - t_a
-    rate = polls / span if span > 0 else float("nan")
-    cpu_window = t_b - t_cpu_a
-    polls_in_cpu_window = rate * cpu_window
-    cpu = cpu_b - cpu_a
+        deltas = [b["polls"].get(t, 0) - v for t, v in a["polls"].items()]
+        polls = sum(deltas)
+        varbinds = sum((b["polls"].get(t, 0) - v) * b["varbinds"].get(t, 0) for t, v in a["polls"].items())
+        span = t_b - t_a
+        rate = polls / span if span > 0 else float("nan")
+        cpu_window = t_b - t_cpu_a
+        polls_in_cpu_window = rate * cpu_window
+        cpu = cpu_b - cpu_a
+        return b, t_b, {
+            "window_s": span,
+            "polls": polls,
+            "polls_per_s": rate,
+            "sweep_s": n / rate if rate > 0 else float("nan"),
+            "min_polls_per_target": min(deltas) if deltas else 0,
+            "max_polls_per_target": max(deltas) if deltas else 0,
+            "cpu_s": cpu,
+            "cores_used": cpu / cpu_window if cpu_window > 0 else float("nan"),
+            "threads": threads,
+            "load": load_average(),
+            "cpu_per_1000": cpu / polls_in_cpu_window * 1000 if polls else float("nan"),
+            "varbinds": varbinds,
+            "varbinds_per_cpu_s": varbinds * (cpu_window / span) / cpu if cpu > 0 else float("nan"),
+            "up": b["up"],
+            "targets": b["targets"],
+            "series": b["series"],
+            "skipped": b["skipped"] - a["skipped"],
+            "lag_s": b["lag"],
+            "mean_poll_s": b["mean_poll_seconds"],
+            "sim_cpu_per_1000": (sim_cpu_b - sim_cpu_a) / polls_in_cpu_window * 1000 if polls else float("nan"),
+        }
+
+    t_a = time.monotonic()
+    body_a, _ = scrape()
+    a = lw_state(body_a)
+    del body_a
+    windows = []
+    for _ in range(max(1, args.repeat)):
+        a, t_a, w = window(t_a, a)  # the next window starts where this one's scrape B began
+        windows.append(w)
+    median = sorted(windows, key=lambda w: w["varbinds_per_cpu_s"])[(len(windows) - 1) // 2]
 
     # /metrics: a few timed GETs, and what one costs linkwatchd in CPU.
     scrape_times, scrape_cpu = [], []
@@ -377,29 +409,12 @@ def measure_linkwatchd(args, kids, work, n, sim, sim_port, template):
     rss_now = current_rss_mb(lw.pid)
     kids.stop(lw)
 
-    return {
+    result = dict(median)
+    result.update({
         "first_sweep_s": first_sweep,
-        "window_s": span,
-        "polls": polls,
-        "polls_per_s": rate,
-        "sweep_s": n / rate if rate > 0 else float("nan"),
-        "min_polls_per_target": min(deltas) if deltas else 0,
-        "max_polls_per_target": max(deltas) if deltas else 0,
-        "cpu_s": cpu,
-        "cores_used": cpu / cpu_window if cpu_window > 0 else float("nan"),
-        "threads": threads,
-        "load": load_average(),
-        "cpu_per_1000": cpu / polls_in_cpu_window * 1000 if polls else float("nan"),
-        "varbinds": varbinds,
-        "varbinds_per_cpu_s": varbinds * (cpu_window / span) / cpu if cpu > 0 else float("nan"),
+        "windows_varbinds_per_cpu_s": [w["varbinds_per_cpu_s"] for w in windows],
         "rss_mb": rss,
         "rss_polling_mb": rss_polling,
-        "up": b["up"],
-        "targets": b["targets"],
-        "series": b["series"],
-        "skipped": b["skipped"] - a["skipped"],
-        "lag_s": b["lag"],
-        "mean_poll_s": b["mean_poll_seconds"],
         "scrape_s": statistics.median(scrape_times),
         "scrape_cpu_s": statistics.median(scrape_cpu),
         "scrape_bytes": size,
@@ -407,8 +422,8 @@ def measure_linkwatchd(args, kids, work, n, sim, sim_port, template):
         "scrape_gz_cpu_s": statistics.median(gz_cpu),
         "scrape_gz_bytes": gz_size,
         "rss_now_mb": rss_now,
-        "sim_cpu_per_1000": (sim_cpu_b - sim_cpu_a) / polls_in_cpu_window * 1000 if polls else float("nan"),
-    }
+    })
+    return result
 
 
 def measure_steady(args, kids, work, n, sim, template):
@@ -567,37 +582,44 @@ def measure_exporter(args, kids, work, n, sim, addresses, snmp_yml):
     # Warm-up on a few targets (connections, the exporter's first allocations); not measured.
     sweep(addresses[: min(len(addresses), args.concurrency * 2)])
 
-    driver0 = resource.getrusage(resource.RUSAGE_SELF)
-    cpu0, sim0, t0 = cpu_seconds(exp.pid), cpu_seconds(sim.pid), time.monotonic()
-    results = sweep(addresses)
-    t1, cpu1, sim1 = time.monotonic(), cpu_seconds(exp.pid), cpu_seconds(sim.pid)
-    driver1 = resource.getrusage(resource.RUSAGE_SELF)
+    # --repeat sweeps of every target; the row reports the median sweep by varbinds per
+    # CPU-second, and every sweep's figure is listed under the table.
+    def measured_sweep():
+        driver0 = resource.getrusage(resource.RUSAGE_SELF)
+        cpu0, sim0, t0 = cpu_seconds(exp.pid), cpu_seconds(sim.pid), time.monotonic()
+        results = sweep(addresses)
+        t1, cpu1, sim1 = time.monotonic(), cpu_seconds(exp.pid), cpu_seconds(sim.pid)
+        driver1 = resource.getrusage(resource.RUSAGE_SELF)
+        ok = [r for r in results if r[0]]
+        wall = t1 - t0
+        cpu = cpu1 - cpu0
+        pdus = sum(r[3] for r in ok)
+        sizes = [r[1] for r in ok]
+        times = [r[2] for r in ok]
+        return {
+            "sweep_s": wall,
+            "polls": len(ok),
+            "failed": len(results) - len(ok),
+            "polls_per_s": len(ok) / wall if wall > 0 else float("nan"),
+            "cpu_s": cpu,
+            "cpu_per_1000": cpu / len(ok) * 1000 if ok else float("nan"),
+            "varbinds": pdus,
+            "varbinds_per_cpu_s": pdus / cpu if cpu > 0 else float("nan"),
+            "response_bytes_mean": statistics.fmean(sizes) if sizes else float("nan"),
+            "response_bytes_total": sum(sizes),
+            "response_s_median": statistics.median(times) if times else float("nan"),
+            "load": load_average(),
+            "driver_cpu_s": (driver1.ru_utime + driver1.ru_stime) - (driver0.ru_utime + driver0.ru_stime),
+            "sim_cpu_per_1000": (sim1 - sim0) / len(ok) * 1000 if ok else float("nan"),
+        }
+
+    sweeps = [measured_sweep() for _ in range(max(1, args.repeat))]
     rss = peak_rss_mb(exp.pid)
     kids.stop(exp)
-
-    ok = [r for r in results if r[0]]
-    wall = t1 - t0
-    cpu = cpu1 - cpu0
-    pdus = sum(r[3] for r in ok)
-    sizes = [r[1] for r in ok]
-    times = [r[2] for r in ok]
-    return {
-        "sweep_s": wall,
-        "polls": len(ok),
-        "failed": len(results) - len(ok),
-        "polls_per_s": len(ok) / wall if wall > 0 else float("nan"),
-        "cpu_s": cpu,
-        "cpu_per_1000": cpu / len(ok) * 1000 if ok else float("nan"),
-        "varbinds": pdus,
-        "varbinds_per_cpu_s": pdus / cpu if cpu > 0 else float("nan"),
-        "rss_mb": rss,
-        "response_bytes_mean": statistics.fmean(sizes) if sizes else float("nan"),
-        "response_bytes_total": sum(sizes),
-        "response_s_median": statistics.median(times) if times else float("nan"),
-        "load": load_average(),
-        "driver_cpu_s": (driver1.ru_utime + driver1.ru_stime) - (driver0.ru_utime + driver0.ru_stime),
-        "sim_cpu_per_1000": (sim1 - sim0) / len(ok) * 1000 if ok else float("nan"),
-    }
+    result = dict(sorted(sweeps, key=lambda w: w["varbinds_per_cpu_s"])[(len(sweeps) - 1) // 2])
+    result["rss_mb"] = rss
+    result["sweeps_varbinds_per_cpu_s"] = [w["varbinds_per_cpu_s"] for w in sweeps]
+    return result
 
 
 # ----------------------------------------------------------------------------------------
@@ -729,7 +751,10 @@ def details(results):
     out = []
     for n, (lw, ex) in results.items():
         if lw:
-            out.append(f"- N={n:,} linkwatchd: first sweep after start {fmt(lw['first_sweep_s'])} s; measured window "
+            each = ", ".join(fmt(v, 0) for v in lw.get("windows_varbinds_per_cpu_s", []))
+            out.append(f"- N={n:,} linkwatchd: varbinds per CPU-second in each of {len(lw.get('windows_varbinds_per_cpu_s', []))} "
+                       f"windows in a row: {each} (the table gives the median window).")
+            out.append(f"- N={n:,} linkwatchd: first sweep after start {fmt(lw['first_sweep_s'])} s; the median window "
                        f"{fmt(lw['window_s'], 1)} s, {fmt(float(lw['polls']))} polls "
                        f"({fmt(lw['min_polls_per_target'], 0)}–{fmt(lw['max_polls_per_target'], 0)} per target), "
                        f"{fmt(float(lw['varbinds']))} varbinds, {fmt(lw['cpu_s'])} CPU s ({fmt(lw['cores_used'])} cores; "
@@ -738,7 +763,10 @@ def details(results):
                        f"{fmt(lw['mean_poll_s'], 4)} s; {fmt(lw['series'], 0)} series; one /metrics scrape costs "
                        f"{fmt(lw['scrape_cpu_s'], 2)} CPU s.")
         if ex:
-            out.append(f"- N={n:,} snmp_exporter: {fmt(float(ex['polls']))} scrapes in {fmt(ex['sweep_s'])} s, "
+            each = ", ".join(fmt(v, 0) for v in ex.get("sweeps_varbinds_per_cpu_s", []))
+            out.append(f"- N={n:,} snmp_exporter: varbinds per CPU-second in each of "
+                       f"{len(ex.get('sweeps_varbinds_per_cpu_s', []))} sweeps in a row: {each} (the table gives the median sweep).")
+            out.append(f"- N={n:,} snmp_exporter, the median sweep: {fmt(float(ex['polls']))} scrapes in {fmt(ex['sweep_s'])} s, "
                        f"{fmt(float(ex['varbinds']))} varbinds (snmp_scrape_pdus_returned), {fmt(ex['cpu_s'])} CPU s; "
                        f"mean response {fmt(ex['response_bytes_mean'], 0)} bytes; the Python driver itself used "
                        f"{fmt(ex['driver_cpu_s'])} CPU s; load average {ex['load']}.")
@@ -806,6 +834,8 @@ numbers are taken and how to read them: `bench/README.md`.
   max_in_flight {args.concurrency}; snmp_exporter {args.concurrency} concurrent /snmp scrapes, timeout
   {args.timeout}, retries 1, max_repetitions 25; both SNMP v2c, modules system + if_mib
   ({args.metric_count} metrics, walks {', '.join(args.walks)}); simulator seed {args.seed}.
+- Repeats: per size, {args.repeat} measured windows of linkwatchd ({args.window:g} s each, one after the other)
+  and {args.repeat} sweeps of snmp_exporter; the table gives the median of each, the lines under it every one.
 
 ## linkwatchd vs snmp_exporter
 
@@ -869,6 +899,8 @@ def main():
     ap.add_argument("--concurrency", type=int, default=64,
                     help="linkwatchd max_in_flight and concurrent exporter scrapes")
     ap.add_argument("--window", type=float, default=30.0, help="linkwatchd's measured window, s")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="measured windows of linkwatchd and sweeps of snmp_exporter per size; the median is reported")
     ap.add_argument("--scrapes", type=int, default=3)
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--warmup-timeout", type=float, default=180.0)
