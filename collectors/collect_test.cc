@@ -345,7 +345,8 @@ TEST(Collect, OverlappingWalksDoNotDoubleSeries) {
 // throughout, in one part.
 TEST(Collect, IncreasingPartsInAnyOrderReadAsOneWalk) {
   snmp::VarBinds all = if_input().walked;
-  std::sort(all.begin(), all.end(), [](const snmp::VarBind& a, const snmp::VarBind& b) { return snmp::oid_less(a.oid, b.oid); });
+  std::sort(all.begin(), all.end(),
+            [](const snmp::VarBind& a, const snmp::VarBind& b) { return snmp::oid_less(a.oid, b.oid); });
   const auto want = collect(if_module(), ModuleInput{{}, all}, target_opts());
   ASSERT_EQ(family(want, "ifHCInOctets")->series.size(), 3u);
   const auto half = static_cast<std::ptrdiff_t>(all.size() / 2);

@@ -90,7 +90,9 @@ struct Peer {
 };
 
 struct WalkResult {
-  VarBinds varbinds;         // in agent order, strictly increasing (WalkCursor ends a walk that is not), each inside the walked subtree
+  // In agent order, each inside the walked subtree, strictly increasing (WalkCursor ends a
+  // walk that is not: collect::ModuleView::walked_parts_increasing relies on it).
+  VarBinds varbinds;
   std::optional<Error> error;  // set if the walk ended early; varbinds keeps what was read
 };
 
