@@ -115,17 +115,26 @@ def thread_cpu(pid):
     return out
 
 
+def thread_use(before, after):
+    """[(cpu seconds, name)] of each thread between two thread_cpu() reads, busiest first."""
+    return sorted(((after[t][1] - before.get(t, (None, 0.0))[1], after[t][0]) for t in after), reverse=True)
+
+
 def busiest_threads(before, after, seconds, top=3):
     """'name 93%, name 4%': the threads that used the most CPU between two thread_cpu() reads."""
-    used = [(after[t][1] - before.get(t, (None, 0.0))[1], after[t][0]) for t in after]
-    used.sort(reverse=True)
+    used = thread_use(before, after)
     return ", ".join(f"{name} {100 * cpu / seconds:.0f}%" for cpu, name in used[:top] if seconds > 0)
 
 
 def busiest_share(before, after, seconds):
     """The share of one core the busiest thread used between two thread_cpu() reads (0.39)."""
-    used = [after[t][1] - before.get(t, (None, 0.0))[1] for t in after]
-    return max(used) / seconds if used and seconds > 0 else float("nan")
+    used = thread_use(before, after)
+    return used[0][0] / seconds if used and seconds > 0 else float("nan")
+
+
+def median_by(runs, key):
+    """The median of several measurements of one size (the lower middle one of an even count)."""
+    return sorted(runs, key=lambda r: r[key])[(len(runs) - 1) // 2]
 
 
 def load_average():
@@ -390,7 +399,7 @@ def measure_linkwatchd(args, kids, work, n, sim, sim_port, template):
     for _ in range(max(1, args.repeat)):
         a, t_a, w = window(t_a, a)  # the next window starts where this one's scrape B began
         windows.append(w)
-    median = sorted(windows, key=lambda w: w["varbinds_per_cpu_s"])[(len(windows) - 1) // 2]
+    median = median_by(windows, "varbinds_per_cpu_s")
 
     # /metrics: a few timed GETs, and what one costs linkwatchd in CPU.
     scrape_times, scrape_cpu = [], []
@@ -625,7 +634,7 @@ def measure_exporter(args, kids, work, n, sim, addresses, snmp_yml):
     sweeps = [measured_sweep() for _ in range(max(1, args.repeat))]
     rss = peak_rss_mb(exp.pid)
     kids.stop(exp)
-    result = dict(sorted(sweeps, key=lambda w: w["varbinds_per_cpu_s"])[(len(sweeps) - 1) // 2])
+    result = dict(median_by(sweeps, "varbinds_per_cpu_s"))
     result["rss_mb"] = rss
     result["sweeps_varbinds_per_cpu_s"] = [w["varbinds_per_cpu_s"] for w in sweeps]
     return result

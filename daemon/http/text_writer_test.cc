@@ -288,9 +288,10 @@ TEST(TextWriter, RenderingAgainstThePreviousPollIsAFreshRender) {
   EXPECT_GT(shared, 100);
 }
 
-// The previous poll's sets are compared in place with a poll's labels (render_as_before): a
-// raw value that reads like the old one's escaped text, or escapes to text of the same length,
-// is a different set, and only the same value keeps the shape.
+// A poll is checked against the previous poll's sets (render_as_before writes each set's text,
+// escaped, and compares it with the old): a raw value that reads like the old one's escaped
+// text, or escapes to text of the same length, is a different set, and only the same value
+// keeps the shape. A check that compared raw values with the old text would fail here.
 TEST(TextWriter, AnEscapedValueIsNotTakenForItsText) {
   auto families = [](const std::string& alias) {
     const collect::Labels row = {{"target", "bts-1"}, {"ifIndex", "1"}, {"ifAlias", alias}};

@@ -95,7 +95,7 @@ collect::Families target_families(TargetRt& t, const PollJob& job) {
     for (const auto& w : job.walks) varbinds += w.varbinds.size();
 
     for (size_t mi = 0; mi < t.plan->modules.size(); ++mi) {
-      collect::ModuleView input{{&scalars}, {}, /*walked_parts_increasing=*/true};  // each walk is (snmp::WalkResult)
+      collect::ModuleView input{{&scalars}, {}, /*walked_parts_increasing=*/true};  // as walks are (snmp::WalkResult)
       for (size_t k = 0; k < job.walks.size(); ++k) {
         const auto& uses = t.plan->walks[k].modules;
         if (std::find(uses.begin(), uses.end(), mi) != uses.end()) input.walked.push_back(&job.walks[k].varbinds);
