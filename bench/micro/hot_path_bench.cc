@@ -73,17 +73,17 @@ std::shared_ptr<poll::PollJob> answers(const std::shared_ptr<const poll::TargetP
   job->started_unix = 1.8e9 + static_cast<double>(n);
   job->finished_at = job->started + std::chrono::milliseconds(20);
   snmp::VarBinds scalars;
-  for (const auto& oid : plan->gets) {
+  for (const auto& oid : plan->asks->gets) {
     snmp::VarBind vb{oid, snmp::Value::Str("linkwatch bench")};
     if (oid == poll::kSysUpTime0) vb.value = snmp::Value::Unsigned(snmp::Type::TimeTicks, 4'100'000 + n * 100);
     scalars.push_back(std::move(vb));
   }
   job->probe = std::move(scalars);
-  job->walks.resize(plan->walks.size());
-  for (size_t k = 0; k < plan->walks.size(); ++k) {
-    const auto& root = plan->walks[k].root;
+  job->walks.resize(plan->asks->walks.size());
+  for (size_t k = 0; k < plan->asks->walks.size(); ++k) {
+    const auto& root = plan->asks->walks[k].root;
     std::map<snmp::Oid, config::MetricType> columns;
-    for (const auto* m : plan->modules)
+    for (const auto* m : plan->asks->modules)
       for (const auto& metric : m->metrics) {
         if (metric.indexes.empty()) continue;
         if (snmp::in_subtree(root, metric.oid)) columns.emplace(metric.oid, metric.type);

@@ -35,11 +35,15 @@ void PollerCore::apply(std::shared_ptr<const config::Config> config) {
   targets_.reserve(config->targets.size());
   std::vector<size_t> fresh;  // indices of the targets that are new or changed
 
+  PlanCache plans;  // targets with the same modules share that part of their plans
   for (const auto& def : config->targets) {
-    auto plan = make_plan(config, def);
+    auto plan = make_plan(config, def, &plans);
     auto it = old.find(def.name);
     if (it != old.end() && it->second.plan->fingerprint == plan->fingerprint) {
       targets_.push_back(std::move(it->second));  // unchanged: keeps schedule and state
+      // The new plan is the old one's equal, but of this config: keeping the old one would
+      // keep the whole config it was made from alive, one per reload that changed a target.
+      targets_.back().plan = std::move(plan);
       old.erase(it);
     } else {
       if (it != old.end()) {
@@ -175,7 +179,9 @@ void PollerCore::finish(std::shared_ptr<PollJob> job) {
     index = it->second;
   }
   TargetRt& t = targets_[index];
-  if (t.plan != job->plan) return;  // changed by a reload meanwhile
+  // Changed by a reload meanwhile? A reload that left it as it was gave it an equal plan of
+  // the new config (apply), whose answers these still are.
+  if (t.plan != job->plan && t.plan->fingerprint != job->plan->fingerprint) return;
   record_outcome(t, *job);
   auto families = target_families(t, *job);
   t.site.observe(families, job->started_unix);  // the console reads the diagnostic ones too

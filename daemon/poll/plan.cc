@@ -72,8 +72,48 @@ std::string fingerprint(const config::Config& cfg, const config::Target& t, cons
 
 }  // namespace
 
+namespace {
+
+ModulesPlan make_modules_plan(const config::Config& cfg, const std::vector<std::string>& module_names) {
+  ModulesPlan plan;
+  plan.gets.push_back(kSysUpTime0);
+  for (const auto& name : module_names) {
+    const auto it = cfg.modules.find(name);
+    if (it == cfg.modules.end()) continue;  // the loader rejects this; a guard only
+    const size_t mi = plan.modules.size();
+    plan.modules.push_back(&it->second);
+    for (const auto& oid : it->second.get)
+      if (std::find(plan.gets.begin(), plan.gets.end(), oid) == plan.gets.end()) plan.gets.push_back(oid);
+    for (const auto& root : it->second.walk) {
+      auto w = std::find_if(plan.walks.begin(), plan.walks.end(), [&](const WalkPlan& p) { return p.root == root; });
+      if (w == plan.walks.end()) plan.walks.push_back({root, {mi}});
+      else w->modules.push_back(mi);
+    }
+  }
+  std::set<std::string_view> names;
+  for (const config::Module* m : plan.modules)
+    for (const config::Metric& metric : m->metrics)
+      if (metric.name.starts_with("linkwatch_") || !names.insert(metric.name).second) plan.names_apart = false;
+  plan.gets.shrink_to_fit();
+  plan.walks.shrink_to_fit();
+  return plan;
+}
+
+}  // namespace
+
+std::shared_ptr<const ModulesPlan> PlanCache::get(const std::shared_ptr<const config::Config>& cfg,
+                                                  const std::vector<std::string>& module_names) {
+  if (cfg != config_) {
+    plans_.clear();
+    config_ = cfg;
+  }
+  auto& plan = plans_[module_names];
+  if (!plan) plan = std::make_shared<const ModulesPlan>(make_modules_plan(*cfg, module_names));
+  return plan;
+}
+
 std::shared_ptr<const TargetPlan> make_plan(const std::shared_ptr<const config::Config>& cfg,
-                                            const config::Target& target) {
+                                            const config::Target& target, PlanCache* cache) {
   auto plan = std::make_shared<TargetPlan>();
   plan->name = target.name;
   plan->peer = cfg->peer_for(target);
@@ -81,25 +121,8 @@ std::shared_ptr<const TargetPlan> make_plan(const std::shared_ptr<const config::
   plan->links = target.links;
   plan->labels.emplace_back("target", target.name);
   for (const auto& kv : target.labels) plan->labels.push_back(kv);
-
-  plan->gets.push_back(kSysUpTime0);
-  for (const auto& name : target.modules) {
-    const auto it = cfg->modules.find(name);
-    if (it == cfg->modules.end()) continue;  // the loader rejects this; a guard only
-    const size_t mi = plan->modules.size();
-    plan->modules.push_back(&it->second);
-    for (const auto& oid : it->second.get)
-      if (std::find(plan->gets.begin(), plan->gets.end(), oid) == plan->gets.end()) plan->gets.push_back(oid);
-    for (const auto& root : it->second.walk) {
-      auto w = std::find_if(plan->walks.begin(), plan->walks.end(), [&](const WalkPlan& p) { return p.root == root; });
-      if (w == plan->walks.end()) plan->walks.push_back({root, {mi}});
-      else w->modules.push_back(mi);
-    }
-  }
-  std::set<std::string_view> names;
-  for (const config::Module* m : plan->modules)
-    for (const config::Metric& metric : m->metrics)
-      if (metric.name.starts_with("linkwatch_") || !names.insert(metric.name).second) plan->names_apart = false;
+  plan->asks = cache ? cache->get(cfg, target.modules)
+                     : std::make_shared<const ModulesPlan>(make_modules_plan(*cfg, target.modules));
   plan->fingerprint = std::hash<std::string>{}(fingerprint(*cfg, target, plan->peer));
   return plan;
 }

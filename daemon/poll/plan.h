@@ -8,6 +8,7 @@
 //
 // Thread safety: immutable once built; shared by the poller and in-flight polls.
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,24 +24,44 @@ struct WalkPlan {
   std::vector<size_t> modules;  // indexes into TargetPlan::modules that use this walk
 };
 
+// What a list of modules asks of a device. The same for every target with that list in one
+// config, so made once and shared by them (PlanCache): at 3,000 devices a copy per target was
+// ~0.8 KB of each target's memory (bench/README.md, "Memory").
+struct ModulesPlan {
+  std::vector<const config::Module*> modules;  // owned by the config of the targets' plans
+  std::vector<snmp::Oid> gets;                 // sysUpTime.0 first, then every module's scalars
+  std::vector<WalkPlan> walks;
+  // No two metrics of the modules share a name and none is named linkwatch_* (the prefix of
+  // every family linkwatch makes itself): a poll's families then need no merging by name.
+  bool names_apart = true;
+};
+
 struct TargetPlan {
   std::string name;
   snmp::Peer peer;
   collect::Labels labels;  // target="..." then the static labels
-  std::vector<const config::Module*> modules;  // owned by `config`
-  std::vector<snmp::Oid> gets;                 // sysUpTime.0 first, then every module's scalars
-  std::vector<WalkPlan> walks;
+  std::shared_ptr<const ModulesPlan> asks;  // never null
   std::vector<config::LinkRule> links;
-  // No two metrics of the modules share a name and none is named linkwatch_* (the prefix of
-  // every family linkwatch makes itself): a poll's families then need no merging by name.
-  bool names_apart = true;
   size_t fingerprint = 0;  // equal fingerprints: a reload keeps the target's state
-  std::shared_ptr<const config::Config> config;  // keeps `modules` alive
+  std::shared_ptr<const config::Config> config;  // keeps `asks->modules` alive
+};
+
+// The ModulesPlans made for one config, by module list. Not thread-safe: one per caller (the
+// poller makes every plan of a config on its own thread).
+class PlanCache {
+ public:
+  std::shared_ptr<const ModulesPlan> get(const std::shared_ptr<const config::Config>& cfg,
+                                         const std::vector<std::string>& module_names);
+
+ private:
+  std::shared_ptr<const config::Config> config_;  // the config the plans below are of
+  std::map<std::vector<std::string>, std::shared_ptr<const ModulesPlan>> plans_;
 };
 
 extern const snmp::Oid kSysUpTime0;
 
+// `cache`: shares the modules' part with the other targets made through it; null: its own.
 std::shared_ptr<const TargetPlan> make_plan(const std::shared_ptr<const config::Config>& cfg,
-                                            const config::Target& target);
+                                            const config::Target& target, PlanCache* cache = nullptr);
 
 }  // namespace lw::poll

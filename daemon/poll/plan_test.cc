@@ -73,5 +73,46 @@ TEST(PlanFingerprint, FieldsDoNotRunTogether) {
   EXPECT_NE(fingerprint(a), fingerprint(b));
 }
 
+
+// Targets of one config with the same modules share what those modules ask for (made once,
+// by PlanCache); other modules, or another config, get their own.
+TEST(Plan, TargetsWithTheSameModulesShareWhatTheyAsk) {
+  auto cfg = std::make_shared<config::Config>();
+  config::Module sys;
+  sys.name = "sys";
+  sys.get = {{1, 3, 6, 1, 2, 1, 1, 5, 0}};
+  config::Module ifx;
+  ifx.name = "ifx";
+  ifx.walk = {{1, 3, 6, 1, 2, 1, 31, 1, 1, 1}};
+  cfg->modules["sys"] = sys;
+  cfg->modules["ifx"] = ifx;
+  for (const auto* name : {"a", "b", "c"}) {
+    config::Target t;
+    t.name = name;
+    t.address = "127.0.0.1:1161";
+    t.modules = std::string(name) == "c" ? std::vector<std::string>{"sys"} : std::vector<std::string>{"sys", "ifx"};
+    cfg->targets.push_back(t);
+  }
+  const std::shared_ptr<const config::Config> config = cfg;
+  PlanCache cache;
+  const auto a = make_plan(config, config->targets[0], &cache);
+  const auto b = make_plan(config, config->targets[1], &cache);
+  const auto c = make_plan(config, config->targets[2], &cache);
+  EXPECT_EQ(a->asks, b->asks);
+  EXPECT_NE(a->asks, c->asks);
+  EXPECT_EQ(a->asks->gets, (std::vector<snmp::Oid>{kSysUpTime0, {1, 3, 6, 1, 2, 1, 1, 5, 0}}));
+  ASSERT_EQ(a->asks->walks.size(), 1u);
+  EXPECT_EQ(a->asks->walks[0].modules, std::vector<size_t>{1});
+  EXPECT_EQ(c->asks->gets, a->asks->gets);
+  EXPECT_TRUE(c->asks->walks.empty());
+  // Without the cache, or from another config, a plan has its own, equal in what it asks.
+  const auto alone = make_plan(config, config->targets[1]);
+  EXPECT_NE(alone->asks, a->asks);
+  EXPECT_EQ(alone->asks->gets, a->asks->gets);
+  const std::shared_ptr<const config::Config> other = std::make_shared<config::Config>(*cfg);
+  EXPECT_NE(make_plan(other, other->targets[0], &cache)->asks, a->asks);
+  EXPECT_EQ(b->fingerprint, alone->fingerprint);
+}
+
 }  // namespace
 }  // namespace lw::poll

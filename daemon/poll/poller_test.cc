@@ -351,6 +351,37 @@ TEST(PollerCoreTest, APollInFlightWhenAReloadMovesItsTargetLandsOnIt) {
   EXPECT_EQ(text.find("linkwatch_polls_total{target=\"gw\""), std::string::npos) << "gw was not polled yet";
 }
 
+// A reload that leaves the targets as they were lets go of the config before it: each target
+// takes an equal plan of the new config, and its polls still land. (Keeping the old plans kept
+// every config that a reload had changed some target of alive, one per such reload.) Targets
+// with the same modules share what those modules ask for.
+TEST(PollerCoreTest, AReloadLetsGoOfTheConfigBefore) {
+  snmp::FakeEngine engine;
+  for (const auto* n : {"core", "wan"}) fill(engine.agent(n), std::string("if-") + n);
+  SnapshotBox box;
+  Clock::time_point now = Clock::now();
+  PollerCore core(engine, box, [&] { return now; });
+  core.on_finished = [&](std::shared_ptr<PollJob> job) { core.finish(std::move(job)); };
+  std::weak_ptr<const config::Config> first;
+  {
+    auto c = make_config({{"core", ""}, {"wan", "core"}});
+    first = c;
+    core.apply(std::move(c));
+  }
+  now += 1h;
+  core.launch_due(now);
+  core.apply(make_config({{"core", ""}, {"wan", "core"}}));
+  EXPECT_TRUE(first.expired());
+  now += 1h;
+  core.launch_due(now);
+  core.maybe_publish(now, true);
+  const std::string text = http::render(*box.latest());
+  for (const auto* target : {"core", "wan"})
+    EXPECT_NE(text.find("linkwatch_polls_total{target=\"" + std::string(target) + "\",district=\"Huyện Kỳ Sơn\"} 2\n"),
+              std::string::npos)
+        << target << "\n" << text;
+}
+
 // Two modules that read the same object give one family with one series: merged by name.
 // Modules whose names are all apart (the usual config) skip that search, and a poll with
 // them still gives each family once.
@@ -370,7 +401,7 @@ TEST(PollerCoreTest, ModulesReadingTheSameObjectGiveOneFamily) {
       config->targets[0].modules.push_back("sys_again");
     }
     core.apply(config);
-    EXPECT_EQ(make_plan(config, config->targets[0])->names_apart, !shared);
+    EXPECT_EQ(make_plan(config, config->targets[0])->asks->names_apart, !shared);
     now += 1h;
     core.launch_due(now);
     core.maybe_publish(now, true);

@@ -17,15 +17,15 @@ void start_poll(snmp::Engine& engine_ref, std::shared_ptr<const TargetPlan> plan
   job->generation = generation;
   job->started = now;
   job->started_unix = unix_now();
-  job->walks.resize(job->plan->walks.size());
+  job->walks.resize(job->plan->asks->walks.size());
 
   std::vector<snmp::Oid> roots;
-  roots.reserve(job->plan->walks.size());
-  for (const auto& w : job->plan->walks) roots.push_back(w.root);
+  roots.reserve(job->plan->asks->walks.size());
+  for (const auto& w : job->plan->asks->walks) roots.push_back(w.root);
   // One op: the GET rides along the walks' first GETBULK where it can, and every table is
   // asked in one GETBULK, so a poll costs the round trips of its longest walk (the datagrams
   // are most of a poll's CPU). A silent target is asked nothing more.
-  engine_ref.get_and_walk(job->plan->peer, job->plan->gets, std::move(roots), [done, job](snmp::PollResult r) {
+  engine_ref.get_and_walk(job->plan->peer, job->plan->asks->gets, std::move(roots), [done, job](snmp::PollResult r) {
     job->probe = std::move(r.scalars);
     if (!r.walks.empty()) job->walks = std::move(r.walks);
     job->finished_at = Clock::now();
@@ -53,16 +53,16 @@ void record_outcome(TargetRt& t, const PollJob& job) {
   if (answered) t.last_success = unix_now();
 
   t.module_up.clear();
-  for (const auto* m : t.plan->modules) t.module_up.emplace_back(m->name, answered);
+  for (const auto* m : t.plan->asks->modules) t.module_up.emplace_back(m->name, answered);
   for (size_t k = 0; k < job.walks.size() && answered; ++k) {
     const auto& w = job.walks[k];
     if (!w.error && w.varbinds.empty()) {  // answered, but the table ended at once
-      for (const size_t mi : t.plan->walks[k].modules) t.errors[{t.plan->modules[mi]->name, kReasonEmptyTable}]++;
+      for (const size_t mi : t.plan->asks->walks[k].modules) t.errors[{t.plan->asks->modules[mi]->name, kReasonEmptyTable}]++;
       continue;
     }
     if (!w.error) continue;
-    for (const size_t mi : t.plan->walks[k].modules) {
-      t.errors[{t.plan->modules[mi]->name, w.error->reason}]++;
+    for (const size_t mi : t.plan->asks->walks[k].modules) {
+      t.errors[{t.plan->asks->modules[mi]->name, w.error->reason}]++;
       t.module_up[mi].second = false;
     }
   }

@@ -94,16 +94,16 @@ collect::Families target_families(TargetRt& t, const PollJob& job) {
     varbinds += scalars.size();
     for (const auto& w : job.walks) varbinds += w.varbinds.size();
 
-    for (size_t mi = 0; mi < t.plan->modules.size(); ++mi) {
+    for (size_t mi = 0; mi < t.plan->asks->modules.size(); ++mi) {
       collect::ModuleView input{{&scalars}, {}, /*walked_parts_increasing=*/true};  // as walks are (snmp::WalkResult)
       for (size_t k = 0; k < job.walks.size(); ++k) {
-        const auto& uses = t.plan->walks[k].modules;
+        const auto& uses = t.plan->asks->walks[k].modules;
         if (std::find(uses.begin(), uses.end(), mi) != uses.end()) input.walked.push_back(&job.walks[k].varbinds);
       }
-      auto collected = collect::collect(*t.plan->modules[mi], input, {labels});
+      auto collected = collect::collect(*t.plan->asks->modules[mi], input, {labels});
       // Counted once per poll, like a failed request: the agent typed a value wrongly.
-      if (collected.wrong_type > 0) t.errors[{t.plan->modules[mi]->name, kReasonWrongType}]++;
-      merge_into(out, std::move(collected.families), t.plan->names_apart);
+      if (collected.wrong_type > 0) t.errors[{t.plan->asks->modules[mi]->name, kReasonWrongType}]++;
+      merge_into(out, std::move(collected.families), t.plan->asks->names_apart);
     }
 
     state::LinkObservation obs;
@@ -111,8 +111,8 @@ collect::Families target_families(TargetRt& t, const PollJob& job) {
     if (!scalars.empty() && scalars[0].oid == kSysUpTime0 && scalars[0].value.type == snmp::Type::TimeTicks)
       obs.sys_uptime = static_cast<uint32_t>(scalars[0].value.unsigned_);
     for (const auto& w : job.walks) obs.rows.push_back(&w.varbinds);
-    if (t.plan->names_apart) from = out.size();  // linkwatch's own families start here: add() looks no lower
-    merge_into(out, t.links.update(obs, t.plan->links, labels), t.plan->names_apart);
+    if (t.plan->asks->names_apart) from = out.size();  // linkwatch's own families start here: add() looks no lower
+    merge_into(out, t.links.update(obs, t.plan->links, labels), t.plan->asks->names_apart);
   }
   t.varbinds = varbinds;
 

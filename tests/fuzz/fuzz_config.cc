@@ -65,7 +65,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   for (const auto& t : r.config->targets) {
     const auto plan = lw::poll::make_plan(r.config, t);
-    if (!plan || plan->modules.size() != t.modules.size()) abort();
+    if (!plan || plan->asks->modules.size() != t.modules.size()) abort();
     (void)r.config->peer_for(t);
   }
   const lw::poll::TrapMatcher matcher(*r.config);
