@@ -92,25 +92,21 @@ struct FamilyHead {
 
 // One target's families (or the daemon's), as the poller leaves them after a poll and a scrape
 // turns into text (http::Exposition). What a poll has in common with the target's previous
-// one, its Shape (which families, how many series each, each distinct label set's text
-// ("target=\"a\",ifIndex=\"1\"", escaped) once, the part all sets begin with once, and per
-// series which set), is shared between
-// the two when nothing changed, the usual case; each poll keeps only its values. A device's
-// 100 series cost about 1 KB per poll here, where their text is about 14 KB (bench/README.md,
-// "Memory").
+// one, its Shape, is shared between the two when nothing changed, the usual case; each poll
+// keeps only its values. The Shape is in two parts. Its Layout (which families, how many
+// series each, and per series which label set) is the same for every device with the same
+// modules and interfaces, and is kept once for all of them: http::render_families interns
+// it. The label sets' text ("target=\"a\",ifIndex=\"1\"", escaped: each distinct set once,
+// the part all sets begin with once) is the device's own. A device's 100 series cost about
+// 1 KB per poll here, where their text is about 14 KB (bench/README.md, "Memory").
 struct Rendered {
   struct Family {
     const FamilyHead* head = nullptr;
     uint32_t count = 0;  // its series follow those of the families before it
     bool operator==(const Family&) const = default;
   };
-  struct Shape {
+  struct Layout {
     std::vector<Family> families;
-    // What every label set of the block begins with ("target=\"a\",role=\"bts\""), kept once.
-    // A set's text is the prefix, then (when both are non-empty) a comma and its own part.
-    std::string prefix;
-    std::string labels;               // every distinct set's own part, one after another
-    std::vector<uint32_t> sets;       // set i's part is labels[sets[i], sets[i + 1])
     // Per series, its set: two bytes each while a block has at most 65,536 sets (every
     // device), four beyond (only one of the two is filled).
     std::vector<uint16_t> series_sets;
@@ -118,7 +114,18 @@ struct Rendered {
     uint32_t set_of(size_t series) const {
       return series_sets_wide.empty() ? series_sets[series] : series_sets_wide[series];
     }
-    bool operator==(const Shape&) const = default;
+    bool operator==(const Layout&) const = default;
+  };
+  struct Shape {
+    std::shared_ptr<const Layout> layout;  // interned: equal layouts are one object
+    // What every label set of the block begins with ("target=\"a\",role=\"bts\""), kept once.
+    // A set's text is the prefix, then (when both are non-empty) a comma and its own part.
+    std::string prefix;
+    std::string labels;               // every distinct set's own part, one after another
+    std::vector<uint32_t> sets;       // set i's part is labels[sets[i], sets[i + 1])
+    const std::vector<Family>& families() const { return layout->families; }
+    uint32_t set_of(size_t series) const { return layout->set_of(series); }
+    bool operator==(const Shape&) const = default;  // layouts by pointer: they are interned
   };
   std::shared_ptr<const Shape> shape;
   std::vector<double> values;  // per series

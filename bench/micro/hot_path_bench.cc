@@ -130,11 +130,16 @@ void PollToText(benchmark::State& state) {
     varbinds += t.varbinds;
     bytes += rendered.bytes;
     // What a poll adds to what the target's previous poll keeps: its values, and its shape
-    // only when that changed.
+    // only when that changed (its layout only when that changed too: other devices of the
+    // kind share it).
     kept += rendered.values.size() * sizeof(double);
-    if (rendered.shape != last.shape)
-      kept += rendered.shape->labels.size() + rendered.shape->sets.size() * 4 + rendered.shape->series_sets.size() * 2 + rendered.shape->series_sets_wide.size() * 4 +
-              rendered.shape->families.size() * sizeof(Rendered::Family);
+    if (rendered.shape != last.shape) {
+      const Rendered::Shape& shape = *rendered.shape;
+      kept += shape.labels.size() + shape.prefix.size() + shape.sets.size() * 4;
+      if (!last.shape || shape.layout != last.shape->layout)
+        kept += shape.layout->series_sets.size() * 2 + shape.layout->series_sets_wide.size() * 4 +
+                shape.families().size() * sizeof(Rendered::Family);
+    }
     last = std::move(rendered);
   }
   state.counters["varbinds/s"] = benchmark::Counter(static_cast<double>(varbinds), benchmark::Counter::kIsRate);

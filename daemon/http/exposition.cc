@@ -105,6 +105,35 @@ const FamilyHead* intern_head(const collect::Family& f, bool prom) {
   return slot.get();
 }
 
+// The one object of each distinct layout (Rendered::Layout). Every device with the same
+// modules and interfaces has the same one, so 3,000 BTS radios share a few. A layout dies with
+// the last shape that uses it; the pool drops what has died each time it has doubled since it
+// last looked. Called only when a target's shape changed (its first poll, mostly).
+std::shared_ptr<const Rendered::Layout> intern_layout(const Rendered::Layout& layout) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  auto mix = [&h](uint64_t v) { h = (h ^ v) * 0x100000001b3ull; };
+  for (const auto& f : layout.families) {
+    mix(reinterpret_cast<uintptr_t>(f.head));
+    mix(f.count);
+  }
+  for (const uint16_t set : layout.series_sets) mix(set);
+  for (const uint32_t set : layout.series_sets_wide) mix(set);
+  static std::mutex mu;
+  static std::unordered_multimap<uint64_t, std::weak_ptr<const Rendered::Layout>> pool;
+  static size_t sweep_at = 1024;
+  std::lock_guard lock(mu);
+  const auto [from, to] = pool.equal_range(h);
+  for (auto it = from; it != to; ++it)
+    if (auto known = it->second.lock(); known && *known == layout) return known;
+  auto made = std::make_shared<const Rendered::Layout>(layout);  // copies at exact sizes
+  pool.emplace(h, made);
+  if (pool.size() >= sweep_at) {
+    std::erase_if(pool, [](const auto& entry) { return entry.second.expired(); });
+    sweep_at = std::max<size_t>(1024, 2 * pool.size());
+  }
+  return made;
+}
+
 }  // namespace
 
 namespace {
@@ -406,8 +435,9 @@ bool render_as_before(const collect::Families& families, bool prom, LabelWriter&
   uint32_t i = 0;  // series
   for (const auto& f : families) {
     if (f.series.empty()) continue;
-    if (fi == shape.families.size() || shape.families[fi].count != f.series.size()) return false;
-    const FamilyHead* head = shape.families[fi].head;
+    const auto& families_before = shape.families();
+    if (fi == families_before.size() || families_before[fi].count != f.series.size()) return false;
+    const FamilyHead* head = families_before[fi].head;
     const bool made_from = head->prom == prom && head->kind == static_cast<uint8_t>(f.kind) &&
                            head->source == f.name && head->help == f.help;
     if (!made_from && intern_head(f, prom) != head) return false;
@@ -429,7 +459,7 @@ bool render_as_before(const collect::Families& families, bool prom, LabelWriter&
       out.bytes += name_size + (size == 0 ? 0 : size + 2) + 1 + value_size(s.value) + 1;
     }
   }
-  if (fi != shape.families.size()) return false;
+  if (fi != shape.families().size()) return false;
   out.shape = previous.shape;
   return true;
 }
@@ -452,14 +482,15 @@ Rendered render_impl(const collect::Families& families, config::Global::MetricNa
     by_identity.reset(nseries);
   }
   // The shape is built in reused buffers and copied at its exact size only when it differs
-  // from the previous poll's.
+  // from the previous poll's; its layout is interned.
   thread_local Rendered::Shape shape;
+  thread_local Rendered::Layout layout;
   thread_local LabelSets sets;
-  shape.families.clear();
+  layout.families.clear();
   shape.labels.clear();
   shape.sets.assign(1, 0);
-  shape.series_sets.clear();
-  shape.series_sets_wide.clear();
+  layout.series_sets.clear();
+  layout.series_sets_wide.clear();
   thread_local std::vector<uint32_t> series_sets;
   series_sets.clear();
   sets.clear();
@@ -467,7 +498,7 @@ Rendered render_impl(const collect::Families& families, config::Global::MetricNa
   for (const auto& f : families) {
     if (f.series.empty()) continue;
     const FamilyHead* head = intern_head(f, prom);
-    shape.families.push_back({head, static_cast<uint32_t>(f.series.size())});
+    layout.families.push_back({head, static_cast<uint32_t>(f.series.size())});
     const size_t name_size = head->name.size();
     for (const auto& s : f.series) {
       const size_t value_chars = value_size(s.value);
@@ -489,11 +520,14 @@ Rendered render_impl(const collect::Families& families, config::Global::MetricNa
       out.bytes += name_size + (size == 0 ? 0 : size + 2) + 1 + value_chars + 1;
     }
   }
-  if (shape.sets.size() - 1 <= 65536) shape.series_sets.assign(series_sets.begin(), series_sets.end());
-  else shape.series_sets_wide.assign(series_sets.begin(), series_sets.end());
+  if (shape.sets.size() - 1 <= 65536) layout.series_sets.assign(series_sets.begin(), series_sets.end());
+  else layout.series_sets_wide.assign(series_sets.begin(), series_sets.end());
   take_common_prefix(shape);
+  if (previous && previous->shape && *previous->shape->layout == layout) shape.layout = previous->shape->layout;
+  else shape.layout = intern_layout(layout);
   if (previous && previous->shape && *previous->shape == shape) out.shape = previous->shape;
   else out.shape = std::make_shared<const Rendered::Shape>(shape);  // copies at exact sizes
+  shape.layout.reset();  // the buffer holds no layout alive
   return out;
 }
 
@@ -546,7 +580,7 @@ std::string render_text(const Rendered& r) {
   if (!r.shape) return out;
   const auto keep = [&out](std::string_view s) { out.append(s); };
   uint32_t first = 0;
-  for (const auto& f : r.shape->families) {
+  for (const auto& f : r.shape->families()) {
     out += f.head->header;
     write_family(r, f, first, out, SIZE_MAX, keep);
     first += f.count;
@@ -566,7 +600,7 @@ Exposition::Exposition(const Snapshot& snap) {
   for (size_t b = 0; b < blocks_.size(); ++b) {
     bytes_ += blocks_[b]->bytes;
     int32_t last = -1;
-    for (const auto& f : blocks_[b]->shape->families) {
+    for (const auto& f : blocks_[b]->shape->families()) {
       const uint32_t id = f.head->name_id;
       if (id >= group_of_.size()) group_of_.resize(id + 1, -1);
       if (group_of_[id] < 0) {
@@ -596,7 +630,7 @@ void Exposition::write(const std::function<void(std::string_view)>& sink) const 
   auto group = [&](const Rendered::Family& f) { return group_of_[f.head->name_id]; };
   std::vector<Cursor> cursors(blocks_.size());
   for (size_t b = 0; b < blocks_.size(); ++b) {
-    const auto& fams = blocks_[b]->shape->families;
+    const auto& fams = blocks_[b]->shape->families();
     if (!in_order_[b]) cursors[b].group = kSearch;
     else if (!fams.empty()) cursors[b].group = group(fams[0]);
   }
@@ -609,7 +643,7 @@ void Exposition::write(const std::function<void(std::string_view)>& sink) const 
       Cursor& c = cursors[b];
       if (c.group != g && c.group != kSearch) continue;
       const Rendered& r = *blocks_[b];
-      const auto& fams = r.shape->families;
+      const auto& fams = r.shape->families();
       if (c.group == kSearch) {
         uint32_t first = 0;
         for (const auto& f : fams) {

@@ -79,7 +79,7 @@ TEST(Exposition, MoreThan65536LabelSetsInOneBlock) {
     want += "m{i=\"0\"} -1\n";
     Snapshot s;
     s.targets.push_back(std::make_shared<const Rendered>(render_families({f}, config::Global::MetricNames::Mib)));
-    EXPECT_EQ(s.targets[0]->shape->series_sets_wide.empty(), n <= 65536) << n;
+    EXPECT_EQ(s.targets[0]->shape->layout->series_sets_wide.empty(), n <= 65536) << n;
     ASSERT_EQ(render(s), want) << n;
   }
 }

@@ -39,7 +39,7 @@ std::string reference(const collect::Family& f) {
 
 std::string ours(const collect::Family& f) {
   const Rendered r = render_families({f}, config::Global::MetricNames::Mib);
-  if (!r.shape || r.shape->families.empty()) return "";
+  if (!r.shape || r.shape->families().empty()) return "";
   return render_text(r);
 }
 
@@ -321,6 +321,44 @@ TEST(TextWriter, AnEscapedValueIsNotTakenForItsText) {
       EXPECT_EQ(render_text(same), render_text(before)) << old_value;
     }
   }
+}
+
+// Two devices of one kind (the same families, series and sets of labels, other label text)
+// share one layout; a device with another interface has its own. Each still writes its own
+// text, byte for byte what the serializer writes.
+TEST(TextWriter, DevicesOfOneKindShareALayout) {
+  auto device = [](const std::string& name, int interfaces) {
+    collect::Family octets{"ifHCInOctets", "in", collect::Kind::Counter, {}};
+    collect::Family up{"ifOperStatus", "status", collect::Kind::Gauge, {}};
+    for (int i = 1; i <= interfaces; ++i) {
+      const collect::Labels labels{{"target", name}, {"ifIndex", std::to_string(i)}, {"ifAlias", "BH-" + name}};
+      octets.series.push_back({labels, 1000.0 * i});
+      up.series.push_back({labels, 1});
+    }
+    return collect::Families{octets, up};
+  };
+  const auto a = device("scale-bts-2", 2), b = device("Kỳ Sơn", 2), c = device("scale-bts-4", 3);
+  const Rendered ra = render_families(a, config::Global::MetricNames::Mib);
+  const Rendered rb = render_families(b, config::Global::MetricNames::Mib);
+  const Rendered rc = render_families(c, config::Global::MetricNames::Mib);
+  EXPECT_EQ(ra.shape->layout, rb.shape->layout);
+  EXPECT_NE(ra.shape->layout, rc.shape->layout);
+  EXPECT_NE(ra.shape->labels, rb.shape->labels);
+  for (const auto& [families, rendered] : {std::pair{&a, &ra}, std::pair{&b, &rb}, std::pair{&c, &rc}}) {
+    std::string expected;
+    for (const auto& f : *families) expected += reference(f);
+    EXPECT_EQ(render_text(*rendered), expected);
+  }
+  // A layout dies with its last shape, and a new device of a kind finds the one alive.
+  std::weak_ptr<const Rendered::Layout> gone;
+  {
+    const Rendered only = render_families(device("scale-gw-1", 4), config::Global::MetricNames::Mib);
+    gone = only.shape->layout;
+    EXPECT_FALSE(gone.expired());
+  }
+  EXPECT_TRUE(gone.expired());
+  EXPECT_EQ(render_families(device("scale-bts-9", 2), config::Global::MetricNames::Mib).shape->layout,
+            ra.shape->layout);
 }
 
 }  // namespace
