@@ -114,6 +114,12 @@ struct Rendered {
     uint32_t set_of(size_t series) const {
       return series_sets_wide.empty() ? series_sets[series] : series_sets_wide[series];
     }
+    // Per set, the set its own part begins with (then a comma and the rest), or kNoParent; empty
+    // when no set has one. A row's sets all begin with the row's identity (ifIndex, ifName,
+    // ifAlias...), which is then kept once, not once per set.
+    static constexpr uint32_t kNoParent = UINT32_MAX;
+    std::vector<uint32_t> parents;
+    uint32_t parent_of(uint32_t set) const { return parents.empty() ? kNoParent : parents[set]; }
     bool operator==(const Layout&) const = default;
   };
   struct Shape {
@@ -121,8 +127,10 @@ struct Rendered {
     // What every label set of the block begins with ("target=\"a\",role=\"bts\""), kept once.
     // A set's text is the prefix, then (when both are non-empty) a comma and its own part.
     std::string prefix;
-    std::string labels;               // every distinct set's own part, one after another
-    std::vector<uint32_t> sets;       // set i's part is labels[sets[i], sets[i + 1])
+    // Every distinct set's own part, one after another, each without what its parent (if it has
+    // one) writes: set i keeps labels[sets[i], sets[i + 1]) (http/exposition.cc puts it together).
+    std::string labels;
+    std::vector<uint32_t> sets;
     const std::vector<Family>& families() const { return layout->families; }
     uint32_t set_of(size_t series) const { return layout->set_of(series); }
     bool operator==(const Shape&) const = default;  // layouts by pointer: they are interned

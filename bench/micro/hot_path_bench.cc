@@ -137,7 +137,7 @@ void PollToText(benchmark::State& state) {
       const Rendered::Shape& shape = *rendered.shape;
       kept += shape.labels.size() + shape.prefix.size() + shape.sets.size() * 4;
       if (!last.shape || shape.layout != last.shape->layout)
-        kept += shape.layout->series_sets.size() * 2 + shape.layout->series_sets_wide.size() * 4 +
+        kept += shape.layout->series_sets.size() * 2 + shape.layout->series_sets_wide.size() * 4 + shape.layout->parents.size() * 4 +
                 shape.families().size() * sizeof(Rendered::Family);
     }
     last = std::move(rendered);

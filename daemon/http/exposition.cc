@@ -353,6 +353,84 @@ void take_common_prefix(Rendered::Shape& shape) {
   shape.labels.swap(rest);
 }
 
+// Keeps each set's own part as its parent's part, a comma, and the rest, where its parent is the
+// longest other set that its part begins with up to a comma: a row's sets (ifIndex, ifName,
+// ifAlias, then ifDescr, or link_role, or direction...) keep the row's identity once. Only the
+// rest stays in shape.labels; putting parent, comma and rest together gives back each part byte
+// for byte, whatever the comma was inside. A parent is shorter than its child: no cycles.
+void take_parents(Rendered::Shape& shape, std::vector<uint32_t>& parents) {
+  parents.clear();
+  const size_t n = shape.sets.size() - 1;
+  if (n < 2) return;
+  auto part = [&](size_t i) {
+    return std::string_view(shape.labels).substr(shape.sets[i], shape.sets[i + 1] - shape.sets[i]);
+  };
+  thread_local std::unordered_map<std::string_view, uint32_t> by_part;
+  by_part.clear();
+  for (size_t i = 0; i < n; ++i) by_part.emplace(part(i), static_cast<uint32_t>(i));
+  bool any = false;
+  parents.assign(n, Rendered::Layout::kNoParent);
+  for (size_t i = 0; i < n; ++i) {
+    const std::string_view p = part(i);
+    for (size_t c = p.size(); c > 0;) {
+      c = p.rfind(',', c - 1);
+      if (c == std::string_view::npos || c == 0) break;
+      if (const auto it = by_part.find(p.substr(0, c)); it != by_part.end()) {
+        parents[i] = it->second;
+        any = true;
+        break;
+      }
+    }
+  }
+  by_part.clear();  // its keys point into shape.labels
+  if (!any) {
+    parents.clear();
+    return;
+  }
+  thread_local std::string rest;
+  thread_local std::vector<uint32_t> from;
+  rest.clear();
+  from.assign(1, 0);
+  for (size_t i = 0; i < n; ++i) {
+    const std::string_view p = part(i);
+    const uint32_t up = parents[i];
+    rest.append(up == Rendered::Layout::kNoParent ? p : p.substr(shape.sets[up + 1] - shape.sets[up] + 1));
+    from.push_back(static_cast<uint32_t>(rest.size()));
+  }
+  shape.sets.assign(from.begin(), from.end());
+  shape.labels.swap(rest);
+}
+
+// A set's own part without its parent's, and the whole part put together: its size, whether
+// it is `text`, and its bytes appended to `out`.
+std::string_view rest_of(const Rendered::Shape& shape, uint32_t set) {
+  return {shape.labels.data() + shape.sets[set], shape.sets[set + 1] - shape.sets[set]};
+}
+size_t part_size(const Rendered::Shape& shape, uint32_t set) {
+  size_t size = rest_of(shape, set).size();
+  for (uint32_t up = shape.layout->parent_of(set); up != Rendered::Layout::kNoParent; up = shape.layout->parent_of(up))
+    size += 1 + rest_of(shape, up).size();
+  return size;
+}
+bool part_is(const Rendered::Shape& shape, uint32_t set, std::string_view text) {
+  for (;;) {
+    const std::string_view rest = rest_of(shape, set);
+    if (!text.ends_with(rest)) return false;
+    text.remove_suffix(rest.size());
+    set = shape.layout->parent_of(set);
+    if (set == Rendered::Layout::kNoParent) return text.empty();
+    if (text.empty() || text.back() != ',') return false;
+    text.remove_suffix(1);
+  }
+}
+void append_part(std::string& out, const Rendered::Shape& shape, uint32_t set) {
+  if (const uint32_t up = shape.layout->parent_of(set); up != Rendered::Layout::kNoParent) {
+    append_part(out, shape, up);
+    out += ',';
+  }
+  out += rest_of(shape, set);
+}
+
 // How one render writes a series' label text: the config's naming (snake_case names, memoised
 // per thread) and the external labels a series does not carry itself. One writer per render:
 // it remembers the last set it wrote, whose labels must outlive it.
@@ -409,16 +487,16 @@ class LabelWriter {
 
 // Set `set` of a shape, whole (prefix, comma, own part): its size, and whether it is `text`.
 size_t set_size(const Rendered::Shape& shape, uint32_t set) {
-  const size_t part = shape.sets[set + 1] - shape.sets[set];
+  const size_t part = part_size(shape, set);
   if (shape.prefix.empty()) return part;
   return part == 0 ? shape.prefix.size() : shape.prefix.size() + 1 + part;
 }
 bool set_is(const Rendered::Shape& shape, uint32_t set, std::string_view text) {
-  const std::string_view part(shape.labels.data() + shape.sets[set], shape.sets[set + 1] - shape.sets[set]);
-  if (shape.prefix.empty()) return text == part;
-  if (part.empty()) return text == shape.prefix;
-  return text.size() == shape.prefix.size() + 1 + part.size() && text.starts_with(shape.prefix) &&
-         text[shape.prefix.size()] == ',' && text.ends_with(part);
+  if (shape.prefix.empty()) return part_is(shape, set, text);
+  if (!text.starts_with(shape.prefix)) return false;
+  text.remove_prefix(shape.prefix.size());
+  if (text.empty()) return part_size(shape, set) == 0;
+  return text.front() == ',' && text.size() > 1 && part_is(shape, set, text.substr(1));
 }
 
 // The usual poll: the same families, series and label text as the previous one, only new
@@ -523,6 +601,7 @@ Rendered render_impl(const collect::Families& families, config::Global::MetricNa
   if (shape.sets.size() - 1 <= 65536) layout.series_sets.assign(series_sets.begin(), series_sets.end());
   else layout.series_sets_wide.assign(series_sets.begin(), series_sets.end());
   take_common_prefix(shape);
+  take_parents(shape, layout.parents);
   if (previous && previous->shape && *previous->shape->layout == layout) shape.layout = previous->shape->layout;
   else shape.layout = intern_layout(layout);
   if (previous && previous->shape && *previous->shape == shape) out.shape = previous->shape;
@@ -539,19 +618,19 @@ void write_family(const Rendered& r, const Rendered::Family& f, uint32_t first, 
   const Rendered::Shape& shape = *r.shape;
   for (uint32_t i = first; i < first + f.count; ++i) {
     const uint32_t set = shape.set_of(i);
-    const uint32_t from = shape.sets[set], to = shape.sets[set + 1];
+    const bool own = shape.sets[set + 1] != shape.sets[set] || shape.layout->parent_of(set) != Rendered::Layout::kNoParent;
     out += name;
     if (!shape.prefix.empty()) {
       out += '{';
       out += shape.prefix;
-      if (to != from) {
+      if (own) {
         out += ',';
-        out.append(shape.labels, from, to - from);
+        append_part(out, shape, set);
       }
       out += '}';
-    } else if (to != from) {
+    } else if (own) {
       out += '{';
-      out.append(shape.labels, from, to - from);
+      append_part(out, shape, set);
       out += '}';
     }
     out += ' ';

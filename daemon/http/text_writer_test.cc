@@ -330,12 +330,16 @@ TEST(TextWriter, DevicesOfOneKindShareALayout) {
   auto device = [](const std::string& name, int interfaces) {
     collect::Family octets{"ifHCInOctets", "in", collect::Kind::Counter, {}};
     collect::Family up{"ifOperStatus", "status", collect::Kind::Gauge, {}};
+    collect::Family info{"ifInfo", "info", collect::Kind::Gauge, {}};
     for (int i = 1; i <= interfaces; ++i) {
-      const collect::Labels labels{{"target", name}, {"ifIndex", std::to_string(i)}, {"ifAlias", "BH-" + name}};
+      const collect::Labels labels{{"target", name}, {"ifIndex", std::to_string(i)}, {"ifAlias", "BH-" + name + ",\"x\""}};
       octets.series.push_back({labels, 1000.0 * i});
       up.series.push_back({labels, 1});
+      collect::Labels more = labels;
+      more.emplace_back("ifDescr", "Gi0/" + std::to_string(i));
+      info.series.push_back({more, 1});
     }
-    return collect::Families{octets, up};
+    return collect::Families{octets, up, info};
   };
   const auto a = device("scale-bts-2", 2), b = device("Kỳ Sơn", 2), c = device("scale-bts-4", 3);
   const Rendered ra = render_families(a, config::Global::MetricNames::Mib);
@@ -344,6 +348,13 @@ TEST(TextWriter, DevicesOfOneKindShareALayout) {
   EXPECT_EQ(ra.shape->layout, rb.shape->layout);
   EXPECT_NE(ra.shape->layout, rc.shape->layout);
   EXPECT_NE(ra.shape->labels, rb.shape->labels);
+  // A row's labels are kept once: the set with ifDescr is kept as the row's set, a comma, and
+  // ifDescr (Rendered::Layout::parents).
+  ASSERT_FALSE(ra.shape->layout->parents.empty());
+  for (int i : {1, 2}) {
+    const std::string row = "ifIndex=\"" + std::to_string(i) + "\",ifAlias=";
+    EXPECT_EQ(ra.shape->labels.find(row), ra.shape->labels.rfind(row)) << ra.shape->labels;
+  }
   for (const auto& [families, rendered] : {std::pair{&a, &ra}, std::pair{&b, &rb}, std::pair{&c, &rc}}) {
     std::string expected;
     for (const auto& f : *families) expected += reference(f);
