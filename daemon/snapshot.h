@@ -51,6 +51,12 @@ struct SiteStatus {
   std::optional<double> latitude, longitude;
 };
 
+// A target's links when it has none: one empty list for all of them.
+inline const std::shared_ptr<const std::vector<LinkStatus>>& no_links() {
+  static const auto none = std::make_shared<const std::vector<LinkStatus>>();
+  return none;
+}
+
 // One target as the status page, the API and the console show it.
 struct TargetStatus {
   std::string name;
@@ -67,7 +73,8 @@ struct TargetStatus {
   double state_since_unix = 0;       // when `state` last changed; 0: not since linkwatchd started
   std::vector<std::pair<std::string, std::string>> labels{};  // the target's static labels
   std::optional<SiteStatus> site{};
-  std::vector<LinkStatus> links{};     // the links of interest, by ifIndex
+  // The links of interest, by ifIndex: the target's SiteTracker's, shared (never null).
+  std::shared_ptr<const std::vector<LinkStatus>> links = no_links();
   std::optional<PowerStatus> power{};  // when the target's UPS answered
   // On a shard (config/shard.h): polled only so that root causes below it are right; its
   // own shard exports its series. Always false on a daemon that is not a shard.

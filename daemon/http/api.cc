@@ -84,7 +84,7 @@ json site_json(const TargetStatus& t) {
   json labels = json::object();
   for (const auto& [k, v] : t.labels) labels[k] = v;
   json links = json::array();
-  for (const auto& l : t.links) links.push_back(link_json(l));
+  for (const auto& l : *t.links) links.push_back(link_json(l));
   const SiteStatus none;
   const SiteStatus& s = t.site ? *t.site : none;
   auto str_or_null = [](const std::string& v) { return v.empty() ? json(nullptr) : json(v); };
@@ -165,7 +165,7 @@ ApiReply status(const Snapshot& snap) {
       failing.push_back(&t);
     }
     if (is_live_state(t.state)) {
-      for (const auto& l : t.links)
+      for (const auto& l : *t.links)
         if (l.flaps_last_hour > 0) flapping.push_back({&t, &l});
       if (t.power && t.power->on_battery) battery.push_back(&t);
     }

@@ -63,7 +63,7 @@ struct ApiTest : ::testing::Test {
     l.flaps = 7;
     l.flaps_last_hour = 3;
     l.last_change_unix = 1'700'000'050;
-    evil->links.push_back(l);
+    evil->links = std::make_shared<const std::vector<LinkStatus>>(std::vector<LinkStatus>{l});
     evil->power = PowerStatus{true, 40, 25, 600};
     snap.status.push_back(evil);
   }

@@ -139,8 +139,8 @@ void SiteTracker::observe(const collect::Families& families, double now_unix) {
       const auto it = at(kv.first);
       return it == links.end() || it->status.if_index != kv.first;
     });
-    links_.clear();
-    links_.reserve(links.size());
+    auto now = std::make_shared<std::vector<LinkStatus>>();
+    now->reserve(links.size());
     for (SeenLink& seen : links) {
       LinkStatus& l = seen.status;
       History& h = history_[l.if_index];
@@ -158,8 +158,9 @@ void SiteTracker::observe(const collect::Families& families, double now_unix) {
         l.utilisation = std::max(l.in_bytes_per_second, l.out_bytes_per_second) / l.speed_bytes_per_second;
       h.last_unix = now_unix;
       l.flaps_last_hour = h.flaps.add(now_unix, l.flaps);
-      links_.push_back(std::move(l));
+      now->push_back(std::move(l));
     }
+    links_ = std::move(now);
   }
 
   const auto [source, on_battery_s, charge, minutes] = ups_scalars(families);  // source: 3 normal, 5 battery
@@ -182,7 +183,7 @@ void fill_status(TargetStatus& st, const config::Target& def, const SiteTracker&
     st.site = SiteStatus{s.district_slug, s.commune, s.terrain, s.uplink, s.power,
                          kLifecycle[static_cast<int>(s.lifecycle)], s.latitude, s.longitude};
   }
-  st.links = tracker.links();
+  st.links = tracker.shared_links();
   st.power = tracker.power();
 }
 

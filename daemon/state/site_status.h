@@ -30,7 +30,9 @@ class SiteTracker {
   // families (a silent target) keeps the last known links and power.
   void observe(const collect::Families& families, double now_unix);
 
-  const std::vector<LinkStatus>& links() const { return links_; }
+  const std::vector<LinkStatus>& links() const { return *links_; }
+  // The same list, for status rows to share rather than copy (never null).
+  const std::shared_ptr<const std::vector<LinkStatus>>& shared_links() const { return links_; }
   const std::optional<PowerStatus>& power() const { return power_; }
 
  private:
@@ -40,7 +42,7 @@ class SiteTracker {
     FlapWindow flaps;  // the flap totals of the last hour, for flaps_last_hour
   };
   std::map<uint32_t, History> history_;
-  std::vector<LinkStatus> links_;
+  std::shared_ptr<const std::vector<LinkStatus>> links_ = no_links();  // a new list each poll: rows share the old
   std::optional<PowerStatus> power_;
 };
 

@@ -49,6 +49,32 @@ TEST(SiteTracker, RatesUtilisationAndFlapsLastHour) {
   EXPECT_EQ(s.links().size(), 1u);
 }
 
+// A status row shares the tracker's links rather than copying them, and a published row
+// never changes: the next poll makes a new list.
+TEST(SiteTracker, StatusRowsShareTheLinksAndKeepTheirs) {
+  SiteTracker s;
+  config::Target def;
+  def.name = "t";
+  s.observe(poll(0, 0, 0, 1), 1000);
+  TargetStatus first;
+  fill_status(first, def, s);
+  EXPECT_EQ(first.links.get(), &s.links());
+  s.observe(poll(5000, 2000, 2, 2), 1010);
+  TargetStatus second;
+  fill_status(second, def, s);
+  EXPECT_NE(second.links, first.links);
+  ASSERT_EQ(first.links->size(), 1u);
+  EXPECT_EQ((*first.links)[0].oper_status, 1);
+  EXPECT_EQ((*first.links)[0].in_bytes_per_second, -1);
+  EXPECT_EQ((*second.links)[0].oper_status, 2);
+  EXPECT_DOUBLE_EQ((*second.links)[0].in_bytes_per_second, 500);
+  // A target with no links yet shows an empty list, not a null one.
+  TargetStatus none;
+  fill_status(none, def, SiteTracker{});
+  ASSERT_NE(none.links, nullptr);
+  EXPECT_TRUE(none.links->empty());
+}
+
 TEST(SiteTracker, HostileStatusValuesAreUnknown) {
   SiteTracker s;
   s.observe(poll(0, 0, -5, 1e300), 1);
