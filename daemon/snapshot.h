@@ -145,6 +145,7 @@ struct Rendered {
   std::shared_ptr<const Shape> shape;
   std::vector<double> values;  // per series
   uint64_t bytes = 0;          // the sample lines' size in the text format (Content-Length)
+  uint64_t shape_bytes = 0;    // `bytes` less the values' digits: the same for the same shape
   size_t series() const { return values.size(); }
 };
 

@@ -485,12 +485,7 @@ class LabelWriter {
   std::string last_text_;                  // its text without the external labels
 };
 
-// Set `set` of a shape, whole (prefix, comma, own part): its size, and whether it is `text`.
-size_t set_size(const Rendered::Shape& shape, uint32_t set) {
-  const size_t part = part_size(shape, set);
-  if (shape.prefix.empty()) return part;
-  return part == 0 ? shape.prefix.size() : shape.prefix.size() + 1 + part;
-}
+// Whether set `set` of a shape, whole (prefix, comma, own part), is `text`.
 bool set_is(const Rendered::Shape& shape, uint32_t set, std::string_view text) {
   if (shape.prefix.empty()) return part_is(shape, set, text);
   if (!text.starts_with(shape.prefix)) return false;
@@ -508,21 +503,23 @@ bool set_is(const Rendered::Shape& shape, uint32_t set, std::string_view text) {
 bool render_as_before(const collect::Families& families, bool prom, LabelWriter& writer,
                       const Rendered& previous, SetsByIdentity& by_identity, Rendered& out) {
   const Rendered::Shape& shape = *previous.shape;
+  const Rendered::Layout& layout = *shape.layout;
+  const auto& families_before = layout.families;
   thread_local std::string text;
+  // The same shape writes the same bytes but for the values' digits.
+  out.bytes = previous.shape_bytes;
   size_t fi = 0;
   uint32_t i = 0;  // series
   for (const auto& f : families) {
     if (f.series.empty()) continue;
-    const auto& families_before = shape.families();
     if (fi == families_before.size() || families_before[fi].count != f.series.size()) return false;
     const FamilyHead* head = families_before[fi].head;
     const bool made_from = head->prom == prom && head->kind == static_cast<uint8_t>(f.kind) &&
                            head->source == f.name && head->help == f.help;
     if (!made_from && intern_head(f, prom) != head) return false;
     ++fi;
-    const size_t name_size = head->name.size();
     for (const auto& s : f.series) {
-      const uint32_t set = shape.set_of(i++);
+      const uint32_t set = layout.set_of(i++);
       const void* id = s.labels.identity();
       if (const uint32_t* known = id ? by_identity.find(id) : nullptr) {
         if (*known != set) return false;
@@ -532,12 +529,12 @@ bool render_as_before(const collect::Families& families, bool prom, LabelWriter&
         if (!set_is(shape, set, text)) return false;
         if (id) by_identity.remember(id, set);
       }
-      const size_t size = set_size(shape, set);
+      out.bytes += value_size(s.value);
       out.values.push_back(s.value);
-      out.bytes += name_size + (size == 0 ? 0 : size + 2) + 1 + value_size(s.value) + 1;
     }
   }
-  if (fi != shape.families().size()) return false;
+  if (fi != families_before.size()) return false;
+  out.shape_bytes = previous.shape_bytes;
   out.shape = previous.shape;
   return true;
 }
@@ -573,6 +570,7 @@ Rendered render_impl(const collect::Families& families, config::Global::MetricNa
   series_sets.clear();
   sets.clear();
   std::string& text = shape.labels;
+  uint64_t digits = 0;  // the values' share of out.bytes
   for (const auto& f : families) {
     if (f.series.empty()) continue;
     const FamilyHead* head = intern_head(f, prom);
@@ -580,6 +578,7 @@ Rendered render_impl(const collect::Families& families, config::Global::MetricNa
     const size_t name_size = head->name.size();
     for (const auto& s : f.series) {
       const size_t value_chars = value_size(s.value);
+      digits += value_chars;
       out.values.push_back(s.value);
       const void* id = s.labels.identity();
       if (const uint32_t* set = id ? by_identity.find(id) : nullptr) {
@@ -598,6 +597,7 @@ Rendered render_impl(const collect::Families& families, config::Global::MetricNa
       out.bytes += name_size + (size == 0 ? 0 : size + 2) + 1 + value_chars + 1;
     }
   }
+  out.shape_bytes = out.bytes - digits;
   if (shape.sets.size() - 1 <= 65536) layout.series_sets.assign(series_sets.begin(), series_sets.end());
   else layout.series_sets_wide.assign(series_sets.begin(), series_sets.end());
   take_common_prefix(shape);
