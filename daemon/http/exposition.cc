@@ -118,6 +118,7 @@ std::shared_ptr<const Rendered::Layout> intern_layout(const Rendered::Layout& la
   }
   for (const uint16_t set : layout.series_sets) mix(set);
   for (const uint32_t set : layout.series_sets_wide) mix(set);
+  for (const uint32_t parent : layout.parents) mix(parent);
   static std::mutex mu;
   static std::unordered_multimap<uint64_t, std::weak_ptr<const Rendered::Layout>> pool;
   static size_t sweep_at = 1024;

@@ -70,10 +70,6 @@ std::string fingerprint(const config::Config& cfg, const config::Target& t, cons
   return os.str();
 }
 
-}  // namespace
-
-namespace {
-
 ModulesPlan make_modules_plan(const config::Config& cfg, const std::vector<std::string>& module_names) {
   ModulesPlan plan;
   plan.gets.push_back(kSysUpTime0);

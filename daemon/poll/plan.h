@@ -21,7 +21,7 @@ namespace lw::poll {
 
 struct WalkPlan {
   snmp::Oid root;
-  std::vector<size_t> modules;  // indexes into TargetPlan::modules that use this walk
+  std::vector<size_t> modules;  // indexes into ModulesPlan::modules that use this walk
 };
 
 // What a list of modules asks of a device. The same for every target with that list in one

@@ -73,7 +73,6 @@ TEST(PlanFingerprint, FieldsDoNotRunTogether) {
   EXPECT_NE(fingerprint(a), fingerprint(b));
 }
 
-
 // Targets of one config with the same modules share what those modules ask for (made once,
 // by PlanCache); other modules, or another config, get their own.
 TEST(Plan, TargetsWithTheSameModulesShareWhatTheyAsk) {

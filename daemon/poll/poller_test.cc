@@ -353,8 +353,7 @@ TEST(PollerCoreTest, APollInFlightWhenAReloadMovesItsTargetLandsOnIt) {
 
 // A reload that leaves the targets as they were lets go of the config before it: each target
 // takes an equal plan of the new config, and its polls still land. (Keeping the old plans kept
-// every config that a reload had changed some target of alive, one per such reload.) Targets
-// with the same modules share what those modules ask for.
+// every config that a reload had changed some target of alive, one per such reload.)
 TEST(PollerCoreTest, AReloadLetsGoOfTheConfigBefore) {
   snmp::FakeEngine engine;
   for (const auto* n : {"core", "wan"}) fill(engine.agent(n), std::string("if-") + n);
