@@ -101,9 +101,9 @@ struct FamilyHead {
 // turns into text (http::Exposition). What a poll has in common with the target's previous
 // one, its Shape, is shared between the two when nothing changed, the usual case; each poll
 // keeps only its values. The Shape is in two parts. Its Layout (which families, how many
-// series each, and per series which label set) is the same for every device with the same
-// modules and interfaces, and is kept once for all of them: http::render_families interns
-// it. The label sets' text ("target=\"a\",ifIndex=\"1\"", escaped: each distinct set once,
+// series each, per series which label set, which set each set builds on) is the same for
+// every device with the same modules and interfaces, and is kept once for all of them:
+// http::render_families interns it. The label sets' text ("target=\"a\",ifIndex=\"1\"", escaped: each distinct set once,
 // the part all sets begin with once) is the device's own. A device's 100 series cost about
 // 1 KB per poll here, where their text is about 14 KB (bench/README.md, "Memory").
 struct Rendered {

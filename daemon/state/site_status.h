@@ -9,7 +9,9 @@
 // into a TargetStatus. Nothing here reads the config's modules: the link families come from
 // state/links.h, power from the UPS-MIB objects of config/modules/ups_mib.yml, by name.
 //
-// Thread safety: none; one tracker per target, used by the poller thread only.
+// Thread safety: none; one tracker per target, used by the poller thread only. The link lists
+// it hands out (shared_links) are never changed once made, so status rows in published
+// snapshots read them from any thread.
 
 #include <map>
 #include <optional>
@@ -42,7 +44,8 @@ class SiteTracker {
     FlapWindow flaps;  // the flap totals of the last hour, for flaps_last_hour
   };
   std::map<uint32_t, History> history_;
-  std::shared_ptr<const std::vector<LinkStatus>> links_ = no_links();  // a new list each poll: rows share the old
+  // A new list each poll: the status rows made before keep theirs.
+  std::shared_ptr<const std::vector<LinkStatus>> links_ = no_links();
   std::optional<PowerStatus> power_;
 };
 
