@@ -402,16 +402,14 @@ void take_parents(Rendered::Shape& shape, std::vector<uint32_t>& parents) {
   shape.labels.swap(rest);
 }
 
-// A set's own part without its parent's, and the whole part put together: its size, whether
-// it is `text`, and its bytes appended to `out`.
+// A set's own part without its parent's, and the whole part put together: whether there is
+// one, whether it is `text`, and its bytes appended to `out`.
 std::string_view rest_of(const Rendered::Shape& shape, uint32_t set) {
   return {shape.labels.data() + shape.sets[set], shape.sets[set + 1] - shape.sets[set]};
 }
-size_t part_size(const Rendered::Shape& shape, uint32_t set) {
-  size_t size = rest_of(shape, set).size();
-  for (uint32_t up = shape.layout->parent_of(set); up != Rendered::Layout::kNoParent; up = shape.layout->parent_of(up))
-    size += 1 + rest_of(shape, up).size();
-  return size;
+// Whether the set has labels of its own besides the prefix (a set with a parent always has).
+bool has_part(const Rendered::Shape& shape, uint32_t set) {
+  return shape.sets[set + 1] != shape.sets[set] || shape.layout->parent_of(set) != Rendered::Layout::kNoParent;
 }
 bool part_is(const Rendered::Shape& shape, uint32_t set, std::string_view text) {
   for (;;) {
@@ -491,7 +489,7 @@ bool set_is(const Rendered::Shape& shape, uint32_t set, std::string_view text) {
   if (shape.prefix.empty()) return part_is(shape, set, text);
   if (!text.starts_with(shape.prefix)) return false;
   text.remove_prefix(shape.prefix.size());
-  if (text.empty()) return part_size(shape, set) == 0;
+  if (text.empty()) return !has_part(shape, set);
   return text.front() == ',' && text.size() > 1 && part_is(shape, set, text.substr(1));
 }
 
@@ -619,7 +617,7 @@ void write_family(const Rendered& r, const Rendered::Family& f, uint32_t first, 
   const Rendered::Shape& shape = *r.shape;
   for (uint32_t i = first; i < first + f.count; ++i) {
     const uint32_t set = shape.set_of(i);
-    const bool own = shape.sets[set + 1] != shape.sets[set] || shape.layout->parent_of(set) != Rendered::Layout::kNoParent;
+    const bool own = has_part(shape, set);
     out += name;
     if (!shape.prefix.empty()) {
       out += '{';
