@@ -140,7 +140,13 @@ void PollerCore::note_reload(bool ok, double unix_time) {
 }
 
 Clock::time_point PollerCore::launch_due(Clock::time_point now) {
-  while (const auto d = schedule_.pop_due(now)) {
+  // Twice what the engine may have on the wire: enough to keep it full between the poller's
+  // turns. Polls past that stay due here, where they cost a heap entry, and start (late, and
+  // counted as lag) as others come back, which wakes this thread.
+  const size_t most_out = 2 * static_cast<size_t>(std::max(1, config_->global.max_in_flight));
+  while (polls_out_ < most_out) {
+    const auto d = schedule_.pop_due(now);
+    if (!d) break;
     TargetRt& t = targets_[d->slot];
     const auto interval = std::chrono::duration_cast<Clock::duration>(config_->interval_for(*t.def));
     if (t.in_flight) {
@@ -158,7 +164,9 @@ Clock::time_point PollerCore::launch_due(Clock::time_point now) {
     schedule(d->slot, Schedule::next(d->due, now, t.plan->name, interval, factor));
   }
   schedule_.roll(now, std::chrono::duration_cast<Clock::duration>(config_->global.interval));
-  // Wake for the next due poll, but at least once a second for housekeeping.
+  // Wake for the next due poll, but at least once a second for housekeeping; when the bound
+  // holds polls back, the next one back wakes the thread.
+  if (polls_out_ >= most_out) return now + std::chrono::seconds(1);
   return schedule_.wake(now + std::chrono::seconds(1));
 }
 
@@ -166,10 +174,12 @@ void PollerCore::launch(size_t i, Clock::time_point now) {
   TargetRt& t = targets_[i];
   t.in_flight = true;
   t.immediate = false;
+  ++polls_out_;
   start_poll(engine_, t.plan, i, generation_, now, on_finished);
 }
 
 void PollerCore::finish(std::shared_ptr<PollJob> job) {
+  if (polls_out_ > 0) --polls_out_;  // every launched poll comes back once (engine.h), whatever became of its target
   // The target is where the poll was launched unless a reload has moved it since: a plan is
   // one target's, so the same plan there is the same target (and no name is hashed per poll).
   size_t index = job->target;

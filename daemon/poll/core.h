@@ -75,6 +75,10 @@ class PollerCore {
   std::shared_ptr<const Rendered> calendar_rendered_;
   size_t calendar_series_ = 0;
   size_t polled_ = 0;
+  // Polls launched and not yet back through finish(). Bounded (launch_due) so that the
+  // engine holds only what it can put on the wire soon: a poll waiting in the engine holds
+  // its walk cursor, and one half done holds its answers so far.
+  size_t polls_out_ = 0;
 
   Schedule schedule_;
   state::EventLog events_;
