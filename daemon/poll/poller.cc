@@ -11,9 +11,11 @@ namespace lw::poll {
 namespace {
 // The shortest turn of the poller thread's loop when only finished polls and due launches
 // wait: at 3,000 polls a second the thread otherwise woke for nearly every one (2,600 sleeps a
-// second, 15 % of its CPU in futex calls and context switches). A poll's result or launch
-// coming 2 ms later changes nothing a scrape or an alert can see.
-constexpr auto kMinTurn = std::chrono::milliseconds(2);
+// second, 15 % of its CPU in futex calls and context switches). 5 ms rather than 2: fewer,
+// larger turns gave 2-15 % more varbinds per CPU-second at 3,000 devices (three alternating
+// pairs; bench/README.md). A poll's result or launch coming 5 ms later changes nothing a
+// scrape or an alert can see.
+constexpr auto kMinTurn = std::chrono::milliseconds(5);
 }  // namespace
 
 // What other threads hand the poller thread.
