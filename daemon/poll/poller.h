@@ -5,12 +5,12 @@
 // One thread (started by start(), joined by stop()) owns every target's schedule and state.
 // Polls are spread over the interval by a hash of the target name, never overlap for one
 // target, and are bounded on the wire by the engine's max-in-flight; the engine is handed at
-// most twice that many polls at once, the rest wait here, due, and start as others come back. Engine callbacks only
-// hand finished polls back to this thread, which takes them (and launches due polls) in turns
-// at least 5 ms apart; a stop, a reload, a trap or a poll-now wakes it at once. After each
-// batch of finished polls the thread re-evaluates reachability over the whole parent tree
-// (so a district cut is judged at once, not poll by poll) and publishes a new Snapshot into
-// the SnapshotBox.
+// most twice that many polls at once, the rest wait here, due, and start as others come back.
+// Engine callbacks only hand finished polls back to this thread, which takes them (and
+// launches due polls) in turns at least 5 ms apart; a stop, a reload, a trap or a poll-now
+// wakes it at once. After each batch of finished polls the thread re-evaluates reachability
+// over the whole parent tree (so a district cut is judged at once, not poll by poll) and
+// publishes a new Snapshot into the SnapshotBox.
 //
 // A new config (apply) replaces the old one whole: targets whose fingerprint is unchanged
 // keep their schedule and state, new ones start polling, removed ones stop and their series
