@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "common/boxed.h"
 #include "common/text.h"
 #include "config/maintenance.h"
 #include "snmp/engine.h"
@@ -206,7 +207,7 @@ struct Target {
   // Every upstream target (`parents: [a, b]`, or `parent: a` for one): a site is unreachable
   // only when every path through them is cut (docs/architecture.md, "Reachability").
   std::vector<std::string> parents;
-  std::optional<Site> site;
+  Boxed<Site> site;  // boxed: 288 bytes inline, and many targets have none
   std::vector<LinkRule> links;  // empty: every admin-up, non-loopback interface
   // `shard: <name>`: this target's subtree belongs to the collector of that name (the
   // nearest such pin up the parent chain wins); empty: placed by hashing (config/shard.h).

@@ -72,7 +72,8 @@ struct TargetStatus {
   std::string parent{};              // "" for a root
   double state_since_unix = 0;       // when `state` last changed; 0: not since linkwatchd started
   std::vector<std::pair<std::string, std::string>> labels{};  // the target's static labels
-  std::optional<SiteStatus> site{};
+  // Made once per target and config (poll::TargetRt::inventory), shared by its rows; null: no site.
+  std::shared_ptr<const SiteStatus> site{};
   // The links of interest, by ifIndex: the target's SiteTracker's, shared (never null).
   std::shared_ptr<const std::vector<LinkStatus>> links = no_links();
   std::optional<PowerStatus> power{};  // when the target's UPS answered

@@ -28,8 +28,8 @@ std::shared_ptr<const TargetStatus> site(std::string name, std::string state, st
   t->parent = std::move(parent);
   t->state_since_unix = 1'700'000'000;
   t->last_success_unix = 1'699'999'000;
-  t->site = SiteStatus{slug, commune, "high-mountain", "microwave", "solar",
-                       t->state == "planned" ? "planned" : "live", lat, lon};
+  t->site = std::make_shared<const SiteStatus>(SiteStatus{slug, commune, "high-mountain", "microwave", "solar",
+                                                          t->state == "planned" ? "planned" : "live", lat, lon});
   return t;
 }
 
@@ -253,8 +253,9 @@ TEST(ApiScale, HundredThousandSitesAreAggregatedAndPaged) {
     t->root = i % 100 == 0 ? "site-1" : "";
     t->district = "Huyện " + std::to_string(i % 50);
     t->parent = i ? "site-" + std::to_string(i / 10) : "";
-    t->site = SiteStatus{"d" + std::to_string(i % 50), "c" + std::to_string(i % 5000), "plain", "fibre", "grid", "live",
-                         18.5 + (i % 317) * 0.004, 104.0 + (i % 401) * 0.004};
+    t->site = std::make_shared<const SiteStatus>(SiteStatus{"d" + std::to_string(i % 50), "c" + std::to_string(i % 5000),
+                                                            "plain", "fibre", "grid", "live", 18.5 + (i % 317) * 0.004,
+                                                            104.0 + (i % 401) * 0.004});
     snap.status.push_back(std::move(t));
   }
   auto timed = [&](const std::string& path, const std::map<std::string, std::string>& q = {}) {

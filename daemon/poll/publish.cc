@@ -44,7 +44,7 @@ std::shared_ptr<const TargetStatus> status_row(const TargetRt& t, const std::str
     st->last_success_unix = t.last_success;
     st->state_since_unix = t.state_since;
   }
-  state::fill_status(*st, *t.def, t.site);
+  state::fill_status(*st, *t.def, t.site, t.inventory);
   st->shadowed = t.def->shadow;
   return st;
 }

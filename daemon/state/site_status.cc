@@ -174,17 +174,26 @@ void SiteTracker::observe(const collect::Families& families, double now_unix) {
   }
 }
 
-void fill_status(TargetStatus& st, const config::Target& def, const SiteTracker& tracker) {
+std::shared_ptr<const SiteStatus> site_status(const config::Target& def) {
+  if (!def.site) return nullptr;
+  static constexpr const char* kLifecycle[] = {"planned", "live", "retired"};
+  const config::Site& s = *def.site;
+  return std::make_shared<const SiteStatus>(SiteStatus{s.district_slug, s.commune, s.terrain, s.uplink, s.power,
+                                                       kLifecycle[static_cast<int>(s.lifecycle)], s.latitude,
+                                                       s.longitude});
+}
+
+void fill_status(TargetStatus& st, const config::Target& def, const SiteTracker& tracker,
+                 std::shared_ptr<const SiteStatus> site) {
   st.parent = def.parent;
   st.labels.assign(def.labels.begin(), def.labels.end());
-  if (def.site) {
-    static constexpr const char* kLifecycle[] = {"planned", "live", "retired"};
-    const config::Site& s = *def.site;
-    st.site = SiteStatus{s.district_slug, s.commune, s.terrain, s.uplink, s.power,
-                         kLifecycle[static_cast<int>(s.lifecycle)], s.latitude, s.longitude};
-  }
+  st.site = std::move(site);
   st.links = tracker.shared_links();
   st.power = tracker.power();
+}
+
+void fill_status(TargetStatus& st, const config::Target& def, const SiteTracker& tracker) {
+  fill_status(st, def, tracker, site_status(def));
 }
 
 }  // namespace lw::state

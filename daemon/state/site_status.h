@@ -14,6 +14,7 @@
 // snapshots read them from any thread.
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -49,8 +50,16 @@ class SiteTracker {
   std::optional<PowerStatus> power_;
 };
 
-// Fills the inventory side of `st` (parent, labels, site) from the target's definition and the
+// The inventory's site of a target as rows show it; null when it has none. Made once per
+// target and config and shared by every row after (poll::TargetRt::inventory): a row per poll
+// each with its own copy was ~0.2 KB per target at 3,000 devices polled every second.
+std::shared_ptr<const SiteStatus> site_status(const config::Target& def);
+
+// Fills the inventory side of `st` (parent, labels, `site`) from the target's definition and the
 // tracker's links and power.
+void fill_status(TargetStatus& st, const config::Target& def, const SiteTracker& tracker,
+                 std::shared_ptr<const SiteStatus> site);
+// The same, with the site made from `def` (site_status).
 void fill_status(TargetStatus& st, const config::Target& def, const SiteTracker& tracker);
 
 }  // namespace lw::state
