@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "common/scratch_arena.h"
 #include "config/sections.h"
 #include "config/sources.h"
 
@@ -30,6 +31,7 @@ LoadResult load_config(const std::string& path, const LoadOptions& options) {
       }
     }
   });
+  ScratchArena::purge();  // every YAML tree is gone (config/yaml_file.h)
   const std::vector<std::string>& files = read.files;
   // A file cut short or emptied by mistake must not pass as "poll nothing".
   if (read.complete && !files.empty() && !has_targets) {

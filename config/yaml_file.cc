@@ -6,6 +6,7 @@
 
 #include <sstream>
 
+#include "common/scratch_arena.h"
 #include "common/utf8.h"
 
 namespace lw::config::detail {
@@ -179,6 +180,9 @@ std::optional<YAML::Mark> second_document(const std::string& text) {
 }  // namespace
 
 std::optional<YAML::Node> parse_yaml(const std::string& text, const std::string& file, bool top, Diag& diag) {
+  // The tree is freed once the config is read from it: its many small blocks are made apart
+  // from the heap that lives on (common/scratch_arena.h).
+  const ScratchArena scratch;
   if (!check_bytes(text, file, diag)) return std::nullopt;
   std::vector<YAML::Node> docs;
   try {

@@ -9,6 +9,9 @@
 // byte (a "billion laughs"); a quoted string left open, which yaml-cpp would otherwise end
 // silently at the end of the file, swallowing everything after it.
 //
+// The tree is made in the scratch arena (common/scratch_arena.h), apart from the heap that
+// lives on: read what the config needs from it and let it go.
+//
 // Thread safety: pure functions of their arguments (and `diag`, which the caller owns).
 
 #include <yaml-cpp/yaml.h>

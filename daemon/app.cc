@@ -7,7 +7,6 @@
 #include <thread>
 
 #include <spdlog/spdlog.h>
-#include <systemd/sd-daemon.h>
 
 #include "daemon/http/exposition.h"
 #include "daemon/http/server.h"
@@ -17,6 +16,7 @@
 #include "daemon/poll/poller.h"
 #include "daemon/shard_report.h"
 #include "daemon/snapshot.h"
+#include "daemon/systemd_notify.h"
 #include "daemon/trap_receiver.h"
 #include "linkwatch/version.h"
 #include "snmp/netsnmp_engine.h"
@@ -102,7 +102,7 @@ void Daemon::ping_watchdog() {
   // Ping only while the poller is alive, so systemd restarts a stuck daemon.
   if (watchdog_usec_ == 0 || !parts_->poller) return;
   const auto age = std::chrono::steady_clock::now() - parts_->poller->heartbeat();
-  if (age < std::chrono::microseconds(watchdog_usec_)) sd_notify(0, "WATCHDOG=1");
+  if (age < std::chrono::microseconds(watchdog_usec_)) notify_systemd("WATCHDOG=1");
 }
 
 std::optional<config::LoadResult> Daemon::load_unless_stopped() {
@@ -142,7 +142,7 @@ std::optional<config::LoadResult> Daemon::load_unless_stopped() {
 Status Daemon::reload() {
   reload_web_config(false);
   std::lock_guard lock(reload_mu_);
-  sd_notify(0, "RELOADING=1");
+  notify_systemd("RELOADING=1");
   spdlog::info("reloading config from {}", config_path_);
   const auto loaded = load_unless_stopped();
   if (!loaded) return Error{"stopping", "linkwatchd is stopping"};
@@ -151,7 +151,7 @@ Status Daemon::reload() {
   if (!r.config) {
     spdlog::error("reload failed; the running config stays in use");
     parts_->poller->note_reload(false, unix_now());
-    sd_notify(0, "READY=1\nSTATUS=reload failed; running the previous config");
+    notify_systemd("READY=1\nSTATUS=reload failed; running the previous config");
     return load_error(r);
   }
   // A config that polls nothing is taken only if it says so: an emptied inventory is a mistake
@@ -161,7 +161,7 @@ Status Daemon::reload() {
                             std::to_string(config_->targets.size()) + "; write targets: [] to mean it";
     spdlog::error("reload refused: {}; the running config stays in use", why);
     parts_->poller->note_reload(false, unix_now());
-    sd_notify(0, "READY=1\nSTATUS=reload refused; running the previous config");
+    notify_systemd("READY=1\nSTATUS=reload refused; running the previous config");
     return Error{"config", why};
   }
   const auto& old = config_->global;
@@ -189,7 +189,7 @@ Status Daemon::reload() {
   parts_->poller->note_reload(true, unix_now());
   spdlog::info("config reloaded: {} targets", r.config->targets.size());
   if (r.config->ownership.active) log_ownership(*r.config);
-  sd_notify(0, "READY=1\nSTATUS=polling");
+  notify_systemd("READY=1\nSTATUS=polling");
   return std::nullopt;
 }
 
@@ -267,9 +267,9 @@ int Daemon::run() {
                tls ? "https" : "http", listen, parts_->server->web_config()->basic_auth.empty() ? "" : " (basic auth)",
                overrides_.enable_lifecycle ? "; lifecycle API enabled" : "");
   if (config_->ownership.active) log_ownership(*config_);
-  sd_notify(0, "READY=1\nSTATUS=polling");
+  notify_systemd("READY=1\nSTATUS=polling");
 
-  if (uint64_t usec = 0; sd_watchdog_enabled(0, &usec) > 0) watchdog_usec_ = usec;
+  watchdog_usec_ = systemd_watchdog_usec();
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGHUP);
@@ -281,14 +281,14 @@ int Daemon::run() {
     const int sig = sigtimedwait(&set, nullptr, &wait);
     if (sig == SIGTERM || sig == SIGINT) {
       spdlog::info("received {}, stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-      sd_notify(0, "STOPPING=1");
+      notify_systemd("STOPPING=1");
       serve_reload_requests(true);
       break;
     }
     if (sig == SIGHUP) (void)reload();
     serve_reload_requests(stop_signalled_);
     if (stop_signalled_) {  // it came during a reload
-      sd_notify(0, "STOPPING=1");
+      notify_systemd("STOPPING=1");
       break;
     }
     ping_watchdog();

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libsnmp-dev snmp snmpd snmptrapd
-  prometheus-cpp-dev libyaml-cpp-dev libspdlog-dev libsystemd-dev libcivetweb-dev libcli11-dev
+  prometheus-cpp-dev libyaml-cpp-dev libspdlog-dev libcivetweb-dev libcli11-dev
   libre2-dev nlohmann-json3-dev
   libhowardhinnant-date-dev tzdata  # maintenance windows: time zones (date/tz over /usr/share/zoneinfo)
   chromium  # the console's browser test (tests/e2e/console_browser_test.cc)

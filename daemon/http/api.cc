@@ -78,30 +78,30 @@ json power_json(const std::optional<PowerStatus>& p) {
 
 // Owned: this daemon exports the site's series. Shadowed: a shard polls it only so that the
 // root causes below it are right; another shard exports it (docs/scale-out.md).
-const char* shard_role(const TargetStatus& t) { return t.shadowed ? "shadowed" : "owned"; }
+const char* shard_role(const TargetStatus& t) { return t.shadowed() ? "shadowed" : "owned"; }
 
 json site_json(const TargetStatus& t) {
   json labels = json::object();
-  for (const auto& [k, v] : t.labels) labels[k] = v;
+  for (const auto& [k, v] : t.labels()) labels[k] = v;
   json links = json::array();
   for (const auto& l : *t.links) links.push_back(link_json(l));
   const SiteStatus none;
-  const SiteStatus& s = t.site ? *t.site : none;
+  const SiteStatus& s = t.site() ? *t.site() : none;
   auto str_or_null = [](const std::string& v) { return v.empty() ? json(nullptr) : json(v); };
-  return {{"name", t.name},
-          {"address", t.address},
+  return {{"name", t.name()},
+          {"address", t.address()},
           {"state", t.state},
           {"reason", str_or_null(t.reason)},
           {"root_cause", str_or_null(t.root)},
-          {"parent", str_or_null(t.parent)},
-          {"district", t.district},
+          {"parent", str_or_null(t.parent())},
+          {"district", t.district()},
           {"district_slug", s.district_slug},
           {"commune", s.commune},
-          {"role", t.role},
+          {"role", t.role()},
           {"terrain", s.terrain},
           {"uplink", s.uplink},
           {"power_source", s.power},
-          {"lifecycle", t.site ? json(s.lifecycle) : json("live")},
+          {"lifecycle", t.site() ? json(s.lifecycle) : json("live")},
           {"latitude", s.latitude ? json(*s.latitude) : json(nullptr)},
           {"longitude", s.longitude ? json(*s.longitude) : json(nullptr)},
           {"state_since", time_or_null(t.state_since_unix)},
@@ -113,7 +113,7 @@ json site_json(const TargetStatus& t) {
           {"shard_role", shard_role(t)}};
 }
 
-std::string slug_of(const TargetStatus& t) { return t.site ? t.site->district_slug : ""; }
+std::string slug_of(const TargetStatus& t) { return t.site() ? t.site()->district_slug : ""; }
 
 // How many sites each down site explains (its unreachable sites name it as root).
 std::unordered_map<std::string, size_t> behind_counts(const Snapshot& snap) {
@@ -159,7 +159,7 @@ ApiReply status(const Snapshot& snap) {
     const TargetStatus& t = *p;
     counts[t.state] = counts.value(t.state, 0) + 1;
     if (t.state == "down") {
-      if (behind.count(t.name)) roots.push_back(&t);
+      if (behind.count(t.name())) roots.push_back(&t);
       else failing.push_back(&t);
     } else if (t.state == "unknown" && !t.reason.empty() && t.reason != "ok") {
       failing.push_back(&t);
@@ -171,23 +171,23 @@ ApiReply status(const Snapshot& snap) {
     }
   }
   std::sort(roots.begin(), roots.end(), [&](const TargetStatus* a, const TargetStatus* b) {
-    const size_t na = behind.at(a->name), nb = behind.at(b->name);
-    return na != nb ? na > nb : a->name < b->name;
+    const size_t na = behind.at(a->name()), nb = behind.at(b->name());
+    return na != nb ? na > nb : a->name() < b->name();
   });
   std::sort(flapping.begin(), flapping.end(), [](const Flap& a, const Flap& b) {
     return a.link->flaps_last_hour != b.link->flaps_last_hour ? a.link->flaps_last_hour > b.link->flaps_last_hour
-                                                              : a.site->name < b.site->name;
+                                                              : a.site->name() < b.site->name();
   });
   std::sort(battery.begin(), battery.end(), [](const TargetStatus* a, const TargetStatus* b) {
     return a->power->battery_percent < b->power->battery_percent;
   });
-  std::sort(failing.begin(), failing.end(), [](const TargetStatus* a, const TargetStatus* b) { return a->name < b->name; });
+  std::sort(failing.begin(), failing.end(), [](const TargetStatus* a, const TargetStatus* b) { return a->name() < b->name(); });
 
   auto brief = [](const TargetStatus& t) {
-    return json{{"name", t.name},
-                {"district", t.district},
+    return json{{"name", t.name()},
+                {"district", t.district()},
                 {"district_slug", slug_of(t)},
-                {"role", t.role},
+                {"role", t.role()},
                 {"state", t.state},
                 {"reason", t.reason},
                 {"since", time_or_null(t.state_since_unix)},
@@ -196,7 +196,7 @@ ApiReply status(const Snapshot& snap) {
   json j_roots = json::array(), j_flap = json::array(), j_batt = json::array(), j_fail = json::array();
   for (size_t i = 0; i < roots.size() && i < kListCap; ++i) {
     json r = brief(*roots[i]);
-    r["sites_behind"] = behind.at(roots[i]->name);
+    r["sites_behind"] = behind.at(roots[i]->name());
     j_roots.push_back(std::move(r));
   }
   for (size_t i = 0; i < flapping.size() && i < kListCap; ++i) {
@@ -212,7 +212,7 @@ ApiReply status(const Snapshot& snap) {
   for (size_t i = 0; i < failing.size() && i < kListCap; ++i) j_fail.push_back(brief(*failing[i]));
 
   size_t shadowed = 0;
-  for (const auto& p : snap.status) shadowed += p->shadowed ? 1 : 0;
+  for (const auto& p : snap.status) shadowed += p->shadowed() ? 1 : 0;
   json out{{"version", kVersion},
            {"generated_at", time_or_null(snap.published_unix)},
            {"ready", snap.ready},
@@ -248,11 +248,11 @@ ApiReply sites(const Snapshot& snap, const std::map<std::string, std::string>& q
   json list = json::array();
   for (const auto& p : snap.status) {
     const TargetStatus& t = *p;
-    if (!district.empty() && t.district != district && slug_of(t) != district) continue;
-    if (!role.empty() && t.role != role) continue;
+    if (!district.empty() && t.district() != district && slug_of(t) != district) continue;
+    if (!role.empty() && t.role() != role) continue;
     if (!sr.empty() && sr != shard_role(t)) continue;
     if (!wanted.empty() && !wanted.count(t.state)) continue;
-    if (!text.empty() && t.name.find(text) == std::string::npos && t.district.find(text) == std::string::npos) continue;
+    if (!text.empty() && t.name().find(text) == std::string::npos && t.district().find(text) == std::string::npos) continue;
     if (total >= offset && list.size() < limit) list.push_back(site_json(t));
     ++total;
   }
@@ -262,14 +262,14 @@ ApiReply sites(const Snapshot& snap, const std::map<std::string, std::string>& q
 ApiReply site(const Snapshot& snap, const std::string& name) {
   const TargetStatus* found = nullptr;
   for (const auto& p : snap.status)
-    if (p->name == name) found = p.get();
+    if (p->name() == name) found = p.get();
   if (!found) return error(404, "no site named " + name);
   json j = site_json(*found);
   json children = json::array();
   size_t behind = 0, n_children = 0;
   for (const auto& p : snap.status) {
-    if (p->parent == name && n_children++ < kMaxChildren)
-      children.push_back({{"name", p->name}, {"state", p->state}, {"role", p->role}, {"shard_role", shard_role(*p)}});
+    if (p->parent() == name && n_children++ < kMaxChildren)
+      children.push_back({{"name", p->name()}, {"state", p->state}, {"role", p->role()}, {"shard_role", shard_role(*p)}});
     if (p->state == "unreachable" && p->root == name) ++behind;
   }
   j["children"] = std::move(children);
@@ -328,16 +328,16 @@ ApiReply districts(const Snapshot& snap) {
   std::map<std::string, D> by_name;
   for (const auto& p : snap.status) {
     const TargetStatus& t = *p;
-    if (t.district.empty()) continue;
-    D& d = by_name[t.district];
-    d.name = t.district;
+    if (t.district().empty()) continue;
+    D& d = by_name[t.district()];
+    d.name = t.district();
     if (d.slug.empty()) d.slug = slug_of(t);
     d.counts[t.state]++;
-    if (!t.site) continue;
-    if (!t.site->terrain.empty()) d.terrain[t.site->terrain]++;
-    if (t.site->latitude && t.site->longitude) d.points.emplace_back(*t.site->longitude, *t.site->latitude);
-    if (is_live_state(t.state) && !t.site->commune.empty()) {
-      bool& c = d.communes[t.site->commune];
+    if (!t.site()) continue;
+    if (!t.site()->terrain.empty()) d.terrain[t.site()->terrain]++;
+    if (t.site()->latitude && t.site()->longitude) d.points.emplace_back(*t.site()->longitude, *t.site()->latitude);
+    if (is_live_state(t.state) && !t.site()->commune.empty()) {
+      bool& c = d.communes[t.site()->commune];
       c = c || t.state == "up";
     }
   }
@@ -407,36 +407,36 @@ ApiReply map(const Snapshot& snap, const std::map<std::string, std::string>& q) 
 
   std::unordered_map<std::string, const TargetStatus*> by_name;
   by_name.reserve(snap.status.size());
-  for (const auto& p : snap.status) by_name.emplace(p->name, p.get());
+  for (const auto& p : snap.status) by_name.emplace(p->name(), p.get());
   std::vector<const TargetStatus*> in;
   size_t unplaced = 0;
   for (const auto& p : snap.status) {
     const TargetStatus& t = *p;
-    if (!t.site || !t.site->latitude || !t.site->longitude) {
+    if (!t.site() || !t.site()->latitude || !t.site()->longitude) {
       ++unplaced;
       continue;
     }
-    const double lat = *t.site->latitude, lon = *t.site->longitude;
+    const double lat = *t.site()->latitude, lon = *t.site()->longitude;
     if (lat >= s && lat <= n && lon >= w && lon <= e) in.push_back(&t);
   }
   json out{{"bbox", {s, w, n, e}}, {"total", in.size()}, {"unplaced", unplaced}};
   if (in.size() <= max) {
     json list = json::array();
     for (const TargetStatus* t : in) {
-      json m{{"name", t->name},
+      json m{{"name", t->name()},
              {"state", t->state},
-             {"district", t->district},
-             {"role", t->role},
-             {"uplink", t->site->uplink},
-             {"lat", *t->site->latitude},
-             {"lon", *t->site->longitude},
+             {"district", t->district()},
+             {"role", t->role()},
+             {"uplink", t->site()->uplink},
+             {"lat", *t->site()->latitude},
+             {"lon", *t->site()->longitude},
              {"link_state", link_state(*t)},
              {"shard_role", shard_role(*t)}};
-      const auto p = by_name.find(t->parent);
-      if (p != by_name.end() && p->second->site && p->second->site->latitude && p->second->site->longitude) {
-        m["parent"] = t->parent;
-        m["parent_lat"] = *p->second->site->latitude;
-        m["parent_lon"] = *p->second->site->longitude;
+      const auto p = by_name.find(t->parent());
+      if (p != by_name.end() && p->second->site() && p->second->site()->latitude && p->second->site()->longitude) {
+        m["parent"] = t->parent();
+        m["parent_lat"] = *p->second->site()->latitude;
+        m["parent_lon"] = *p->second->site()->longitude;
       }
       list.push_back(std::move(m));
     }
@@ -447,8 +447,8 @@ ApiReply map(const Snapshot& snap, const std::map<std::string, std::string>& q) 
   // Too many to draw one by one: counts per cell of a grid over the box actually used.
   double s2 = 90, w2 = 180, n2 = -90, e2 = -180;
   for (const TargetStatus* t : in) {
-    s2 = std::min(s2, *t->site->latitude), n2 = std::max(n2, *t->site->latitude);
-    w2 = std::min(w2, *t->site->longitude), e2 = std::max(e2, *t->site->longitude);
+    s2 = std::min(s2, *t->site()->latitude), n2 = std::max(n2, *t->site()->latitude);
+    w2 = std::min(w2, *t->site()->longitude), e2 = std::max(e2, *t->site()->longitude);
   }
   const double span = std::max({n2 - s2, e2 - w2, 1e-6});
   const double cell = span / kGrid;
@@ -459,7 +459,7 @@ ApiReply map(const Snapshot& snap, const std::map<std::string, std::string>& q) 
   };
   std::map<std::pair<int, int>, Cell> cells;
   for (const TargetStatus* t : in) {
-    const double lat = *t->site->latitude, lon = *t->site->longitude;
+    const double lat = *t->site()->latitude, lon = *t->site()->longitude;
     Cell& c = cells[{static_cast<int>((lat - s2) / cell), static_cast<int>((lon - w2) / cell)}];
     c.lat += lat, c.lon += lon, ++c.n;
     c.states[t->state]++;

@@ -14,22 +14,32 @@ namespace {
 
 using json = nlohmann::json;
 
+// A copy of the row's inventory to change: rows share theirs (daemon/snapshot.h).
+TargetInventory& own_inventory(TargetStatus& t) {
+  auto inv = std::make_shared<TargetInventory>(*t.inventory);
+  TargetInventory& mine = *inv;
+  t.inventory = std::move(inv);
+  return mine;
+}
+
 std::shared_ptr<const TargetStatus> site(std::string name, std::string state, std::string district, std::string slug,
                                          std::string commune, double lat, double lon, std::string parent = "",
                                          std::string root = "", std::string role = "commune_site") {
   auto t = std::make_shared<TargetStatus>();
-  t->name = std::move(name);
-  t->address = "127.0.0.1:1161";
   t->state = std::move(state);
   t->reason = t->state == "up" ? "ok" : t->state == "planned" ? "" : "timeout";
   t->root = std::move(root);
-  t->district = std::move(district);
-  t->role = std::move(role);
-  t->parent = std::move(parent);
   t->state_since_unix = 1'700'000'000;
   t->last_success_unix = 1'699'999'000;
-  t->site = std::make_shared<const SiteStatus>(SiteStatus{slug, commune, "high-mountain", "microwave", "solar",
-                                                          t->state == "planned" ? "planned" : "live", lat, lon});
+  auto inv = std::make_shared<TargetInventory>();
+  inv->name = std::move(name);
+  inv->address = "127.0.0.1:1161";
+  inv->district = std::move(district);
+  inv->role = std::move(role);
+  inv->parent = std::move(parent);
+  inv->site = SiteStatus{slug, commune, "high-mountain", "microwave", "solar", t->state == "planned" ? "planned" : "live",
+                         lat, lon};
+  t->inventory = std::move(inv);
   return t;
 }
 
@@ -49,7 +59,7 @@ struct ApiTest : ::testing::Test {
     // Hostile strings: a name and a label that try to end a string or start markup.
     auto evil = std::make_shared<TargetStatus>(*site("vinh-\"<script>x</script>", "up", "Thành phố Vinh", "vinh", "vinh-02",
                                                      18.70, 105.70, "vinh-core"));
-    evil->labels = {{"note", "<script>alert('label')</script> \\ \"q\"\n\x01"}, {"district", "Thành phố Vinh"}};
+    own_inventory(*evil).labels = {{"note", "<script>alert('label')</script> \\ \"q\"\n\x01"}, {"district", "Thành phố Vinh"}};
     LinkStatus l;
     l.if_index = 2;
     l.if_name = "wan0";
@@ -114,7 +124,7 @@ TEST_F(ApiTest, EscapesAndKeepsUtf8) {
 
   // A string that is not UTF-8 costs a replacement character, not the answer.
   auto bad = std::make_shared<TargetStatus>(*snap.status[0]);
-  bad->name = "bad-\xff\xfe-name";
+  own_inventory(*bad).name = "bad-\xff\xfe-name";
   snap.status.push_back(bad);
   const ApiReply r2 = api_v1(snap, "/sites", {{"q", "bad-"}});
   ASSERT_EQ(r2.status, 200);
@@ -171,7 +181,7 @@ TEST_F(ApiTest, ShadowedTargetsAreMarkedEverywhere) {
   // A shard that polls the core only for its districts' root causes.
   snap.shard = "1/3";
   auto core = std::make_shared<TargetStatus>(*snap.status[0]);
-  core->shadowed = true;
+  own_inventory(*core).shadowed = true;
   core->state = "down";
   snap.status[0] = core;
   const json st = get("/status");
@@ -248,14 +258,15 @@ TEST(ApiScale, HundredThousandSitesAreAggregatedAndPaged) {
   snap.status.reserve(kSites);
   for (int i = 0; i < kSites; ++i) {
     auto t = std::make_shared<TargetStatus>();
-    t->name = "site-" + std::to_string(i);
     t->state = i % 100 == 0 ? "unreachable" : "up";
     t->root = i % 100 == 0 ? "site-1" : "";
-    t->district = "Huyện " + std::to_string(i % 50);
-    t->parent = i ? "site-" + std::to_string(i / 10) : "";
-    t->site = std::make_shared<const SiteStatus>(SiteStatus{"d" + std::to_string(i % 50), "c" + std::to_string(i % 5000),
-                                                            "plain", "fibre", "grid", "live", 18.5 + (i % 317) * 0.004,
-                                                            104.0 + (i % 401) * 0.004});
+    auto inv = std::make_shared<TargetInventory>();
+    inv->name = "site-" + std::to_string(i);
+    inv->district = "Huyện " + std::to_string(i % 50);
+    inv->parent = i ? "site-" + std::to_string(i / 10) : "";
+    inv->site = SiteStatus{"d" + std::to_string(i % 50), "c" + std::to_string(i % 5000), "plain", "fibre", "grid", "live",
+                           18.5 + (i % 317) * 0.004, 104.0 + (i % 401) * 0.004};
+    t->inventory = std::move(inv);
     snap.status.push_back(std::move(t));
   }
   auto timed = [&](const std::string& path, const std::map<std::string, std::string>& q = {}) {

@@ -13,12 +13,30 @@ collect::Families one_target(const char* name) {
           {"sysUpTime", "up", collect::Kind::Gauge, {{{{"target", name}}, 12.5}}}};
 }
 
+// A status row as the status page reads it (rows share their inventory: daemon/snapshot.h).
+std::shared_ptr<const TargetStatus> row(std::string name, std::string address, std::string state, std::string reason,
+                                        std::string root, std::string district, std::string role,
+                                        double last_poll_seconds, double last_success_unix) {
+  auto inv = std::make_shared<TargetInventory>();
+  inv->name = std::move(name);
+  inv->address = std::move(address);
+  inv->district = std::move(district);
+  inv->role = std::move(role);
+  auto t = std::make_shared<TargetStatus>();
+  t->inventory = std::move(inv);
+  t->state = std::move(state);
+  t->reason = std::move(reason);
+  t->root = std::move(root);
+  t->last_poll_seconds = last_poll_seconds;
+  t->last_success_unix = last_success_unix;
+  return t;
+}
+
 std::shared_ptr<Snapshot> two_targets(config::Global::MetricNames names = config::Global::MetricNames::Mib) {
   auto s = std::make_shared<Snapshot>();
   for (const auto* name : {"a", "b"})
     s->targets.push_back(std::make_shared<const Rendered>(render_families(one_target(name), names)));
-  s->status.push_back(std::make_shared<const TargetStatus>(
-      TargetStatus{"a", "127.0.0.1", "down", "timeout", "", "Huyện Kỳ Sơn", "district_gateway", 1, 0}));
+  s->status.push_back(row("a", "127.0.0.1", "down", "timeout", "", "Huyện Kỳ Sơn", "district_gateway", 1, 0));
   return s;
 }
 
@@ -114,12 +132,10 @@ TEST(StatusPage, ShowsStatesAndEscapesHtml) {
   collect::Families fams = one_target("<script>alert('name')</script>");
   fams[0].series[0].labels.at_mutable(2).second = "</td><script>alert(\"ifAlias\")</script> & Kỳ Sơn";
   snap->targets.push_back(std::make_shared<const Rendered>(render_families(fams, config::Global::MetricNames::Mib)));
-  snap->status.push_back(std::make_shared<const TargetStatus>(TargetStatus{
-      "<script>alert('name')</script>", "127.0.0.1\" onmouseover=\"alert(1)", "down",
-      "<img src=x onerror=alert('reason')> & more", "</td></tr><script>root</script>",
-      "Huyện Kỳ Sơn & <b>bold</b>", "gw' onclick='alert(2)", 1, 0}));
-  snap->status.push_back(std::make_shared<const TargetStatus>(
-      TargetStatus{"b", "127.0.0.2", "up", "ok", "", "Huyện Kỳ Sơn", "district_gateway", 1, 0}));
+  snap->status.push_back(row("<script>alert('name')</script>", "127.0.0.1\" onmouseover=\"alert(1)", "down",
+                             "<img src=x onerror=alert('reason')> & more", "</td></tr><script>root</script>",
+                             "Huyện Kỳ Sơn & <b>bold</b>", "gw' onclick='alert(2)", 1, 0));
+  snap->status.push_back(row("b", "127.0.0.2", "up", "ok", "", "Huyện Kỳ Sơn", "district_gateway", 1, 0));
   const std::string html = status_page(*snap);
 
   EXPECT_EQ(html.find("<script"), std::string::npos) << html;

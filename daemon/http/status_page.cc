@@ -42,9 +42,9 @@ constexpr const char* kShadowBadge =
     " <span class=\"shadowed\" title=\"polled only for root causes; its own shard exports it\">shadowed</span>";
 
 void row(std::string& out, const TargetStatus& t) {
-  out += "<tr class=\"" + escape(t.state) + "\"><td>" + escape(t.name) + (t.shadowed ? kShadowBadge : "") +
-         "</td><td>" + escape(t.address) +
-         "</td><td>" + escape(t.district) + "</td><td>" + escape(t.role) + "</td><td>" + escape(t.state) +
+  out += "<tr class=\"" + escape(t.state) + "\"><td>" + escape(t.name()) + (t.shadowed() ? kShadowBadge : "") +
+         "</td><td>" + escape(t.address()) +
+         "</td><td>" + escape(t.district()) + "</td><td>" + escape(t.role()) + "</td><td>" + escape(t.state) +
          "</td><td>" + escape(t.reason) + "</td><td>" + escape(t.root) + "</td><td>" +
          std::to_string(t.last_poll_seconds).substr(0, 5) + "</td><td>" + when(t.last_success_unix) + "</td></tr>\n";
 }
@@ -84,7 +84,7 @@ std::string status_page(const Snapshot& snap) {
   out += "</p>\n";
   if (!snap.shard.empty()) {
     size_t shadowed = 0;
-    for (const auto& t : snap.status) shadowed += t->shadowed ? 1 : 0;
+    for (const auto& t : snap.status) shadowed += t->shadowed() ? 1 : 0;
     out += "<p>Shard <b>" + escape(snap.shard) + "</b>: " + std::to_string(snap.status.size() - shadowed) +
            " targets owned, " + std::to_string(shadowed) +
            " shadowed (marked <span class=\"shadowed\">shadowed</span>: polled only for root causes, "

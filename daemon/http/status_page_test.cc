@@ -47,9 +47,11 @@ TEST(StatusPageShard, ShadowedTargetsAreMarked) {
   Snapshot snap;
   auto row = [](std::string name, bool shadowed) {
     auto t = std::make_shared<TargetStatus>();
-    t->name = std::move(name);
+    auto inv = std::make_shared<TargetInventory>();
+    inv->name = std::move(name);
+    inv->shadowed = shadowed;
+    t->inventory = std::move(inv);
     t->state = "up";
-    t->shadowed = shadowed;
     return std::shared_ptr<const TargetStatus>(t);
   };
   snap.status = {row("vinh-core", false), row("ky-son-wan", false), row("ky-son-gw", false)};

@@ -57,7 +57,7 @@ void PollerCore::apply(std::shared_ptr<const config::Config> config) {
     }
     TargetRt& t = targets_.back();
     t.def = &def;
-    t.inventory = state::site_status(def);
+    t.inventory = state::target_inventory(def);
     t.polled = def.polled();
     by_name_[def.name] = targets_.size() - 1;
   }

@@ -84,7 +84,7 @@ class PollerTest : public ::testing::Test {
 
   std::string state_of(const std::string& target) {
     for (const auto& s : box.latest()->status)
-      if (s->name == target) return s->state + (s->root.empty() ? "" : "@" + s->root);
+      if (s->name() == target) return s->state + (s->root.empty() ? "" : "@" + s->root);
     return "absent";
   }
   // Polls the snapshot until `pred` holds or 15 s pass.

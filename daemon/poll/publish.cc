@@ -24,16 +24,6 @@ std::string joined_root_names(const std::vector<TargetRt>& targets, const Target
 
 std::shared_ptr<const TargetStatus> status_row(const TargetRt& t, const std::string& root_name) {
   auto st = std::make_shared<TargetStatus>();
-  st->name = t.plan->name;
-  st->address = t.def->address;
-  for (const auto& [k, v] : t.def->labels) {  // a target without a site may still say where it is
-    if (k == "district") st->district = v;
-    if (k == "role") st->role = v;
-  }
-  if (t.def->site) {
-    if (!t.def->site->district.empty()) st->district = t.def->site->district;
-    if (!t.def->site->role.empty()) st->role = t.def->site->role;
-  }
   if (!t.polled) {
     st->state = t.def->site && t.def->site->lifecycle == config::Site::Lifecycle::Planned ? "planned" : "retired";
   } else {
@@ -44,8 +34,7 @@ std::shared_ptr<const TargetStatus> status_row(const TargetRt& t, const std::str
     st->last_success_unix = t.last_success;
     st->state_since_unix = t.state_since;
   }
-  state::fill_status(*st, *t.def, t.site, t.inventory);
-  st->shadowed = t.def->shadow;
+  state::fill_status(*st, t.site, t.inventory ? t.inventory : state::target_inventory(*t.def));
   return st;
 }
 

@@ -29,7 +29,7 @@ using Clock = std::chrono::steady_clock;
 struct TargetRt {
   std::shared_ptr<const TargetPlan> plan;
   const config::Target* def = nullptr;  // in the current config
-  std::shared_ptr<const SiteStatus> inventory;  // def's site as status rows show it (shared)
+  std::shared_ptr<const TargetInventory> inventory;  // def as status rows show it (shared)
   int parent = -1;
   std::vector<int> more_parents;  // dual homing: parents beyond `parent`
   bool polled = true;

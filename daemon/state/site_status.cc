@@ -174,26 +174,36 @@ void SiteTracker::observe(const collect::Families& families, double now_unix) {
   }
 }
 
-std::shared_ptr<const SiteStatus> site_status(const config::Target& def) {
-  if (!def.site) return nullptr;
-  static constexpr const char* kLifecycle[] = {"planned", "live", "retired"};
-  const config::Site& s = *def.site;
-  return std::make_shared<const SiteStatus>(SiteStatus{s.district_slug, s.commune, s.terrain, s.uplink, s.power,
-                                                       kLifecycle[static_cast<int>(s.lifecycle)], s.latitude,
-                                                       s.longitude});
+std::shared_ptr<const TargetInventory> target_inventory(const config::Target& def) {
+  auto inv = std::make_shared<TargetInventory>();
+  inv->name = def.name;
+  inv->address = def.address;
+  for (const auto& [k, v] : def.labels) {  // a target without a site may still say where it is
+    if (k == "district") inv->district = v;
+    if (k == "role") inv->role = v;
+  }
+  inv->parent = def.parent;
+  inv->labels.assign(def.labels.begin(), def.labels.end());
+  if (def.site) {
+    static constexpr const char* kLifecycle[] = {"planned", "live", "retired"};
+    const config::Site& s = *def.site;
+    if (!s.district.empty()) inv->district = s.district;
+    if (!s.role.empty()) inv->role = s.role;
+    inv->site = SiteStatus{s.district_slug, s.commune, s.terrain, s.uplink, s.power,
+                           kLifecycle[static_cast<int>(s.lifecycle)], s.latitude, s.longitude};
+  }
+  inv->shadowed = def.shadow;
+  return inv;
 }
 
-void fill_status(TargetStatus& st, const config::Target& def, const SiteTracker& tracker,
-                 std::shared_ptr<const SiteStatus> site) {
-  st.parent = def.parent;
-  st.labels.assign(def.labels.begin(), def.labels.end());
-  st.site = std::move(site);
+void fill_status(TargetStatus& st, const SiteTracker& tracker, std::shared_ptr<const TargetInventory> inventory) {
+  st.inventory = std::move(inventory);
   st.links = tracker.shared_links();
   st.power = tracker.power();
 }
 
 void fill_status(TargetStatus& st, const config::Target& def, const SiteTracker& tracker) {
-  fill_status(st, def, tracker, site_status(def));
+  fill_status(st, tracker, target_inventory(def));
 }
 
 }  // namespace lw::state

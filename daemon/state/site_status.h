@@ -5,8 +5,8 @@
 //
 // SiteTracker is fed each poll's families (before rendering, so with linkwatch's own names
 // whatever `metric_names` says) and keeps the little history a rate or an hourly flap count
-// needs. fill_status() copies the inventory side (parent, labels, site) and the tracker's view
-// into a TargetStatus. Nothing here reads the config's modules: the link families come from
+// needs. fill_status() puts the inventory side (target_inventory(), shared) and the tracker's
+// view into a TargetStatus. Nothing here reads the config's modules: the link families come from
 // state/links.h, power from the UPS-MIB objects of config/modules/ups_mib.yml, by name.
 //
 // Thread safety: none; one tracker per target, used by the poller thread only. The link lists
@@ -50,16 +50,14 @@ class SiteTracker {
   std::optional<PowerStatus> power_;
 };
 
-// The inventory's site of a target as rows show it; null when it has none. Made once per
-// target and config and shared by every row after (poll::TargetRt::inventory): a row per poll
-// each with its own copy was ~0.2 KB per target at 3,000 devices polled every second.
-std::shared_ptr<const SiteStatus> site_status(const config::Target& def);
+// What the inventory says of a target as rows show it (name, address, district and role from
+// its site or else its labels, parent, labels, site). Made once per target and config and
+// shared by every row after (poll::TargetRt::inventory).
+std::shared_ptr<const TargetInventory> target_inventory(const config::Target& def);
 
-// Fills the inventory side of `st` (parent, labels, `site`) from the target's definition and the
-// tracker's links and power.
-void fill_status(TargetStatus& st, const config::Target& def, const SiteTracker& tracker,
-                 std::shared_ptr<const SiteStatus> site);
-// The same, with the site made from `def` (site_status).
+// Fills `st`'s inventory (shared) and the tracker's links and power; the state is the caller's.
+void fill_status(TargetStatus& st, const SiteTracker& tracker, std::shared_ptr<const TargetInventory> inventory);
+// The same, with the inventory made from `def` (target_inventory).
 void fill_status(TargetStatus& st, const config::Target& def, const SiteTracker& tracker);
 
 }  // namespace lw::state

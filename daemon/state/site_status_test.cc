@@ -110,13 +110,13 @@ TEST(SiteTracker, FillStatusCopiesTheInventory) {
   def.site = site;
   TargetStatus st;
   fill_status(st, def, SiteTracker{});
-  EXPECT_EQ(st.parent, "ky-son-wan");
-  ASSERT_EQ(st.labels.size(), 1u);
-  EXPECT_EQ(st.labels[0].second, "Huyện Kỳ Sơn");
-  ASSERT_TRUE(st.site);
-  EXPECT_EQ(st.site->lifecycle, "planned");
-  EXPECT_EQ(st.site->latitude, 19.41);
-  EXPECT_FALSE(st.site->longitude);
+  EXPECT_EQ(st.parent(), "ky-son-wan");
+  ASSERT_EQ(st.labels().size(), 1u);
+  EXPECT_EQ(st.labels()[0].second, "Huyện Kỳ Sơn");
+  ASSERT_TRUE(st.site());
+  EXPECT_EQ(st.site()->lifecycle, "planned");
+  EXPECT_EQ(st.site()->latitude, 19.41);
+  EXPECT_FALSE(st.site()->longitude);
 }
 
 }  // namespace
