@@ -17,15 +17,30 @@
 #include <utility>
 #include <vector>
 
+#include "common/boxed.h"
 #include "common/text.h"
 #include "daemon/state/events.h"
 
 namespace lw {
 
 // One link of interest of a target, as of its last poll (daemon/state/site_status.h).
+// What a link is called (its labels): the same poll after poll, so every poll's LinkStatus of
+// the link shares one while it does not change (SiteTracker). Four strings in each status
+// made a target's two-link list a 448-byte block per poll; shared, a 208-byte one.
+struct LinkNames {
+  std::string if_name, if_alias, role, peer;  // device strings are valid UTF-8, not escaped
+  bool operator==(const LinkNames&) const = default;
+};
+
+// The names of a link made without any: one empty value for all of them.
+inline const std::shared_ptr<const LinkNames>& no_link_names() {
+  static const auto none = std::make_shared<const LinkNames>();
+  return none;
+}
+
 struct LinkStatus {
   uint32_t if_index = 0;
-  std::string if_name, if_alias, role, peer;  // device strings are valid UTF-8, not escaped
+  std::shared_ptr<const LinkNames> names = no_link_names();  // never null
   int oper_status = 0;                // ifOperStatus (1 up, 2 down, 7 lowerLayerDown); 0 unknown
   int admin_status = 0;               // ifAdminStatus; 0 unknown
   double speed_bytes_per_second = 0;  // 0: unknown
@@ -35,6 +50,11 @@ struct LinkStatus {
   uint64_t flaps = 0;                 // since linkwatchd (re)started tracking the target
   uint64_t flaps_last_hour = 0;
   double last_change_unix = 0;        // 0: unknown
+
+  const std::string& if_name() const { return names->if_name; }
+  const std::string& if_alias() const { return names->if_alias; }
+  const std::string& role() const { return names->role; }
+  const std::string& peer() const { return names->peer; }
 };
 
 // Power as the target's UPS-MIB says (only for targets polling ups_mib).
@@ -68,7 +88,7 @@ struct TargetInventory {
   std::string role;
   std::string parent;  // "" for a root
   std::vector<std::pair<std::string, std::string>> labels;  // the target's static labels
-  std::optional<SiteStatus> site;  // none: no site
+  Boxed<SiteStatus> site;  // none: no site (boxed: 232 bytes inline, and many targets have none)
   // On a shard (config/shard.h): polled only so that root causes below it are right; its
   // own shard exports its series. Always false on a daemon that is not a shard.
   bool shadowed = false;
@@ -100,7 +120,7 @@ struct TargetStatus {
   const std::string& role() const { return inventory->role; }
   const std::string& parent() const { return inventory->parent; }
   const std::vector<std::pair<std::string, std::string>>& labels() const { return inventory->labels; }
-  const std::optional<SiteStatus>& site() const { return inventory->site; }
+  const Boxed<SiteStatus>& site() const { return inventory->site; }
   bool shadowed() const { return inventory->shadowed; }
 };
 

@@ -51,10 +51,10 @@ bool is_live_state(const std::string& s) { return s != "planned" && s != "retire
 
 json link_json(const LinkStatus& l) {
   json j{{"if_index", l.if_index},
-         {"if_name", l.if_name},
-         {"if_alias", l.if_alias},
-         {"role", l.role},
-         {"peer", l.peer.empty() ? json(nullptr) : json(l.peer)},
+         {"if_name", l.if_name()},
+         {"if_alias", l.if_alias()},
+         {"role", l.role()},
+         {"peer", l.peer().empty() ? json(nullptr) : json(l.peer())},
          {"oper_status", oper_name(l.oper_status)},
          {"admin_status", l.admin_status == 1 ? "up" : l.admin_status == 2 ? "down" : "unknown"},
          {"speed_bytes_per_second", l.speed_bytes_per_second > 0 ? json(l.speed_bytes_per_second) : json(nullptr)},

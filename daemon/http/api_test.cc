@@ -62,9 +62,7 @@ struct ApiTest : ::testing::Test {
     own_inventory(*evil).labels = {{"note", "<script>alert('label')</script> \\ \"q\"\n\x01"}, {"district", "Thành phố Vinh"}};
     LinkStatus l;
     l.if_index = 2;
-    l.if_name = "wan0";
-    l.if_alias = "</td><script>alert(1)</script> Kỳ Sơn";
-    l.role = "wan";
+    l.names = std::make_shared<const LinkNames>(LinkNames{"wan0", "</td><script>alert(1)</script> Kỳ Sơn", "wan", ""});
     l.oper_status = 1;
     l.speed_bytes_per_second = 1.25e6;
     l.in_bytes_per_second = 1000;

@@ -62,6 +62,7 @@ LinkField link_field(std::string_view family) {
 // One link as this poll's families show it, with its octet totals (-1: not read).
 struct SeenLink {
   LinkStatus status;
+  LinkNames names;  // this poll's; the status shares the history's while they are equal
   double in_total = -1, out_total = -1;
   bool octets = false;
 };
@@ -105,10 +106,11 @@ void SiteTracker::observe(const collect::Families& families, double now_unix) {
     it = links.insert(it, SeenLink{});
     LinkStatus& l = it->status;
     l.if_index = i;
-    if (const auto* v = label(s.labels, "ifName")) l.if_name = *v;
-    if (const auto* v = label(s.labels, "ifAlias")) l.if_alias = *v;
-    if (const auto* v = label(s.labels, "link_role")) l.role = *v;
-    if (const auto* v = label(s.labels, "peer")) l.peer = *v;
+    LinkNames& n = it->names;
+    if (const auto* v = label(s.labels, "ifName")) n.if_name = *v;
+    if (const auto* v = label(s.labels, "ifAlias")) n.if_alias = *v;
+    if (const auto* v = label(s.labels, "link_role")) n.role = *v;
+    if (const auto* v = label(s.labels, "peer")) n.peer = *v;
     return *it;
   };
   for (const auto& f : families) {
@@ -144,6 +146,8 @@ void SiteTracker::observe(const collect::Families& families, double now_unix) {
     for (SeenLink& seen : links) {
       LinkStatus& l = seen.status;
       History& h = history_[l.if_index];
+      if (!h.names || *h.names != seen.names) h.names = std::make_shared<const LinkNames>(std::move(seen.names));
+      l.names = h.names;
       const double dt = now_unix - h.last_unix;
       if (seen.octets) {
         // Totals never go backwards (links.h extends them across wraps and reboots).

@@ -43,6 +43,7 @@ class SiteTracker {
     double last_unix = 0;
     double in_total = -1, out_total = -1;
     FlapWindow flaps;  // the flap totals of the last hour, for flaps_last_hour
+    std::shared_ptr<const LinkNames> names;  // as of the last poll, shared by its LinkStatus
   };
   std::map<uint32_t, History> history_;
   // A new list each poll: the status rows made before keep theirs.

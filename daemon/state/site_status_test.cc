@@ -7,8 +7,8 @@
 namespace lw::state {
 namespace {
 
-collect::Families poll(double in, double out, double flaps, double oper) {
-  const collect::Labels l = {{"target", "t"}, {"ifIndex", "2"}, {"ifName", "wan0"}, {"ifAlias", "BH-<x>"},
+collect::Families poll(double in, double out, double flaps, double oper, const char* alias = "BH-<x>") {
+  const collect::Labels l = {{"target", "t"}, {"ifIndex", "2"}, {"ifName", "wan0"}, {"ifAlias", alias},
                              {"link_role", "wan"}, {"peer", "p"}};
   auto dir = [&](const char* d) {
     collect::Labels x = l;
@@ -31,8 +31,8 @@ TEST(SiteTracker, RatesUtilisationAndFlapsLastHour) {
   s.observe(poll(5000, 2000, 2, 2), 1010);
   const LinkStatus& l = s.links()[0];
   EXPECT_EQ(l.if_index, 2u);
-  EXPECT_EQ(l.if_alias, "BH-<x>");
-  EXPECT_EQ(l.peer, "p");
+  EXPECT_EQ(l.if_alias(), "BH-<x>");
+  EXPECT_EQ(l.peer(), "p");
   EXPECT_EQ(l.oper_status, 2);
   EXPECT_DOUBLE_EQ(l.in_bytes_per_second, 500);
   EXPECT_DOUBLE_EQ(l.out_bytes_per_second, 200);
@@ -73,6 +73,20 @@ TEST(SiteTracker, StatusRowsShareTheLinksAndKeepTheirs) {
   fill_status(none, def, SiteTracker{});
   ASSERT_NE(none.links, nullptr);
   EXPECT_TRUE(none.links->empty());
+}
+
+// A link's names are made once and shared by its statuses poll after poll, until they change.
+TEST(SiteTracker, LinkNamesAreSharedUntilTheyChange) {
+  SiteTracker s;
+  s.observe(poll(0, 0, 0, 1), 1000);
+  const auto first = s.links()[0].names;
+  s.observe(poll(10, 10, 0, 1), 1010);
+  EXPECT_EQ(s.links()[0].names.get(), first.get());
+  s.observe(poll(20, 20, 0, 1, "BH-new"), 1020);
+  EXPECT_NE(s.links()[0].names.get(), first.get());
+  EXPECT_EQ(s.links()[0].if_alias(), "BH-new");
+  EXPECT_EQ(first->if_alias, "BH-<x>") << "a status already made keeps its names";
+  EXPECT_EQ(s.links()[0].if_name(), "wan0");
 }
 
 TEST(SiteTracker, HostileStatusValuesAreUnknown) {
