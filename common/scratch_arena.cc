@@ -3,10 +3,7 @@
 #include <cstddef>
 #include <cstdio>
 
-// jemalloc's control entry point, declared weak so that a binary without jemalloc links and
-// sees a null address (jemalloc(3): "arenas.create", "thread.arena", "thread.tcache.flush").
-extern "C" int mallctl(const char* name, void* oldp, std::size_t* oldlenp, void* newp, std::size_t newlen)
-    __attribute__((weak));
+#include "common/jemalloc_ctl.h"
 
 namespace lw {
 namespace {

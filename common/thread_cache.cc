@@ -1,11 +1,6 @@
 #include "common/thread_cache.h"
 
-#include <cstddef>
-
-// jemalloc's control entry point, declared weak so that a binary without jemalloc links and
-// sees a null address (jemalloc(3), "mallctl"; "thread.tcache.enabled").
-extern "C" int mallctl(const char* name, void* oldp, std::size_t* oldlenp, void* newp, std::size_t newlen)
-    __attribute__((weak));
+#include "common/jemalloc_ctl.h"
 
 namespace lw {
 

@@ -34,7 +34,7 @@ std::shared_ptr<const TargetStatus> status_row(const TargetRt& t, const std::str
     st->last_success_unix = t.last_success;
     st->state_since_unix = t.state_since;
   }
-  state::fill_status(*st, t.site, t.inventory ? t.inventory : state::target_inventory(*t.def));
+  state::fill_status(*st, t.site, t.inventory);  // PollerCore::apply gives every target one
   return st;
 }
 

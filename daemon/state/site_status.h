@@ -56,7 +56,8 @@ class SiteTracker {
 // shared by every row after (poll::TargetRt::inventory).
 std::shared_ptr<const TargetInventory> target_inventory(const config::Target& def);
 
-// Fills `st`'s inventory (shared) and the tracker's links and power; the state is the caller's.
+// Fills `st`'s inventory (shared, never null: rows read it unchecked) and the tracker's links
+// and power; the state is the caller's.
 void fill_status(TargetStatus& st, const SiteTracker& tracker, std::shared_ptr<const TargetInventory> inventory);
 // The same, with the inventory made from `def` (target_inventory).
 void fill_status(TargetStatus& st, const config::Target& def, const SiteTracker& tracker);
