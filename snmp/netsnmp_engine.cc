@@ -12,7 +12,7 @@
 //   take commands (new GETs/walks, forgets) -> handle the replies Net-SNMP callbacks recorded
 //   -> send queued PDUs while in-flight < max (v1/v2c: queued in the shared transport, then
 //   flushed with sendmmsg) -> run finished callbacks (Net-SNMP lock released) -> while
-//   requests are out, wait until 0.5 ms after the last wake-up so answers are read in
+//   requests are out, wait until 1 ms after the last wake-up so answers are read in
 //   batches -> poll(wake fd + the shared sockets + sockets of v3 sessions with requests out)
 //   -> read / timeouts.
 // Net-SNMP callbacks only record a Reply; all follow-up work happens in the loop, so no session
@@ -61,7 +61,7 @@ constexpr int kMaxPollMs = 200;        // upper bound on one poll, so the loop s
 constexpr int kReadsPerWake = 64;      // datagrams read from one session's socket per loop turn
 constexpr int kSharedReadsPerWake = 256;  // datagrams read from a shared socket per loop turn
 // While requests are out, loop turns start at most every kTurnPeriod (see run()).
-constexpr auto kTurnPeriod = std::chrono::microseconds(500);
+constexpr auto kTurnPeriod = std::chrono::microseconds(1000);
 constexpr size_t kMaxEndpoints = 1 << 18;  // parsed addresses remembered (more than any target count)
 
 bool is_v3(const Peer& peer) {
@@ -265,7 +265,9 @@ class NetSnmpEngine final : public Engine {
       // one turn reads a batch instead of one or two datagrams. Sleeping in poll() and being
       // woken for each answer was the engine thread's largest cost (the scheduler, ~13-19 %
       // of its CPU at 3,000 devices, ~7,500 wake-ups a second); this adds at most
-      // kTurnPeriod to a round trip, and nothing when the engine is idle.
+      // kTurnPeriod to a round trip, and nothing when the engine is idle. 1 ms rather than
+      // 0.5 ms: 15-18 % less engine CPU at 3,000 and 10,000 devices (bench/README.md); 2 ms
+      // gained nothing more.
       if (timeout_ms > 0 && in_flight_.load() > 0) {
         const auto next_turn = woke_at + kTurnPeriod;
         if (std::chrono::steady_clock::now() < next_turn) std::this_thread::sleep_until(next_turn);
