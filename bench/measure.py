@@ -899,7 +899,8 @@ def write_results(path, args, results, loadgen, started, errors, steady=None):
               f"responses per second on this shared machine: "
               f"{'met' if loadgen['responses_per_second'] >= 50000 else 'NOT met'}.\n")
     else:
-        lg = "Not measured in this run (see errors below).\n"
+        lg = ("Not measured in this run (`--skip-loadgen`).\n" if args.skip_loadgen
+              else "Not measured in this run (see errors below).\n")
     text = f"""# linkwatch benchmark results
 
 Written by `bench/measure.py` from the run below; nothing here is typed in by hand. How the
